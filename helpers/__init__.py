@@ -1,0 +1,8 @@
+"""The workbook's calculations: every figure in the notebooks comes from a function here
+applied to a row of a CSV file in ``data/``.
+
+Modules follow the article's argument: ``api`` (what an API costs), ``selfhost`` (what a GPU
+costs and serves), ``breakeven`` (where the two cross), ``tco`` (hidden costs), ``hybrid``,
+``decision`` (the four-step framework), ``article`` (the article's printed figures and how we
+compare against them), ``tables`` (each reproduced table), ``plots``.
+"""

@@ -1,0 +1,73 @@
+"""The article's printed figures (``data/article_figures.csv``) and the rule by which a
+recomputed figure is said to agree with one.
+
+verdict(recomputed, printed, resolution):
+  holds    |recomputed - printed| <= resolution / 2       (rounds to the printed figure)
+  rounding |recomputed - printed| <= max(resolution, 5% of printed)
+           (truncated instead of rounded, or rounded to a round number)
+  erratum  otherwise
+
+``resolution`` is the unit of the last digit the article printed: 1 for "$1,440",
+0.01 for "$5.63", 100M for "3.9 billion".
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from . import data
+
+HOLDS = "holds"
+ROUNDING = "rounding"
+ERRATUM = "erratum"
+NOT_CHECKABLE = "not_checkable"
+ROUNDING_RELATIVE = 0.05
+
+
+def verdict(recomputed: float, printed: float, resolution: float) -> str:
+    """Compare a recomputed figure with the printed one (see the module docstring)."""
+    if recomputed is None or printed is None or (isinstance(printed, float) and math.isnan(printed)):
+        return NOT_CHECKABLE
+    diff = abs(float(recomputed) - float(printed))
+    eps = 1e-9 * max(abs(printed), 1.0)
+    if diff <= resolution / 2 + eps:
+        return HOLDS
+    if diff <= max(resolution, ROUNDING_RELATIVE * abs(printed)) + eps:
+        return ROUNDING
+    return ERRATUM
+
+
+def figures(data_dir: Path | None = None) -> pd.DataFrame:
+    """All printed figures, indexed by ``figure_id``."""
+    return data.load("article_figures", data_dir).set_index("figure_id")
+
+
+def figure(figure_id: str, data_dir: Path | None = None) -> pd.Series:
+    """One printed figure; KeyError naming the id if the CSV has no such row."""
+    table = figures(data_dir)
+    if figure_id not in table.index:
+        raise KeyError(f"data/article_figures.csv has no figure_id {figure_id!r}")
+    return table.loc[figure_id]
+
+
+def compare(recomputed: float, figure_id: str, data_dir: Path | None = None) -> dict:
+    """Recomputed figure beside the printed one: printed text, value, verdict."""
+    row = figure(figure_id, data_dir)
+    return {
+        "figure_id": figure_id,
+        "article_text": row["printed_text"],
+        "article_value": float(row["value"]),
+        "recomputed_value": float(recomputed),
+        "verdict": verdict(recomputed, row["value"], row["resolution"]),
+    }
+
+
+def volumes_of_table(table: str, data_dir: Path | None = None) -> list[int]:
+    """The monthly volumes (row keys) the article lists in one of its per-volume tables."""
+    rows = figures(data_dir)
+    rows = rows[(rows["table"] == table) & (rows["quantity"] == "api_usd_per_month")]
+    if rows.empty:
+        raise KeyError(f"data/article_figures.csv has no volume rows for table {table!r}")
+    return sorted({int(v) for v in rows["row_key"]})

@@ -1,0 +1,361 @@
+"""Loading and validating the CSV tables in ``data/``.
+
+Every table is read as text, numeric columns are parsed, and the whole table is checked
+against a pandera schema with ``lazy=True`` so that *all* problems of a file are reported at
+once. Each problem names the file, the line (the header is line 1) and the column::
+
+    data/api_prices.csv, line 3, column usd_per_1m_input: not a number: 'abc'
+
+Nothing here writes into ``data/``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from . import paths
+
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+BOOL_TEXT = {"true": True, "false": False}
+
+# Units a row of article_figures.csv or hidden_costs.csv may be expressed in.
+UNITS = (
+    "usd",
+    "usd_per_month",
+    "usd_per_hour",
+    "usd_per_1m_tokens",
+    "tokens",
+    "tokens_per_month",
+    "tokens_per_day",
+    "tokens_per_s",
+    "hours_per_month",
+    "gb",
+    "pct",
+    "ratio",
+    "share",
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one cell, column or file."""
+
+    file: str
+    line: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.column is not None:
+            where.append(f"column {self.column}")
+        return f"{', '.join(where)}: {self.message}"
+
+
+class DataValidationError(ValueError):
+    """A CSV table failed validation; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(
+            f"{len(problems)} problem(s) in the data:\n" + "\n".join(f"  {p}" for p in problems)
+        )
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """What one CSV file must hold: its schema, its key and which columns are numbers."""
+
+    columns: dict[str, pa.Column]
+    key: list[str]
+    numeric: list[str] = field(default_factory=list)
+    booleans: list[str] = field(default_factory=list)
+
+    def schema(self) -> pa.DataFrameSchema:
+        return pa.DataFrameSchema(self.columns, strict=True, unique=self.key, ordered=False)
+
+
+def _text(*checks: pa.Check, nullable: bool = False) -> pa.Column:
+    return pa.Column(str, checks=[pa.Check.str_length(min_value=1), *checks], nullable=nullable)
+
+
+def _number(*checks: pa.Check, nullable: bool = False) -> pa.Column:
+    return pa.Column(float, checks=list(checks), nullable=nullable)
+
+
+NON_NEGATIVE = pa.Check.ge(0)
+POSITIVE = pa.Check.gt(0)
+BOOL = pa.Check.isin(list(BOOL_TEXT), error="must be true or false")
+PROVENANCE = {
+    "source": _text(),
+    "as_of": _text(pa.Check.str_matches(DATE_PATTERN, error="must be a date YYYY-MM-DD")),
+}
+
+SPECS: dict[str, TableSpec] = {
+    "api_prices": TableSpec(
+        columns={
+            "model": _text(),
+            "provider": _text(),
+            "tier": _text(pa.Check.isin(["flagship", "premium", "budget"])),
+            "usd_per_1m_input": _number(NON_NEGATIVE),
+            "usd_per_1m_output": _number(NON_NEGATIVE),
+            "open_weights": _text(BOOL),
+            **PROVENANCE,
+        },
+        key=["model"],
+        numeric=["usd_per_1m_input", "usd_per_1m_output"],
+        booleans=["open_weights"],
+    ),
+    "gpu_cloud": TableSpec(
+        columns={
+            "gpu": _text(),
+            "gpu_model": _text(),
+            "gpu_count": _number(POSITIVE),
+            "vram_gb": _number(POSITIVE),
+            "usd_per_hour": _number(NON_NEGATIVE),
+            "pricing": _text(pa.Check.isin(["on_demand", "spot", "reserved"])),
+            "best_for": _text(),
+            **PROVENANCE,
+        },
+        key=["gpu", "pricing"],
+        numeric=["gpu_count", "vram_gb", "usd_per_hour"],
+    ),
+    "consumer_hardware": TableSpec(
+        columns={
+            "hardware": _text(),
+            "gpu_count": _number(POSITIVE),
+            "memory_gb": _number(POSITIVE),
+            "memory_kind": _text(pa.Check.isin(["dedicated", "unified"])),
+            "usd_price": _number(NON_NEGATIVE),
+            "condition": _text(pa.Check.isin(["new", "used"])),
+            "what_it_runs": _text(),
+            **PROVENANCE,
+        },
+        key=["hardware"],
+        numeric=["gpu_count", "memory_gb", "usd_price"],
+    ),
+    "model_sizes": TableSpec(
+        columns={
+            "params_billion": _number(POSITIVE),
+            "vram_gb_fp16": _number(POSITIVE),
+            "vram_gb_4bit": _number(POSITIVE),
+            "minimum_hardware": _text(),
+            **PROVENANCE,
+        },
+        key=["params_billion"],
+        numeric=["params_billion", "vram_gb_fp16", "vram_gb_4bit"],
+    ),
+    "selfhost_setups": TableSpec(
+        columns={
+            "setup": _text(),
+            "gpu": _text(),
+            "model": _text(),
+            "params_billion": _number(POSITIVE),
+            "quantization": _text(),
+            "bits_per_weight": _number(POSITIVE, pa.Check.le(32)),
+            "inference_engine": _text(),
+            "tokens_per_s_low": _number(POSITIVE),
+            "tokens_per_s_high": _number(POSITIVE),
+            "tokens_per_s_conservative": _number(POSITIVE),
+            **PROVENANCE,
+        },
+        key=["setup"],
+        numeric=[
+            "params_billion",
+            "bits_per_weight",
+            "tokens_per_s_low",
+            "tokens_per_s_high",
+            "tokens_per_s_conservative",
+        ],
+    ),
+    "hidden_costs": TableSpec(
+        columns={
+            "parameter": _text(),
+            "low": _number(NON_NEGATIVE),
+            "high": _number(NON_NEGATIVE),
+            "point": _number(NON_NEGATIVE, nullable=True),
+            "unit": _text(pa.Check.isin(list(UNITS), error=f"unknown unit (known: {', '.join(UNITS)})")),
+            **PROVENANCE,
+        },
+        key=["parameter"],
+        numeric=["low", "high", "point"],
+    ),
+    "model_quality": TableSpec(
+        columns={
+            "model": _text(),
+            "mmlu_pct": _number(pa.Check.in_range(0, 100)),
+            "humaneval_pct": _number(pa.Check.in_range(0, 100)),
+            "reasoning_tasks": _text(),
+            "self_hostable": _text(BOOL),
+            **PROVENANCE,
+        },
+        key=["model"],
+        numeric=["mmlu_pct", "humaneval_pct"],
+        booleans=["self_hostable"],
+    ),
+    "article_figures": TableSpec(
+        columns={
+            "figure_id": _text(),
+            "section": _text(),
+            "table": _text(),
+            "row_key": _text(),
+            "quantity": _text(),
+            "printed_text": _text(),
+            "value": _number(),
+            "resolution": _number(POSITIVE),
+            "unit": _text(pa.Check.isin(list(UNITS), error=f"unknown unit (known: {', '.join(UNITS)})")),
+            "label": _text(nullable=True),
+            **PROVENANCE,
+        },
+        key=["figure_id"],
+        numeric=["value", "resolution"],
+    ),
+}
+
+# Cross-field rules pandera cannot express per column: (table, rule, columns, message).
+ROW_RULES = {
+    "hidden_costs": [(lambda df: df["low"] <= df["high"], "high", "high is below low")],
+    "selfhost_setups": [
+        (
+            lambda df: df["tokens_per_s_low"] <= df["tokens_per_s_high"],
+            "tokens_per_s_high",
+            "tokens_per_s_high is below tokens_per_s_low",
+        )
+    ],
+}
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.relative_to(paths.ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _line(index) -> int | None:
+    """CSV line of a data-frame row: the header is line 1, the first row line 2."""
+    try:
+        return int(index) + 2
+    except (TypeError, ValueError):
+        return None
+
+
+def _problems_from_pandera(name: str, err: pa.errors.SchemaErrors, skip: set) -> list[Problem]:
+    problems = []
+    cases = err.failure_cases
+    for case in cases.itertuples(index=False):
+        column = case.column if isinstance(case.column, str) else None
+        check = str(case.check)
+        line = _line(case.index)
+        if check == "column_in_schema":
+            problems.append(Problem(name, None, str(case.failure_case), "extra column not in the schema"))
+            continue
+        if check == "column_in_dataframe":
+            problems.append(Problem(name, None, str(case.failure_case), "missing column"))
+            continue
+        if (line, column) in skip:
+            continue  # already reported as "not a number"
+        if check == "multiple_fields_uniqueness":
+            message = f"duplicate key {column}={case.failure_case!r}"
+        elif check == "not_nullable":
+            message = "empty cell"
+        elif check.startswith("dtype("):
+            continue  # type errors are reported by the numeric parse
+        else:
+            message = f"value {case.failure_case!r} fails {check}"
+        problems.append(Problem(name, line, column, message))
+    return problems
+
+
+def validate(frame: pd.DataFrame, table: str, file_label: str) -> pd.DataFrame:
+    """Validate a frame of text cells as the table ``table``; return it with typed columns.
+
+    Raises :class:`DataValidationError` listing every problem, each with file, line, column.
+    """
+    spec = SPECS[table]
+    frame = frame.copy()
+    problems: list[Problem] = []
+    if frame.empty:
+        problems.append(Problem(file_label, None, None, "no data rows (the file holds only a header)"))
+        raise DataValidationError(problems)
+    not_numbers: set = set()
+    for column in spec.numeric:
+        if column not in frame.columns:
+            continue
+        text = frame[column].astype("string").str.strip()
+        parsed = pd.to_numeric(text.replace("", None), errors="coerce").astype("float64")
+        bad = text.ne("") & text.notna() & parsed.isna()
+        for index in frame.index[bad]:
+            problems.append(
+                Problem(file_label, _line(index), column, f"not a number: {frame.at[index, column]!r}")
+            )
+            not_numbers.add((_line(index), column))
+        frame[column] = parsed
+    for column, column_spec in spec.columns.items():
+        if column in frame.columns and column not in spec.numeric:
+            frame[column] = frame[column].replace("", None) if column_spec.nullable else frame[column]
+    try:
+        spec.schema().validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        problems.extend(_problems_from_pandera(file_label, err, not_numbers))
+    for rule, column, message in ROW_RULES.get(table, []):
+        if all(c in frame.columns for c in spec.numeric) and not problems:
+            for index in frame.index[~rule(frame)]:
+                problems.append(Problem(file_label, _line(index), column, message))
+    if problems:
+        problems.sort(key=lambda p: (p.line or 0, p.column or ""))
+        raise DataValidationError(problems)
+    for column in spec.booleans:
+        frame[column] = frame[column].map(BOOL_TEXT)
+    return frame
+
+
+def read_table(path: Path, table: str) -> pd.DataFrame:
+    """Read and validate the CSV at ``path`` as table ``table`` (a key of :data:`SPECS`)."""
+    label = _display_path(path)
+    if table not in SPECS:
+        raise KeyError(f"unknown table {table!r}; known tables: {', '.join(SPECS)}")
+    if not path.exists():
+        raise DataValidationError([Problem(label, None, None, "file not found")])
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+    except pd.errors.EmptyDataError:
+        raise DataValidationError([Problem(label, None, None, "the file is empty")]) from None
+    except pd.errors.ParserError as err:
+        raise DataValidationError([Problem(label, None, None, f"not readable as CSV: {err}")]) from None
+    return validate(frame, table, label)
+
+
+@lru_cache(maxsize=None)
+def _load_cached(table: str, path: str, mtime: float) -> pd.DataFrame:
+    return read_table(Path(path), table)
+
+
+def load(table: str, data_dir: Path | None = None) -> pd.DataFrame:
+    """Load ``data/<table>.csv``, validated; a fresh copy each call (callers may modify it)."""
+    path = (data_dir or paths.DATA_DIR) / f"{table}.csv"
+    mtime = path.stat().st_mtime if path.exists() else 0.0
+    return _load_cached(table, str(path), mtime).copy()
+
+
+def row(frame: pd.DataFrame, column: str, value) -> pd.Series:
+    """The one row of ``frame`` whose ``column`` equals ``value``; a clear error otherwise."""
+    match = frame[frame[column] == value]
+    if len(match) != 1:
+        known = ", ".join(map(str, frame[column].tolist()))
+        raise KeyError(f"no single row with {column}={value!r}; known: {known}")
+    return match.iloc[0]
+
+
+def hidden_cost(parameter: str, which: str = "point", data_dir: Path | None = None) -> float:
+    """One figure of ``hidden_costs.csv``: ``which`` is ``low``, ``high`` or ``point``."""
+    value = row(load("hidden_costs", data_dir), "parameter", parameter)[which]
+    if pd.isna(value):
+        raise ValueError(f"data/hidden_costs.csv: {parameter} has no {which} value")
+    return float(value)
