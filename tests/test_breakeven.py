@@ -1,0 +1,84 @@
+"""helpers.breakeven against the article's breakeven figures, recomputed from CSV rows."""
+import math
+
+import pytest
+
+from helpers import api, breakeven, data, selfhost, tco
+from tests.conftest import within_print
+
+SUMMARY = ["GPT-5", "Claude Sonnet 4.5", "DeepSeek V3.2", "Gemini 2.5 Flash"]
+
+
+def _blended(prices, model):
+    row = prices.loc[model]
+    return api.blended_usd_per_1m(row["usd_per_1m_input"], row["usd_per_1m_output"])
+
+
+def _tco_usd():
+    gpu = selfhost.gpu_usd_per_month(
+        float(data.row(data.load("gpu_cloud"), "gpu", "NVIDIA A100 80GB")["usd_per_hour"]))
+    return tco.tco_usd_per_month(gpu, data.hidden_cost("devops_hours_per_month"),
+                                 data.hidden_cost("devops_usd_per_hour"),
+                                 data.hidden_cost("infrastructure_usd_per_month"))
+
+
+def test_gpt5_breakeven_is_about_256m_tokens_per_month(prices, a100_usd_per_hour):
+    """The headline: $1,440 / $5.625 per 1M = 256M tokens a month, from the CSV rows."""
+    gpu = selfhost.gpu_usd_per_month(a100_usd_per_hour)
+    assert breakeven.breakeven_tokens_per_month(gpu, _blended(prices, "GPT-5")) == pytest.approx(256e6)
+
+
+@pytest.mark.parametrize("model", SUMMARY)
+def test_breakeven_summary_matches_article(model, prices, printed, a100_usd_per_hour):
+    gpu = selfhost.gpu_usd_per_month(a100_usd_per_hour)
+    blended = _blended(prices, model)
+    per_month = breakeven.breakeven_tokens_per_month(gpu, blended)
+    per_day = breakeven.breakeven_tokens_per_day(gpu, blended)
+    assert within_print(per_month, printed.loc[f"be.{model}.tokens_per_month"])
+    assert within_print(per_day, printed.loc[f"be.{model}.tokens_per_day"])
+
+
+@pytest.mark.parametrize("figure_id", ["tco_be.GPT-5.tokens_per_month", "tco_be.GPT-5.tokens_per_day",
+                                       "tco_be.DeepSeek V3.2.tokens_per_month"])
+def test_breakeven_with_hidden_costs_matches_article(figure_id, prices, printed):
+    model, quantity = figure_id.split(".", 1)[1].rsplit(".", 1)
+    fn = breakeven.breakeven_tokens_per_month if quantity == "tokens_per_month" else breakeven.breakeven_tokens_per_day
+    assert within_print(fn(_tco_usd(), _blended(prices, model)), printed.loc[figure_id])
+
+
+def test_deepseek_breakeven_with_hidden_costs_exceeds_one_a100(prices):
+    setup = data.row(data.load("selfhost_setups"), "setup", "article_a100_llama70b")
+    capacity = selfhost.tokens_per_month_capacity(setup["tokens_per_s_conservative"])
+    assert breakeven.breakeven_tokens_per_month(_tco_usd(), _blended(prices, "DeepSeek V3.2")) > capacity
+    assert breakeven.breakeven_tokens_per_month(_tco_usd(), _blended(prices, "GPT-5")) < capacity
+
+
+def test_free_api_never_breaks_even():
+    assert math.isinf(breakeven.breakeven_tokens_per_month(1440, 0.0))
+
+
+@pytest.mark.parametrize("volume", [1_000_000, 10_000_000, 50_000_000, 100_000_000, 256_000_000,
+                                    500_000_000, 1_000_000_000, 3_900_000_000])
+def test_gpt5_table_winner_and_ratio(volume, prices, printed, a100_usd_per_hour):
+    result = breakeven.cost_at_volume(volume, _blended(prices, "GPT-5"), selfhost.gpu_usd_per_month(a100_usd_per_hour))
+    figure = printed.loc[f"vol.GPT-5.{volume}.ratio"]
+    assert result["winner"] == figure["label"]
+    assert within_print(result["cost_ratio"], figure)
+
+
+@pytest.mark.parametrize("volume", [100_000_000, 500_000_000, 1_000_000_000, 2_100_000_000, 3_900_000_000])
+def test_deepseek_table_winner(volume, prices, printed, a100_usd_per_hour):
+    result = breakeven.cost_at_volume(volume, _blended(prices, "DeepSeek V3.2"), selfhost.gpu_usd_per_month(a100_usd_per_hour))
+    figure = printed.loc[f"vol.DeepSeek V3.2.{volume}.ratio"]
+    assert result["winner"] == figure["label"]
+    # The article prints 1.85x for 2,671.50 / 1,440 = 1.855: truncated, within one unit.
+    assert abs(result["cost_ratio"] - figure["value"]) <= figure["resolution"]
+
+
+def test_winner_by_hand():
+    assert breakeven.winner(100, 1440) == ("API", pytest.approx(14.4))
+    assert breakeven.winner(2880, 1440) == ("Self-host", pytest.approx(2.0))
+    assert breakeven.winner(1438.5, 1440)[0] == "Breakeven"
+    assert breakeven.winner(1438.5, 1440, tolerance=0.0)[0] == "API"
+    with pytest.raises(ValueError):
+        breakeven.winner(-1, 1)
