@@ -1,0 +1,173 @@
+"""Scenario files (helpers/scenario.py): every bad value is reported with its key, the shipped
+scenarios load, and save() writes only what validates."""
+import os
+
+import pytest
+import yaml
+
+from helpers import data, paths, scenario
+from helpers.scenario import ScenarioError
+
+
+def problems_of(raw: dict) -> list[str]:
+    with pytest.raises(ScenarioError) as caught:
+        scenario.validate(raw)
+    return caught.value.problems
+
+
+def test_every_shipped_scenario_loads():
+    files = sorted(paths.PARAMS_DIR.glob("*.yaml"))
+    assert len(files) >= 3, "the article's scenario and at least two others"
+    for path in files:
+        loaded = scenario.load(path)
+        assert isinstance(loaded.get("description"), str), f"{path.name} has no description"
+
+
+def test_shipped_scenarios_hold_the_volumes_they_are_named_after():
+    assert scenario.parameters(scenario.load(paths.PARAMS_DIR / "article.yaml")) == {}
+    compliance = scenario.load(paths.PARAMS_DIR / "compliance-50m-per-day.yaml")
+    assert compliance["tokens_per_day"] == 50_000_000 and compliance["privacy_required"] is True
+    startup = scenario.load(paths.PARAMS_DIR / "startup-2m-per-day.yaml")
+    assert startup["tokens_per_day"] == 2_000_000
+
+
+def test_a_full_valid_scenario_keeps_every_value():
+    raw = {
+        "tokens_per_day": 10_000_000, "input_share": 0.5, "days_per_month": 30,
+        "hours_per_month": 720, "gpu": "NVIDIA A100 80GB", "gpu_count": 2, "spot_discount": 0.4,
+        "setup": "article_a100_llama70b", "throughput_source": "model", "tokens_per_s": None,
+        "api_models": ["GPT-5", "DeepSeek V3.2"], "devops_hours_per_month": None,
+        "devops_usd_per_hour": 120, "infrastructure_usd_per_month": 0,
+        "hybrid_monthly_tokens": 100_000_000, "hybrid_api_share": 0.1, "hybrid_api_model": "GPT-5",
+        "privacy_required": False, "needs_flagship_quality": True, "has_ml_expertise": False,
+    }
+    assert set(raw) == set(scenario.KEYS)
+    assert scenario.validate(raw) == raw
+
+
+def test_parameters_drop_the_description():
+    clean = scenario.validate({"description": "x", "tokens_per_day": 5})
+    assert scenario.parameters(clean) == {"tokens_per_day": 5}
+
+
+@pytest.mark.parametrize("key, value, expected", [
+    ("tokens_per_day", -1, "tokens_per_day: must be at least 0"),
+    ("input_share", 1.5, "input_share: must lie in 0..1"),
+    ("input_share", -0.1, "input_share: must lie in 0..1"),
+    ("spot_discount", 1.2, "spot_discount: must lie in 0..1"),
+    ("spot_discount", 1, "spot_discount: must lie in 0..1 (1 excluded)"),
+    ("hours_per_month", 745, "hours_per_month: must lie in 0..744"),
+    ("hours_per_month", -1, "hours_per_month: must lie in 0..744"),
+    ("gpu_count", 0, "gpu_count: must be at least 1"),
+    ("gpu_count", 1.5, "gpu_count: expected a whole number"),
+    ("tokens_per_s", 0, "tokens_per_s: must be above 0"),
+    ("tokens_per_day", "lots", "tokens_per_day: expected a number"),
+    ("tokens_per_day", True, "tokens_per_day: expected a number"),
+    ("tokens_per_day", None, "tokens_per_day: must not be empty"),
+    ("privacy_required", "yes please", "privacy_required: expected true or false"),
+    ("throughput_source", "measured", "throughput_source: must be one of"),
+    ("api_models", [], "api_models: expected a non-empty list"),
+    ("api_models", "GPT-5", "api_models: expected a non-empty list"),
+    ("api_models", ["GPT-5", "GPT-5"], "api_models: listed twice: GPT-5"),
+    ("tables_dir", "/tmp/x", "tables_dir: set by the report runner"),
+])
+def test_bad_value_is_named_by_its_key(key, value, expected):
+    found = problems_of({key: value})
+    assert len(found) == 1 and found[0].startswith(expected), found
+
+
+def test_unknown_gpu_names_the_csv_and_lists_the_known_rows():
+    (problem,) = problems_of({"gpu": "NVIDIA B200"})
+    assert problem.startswith("gpu: 'NVIDIA B200' is not a gpu of data/gpu_cloud.csv")
+    for gpu in data.load("gpu_cloud")["gpu"]:
+        assert gpu in problem
+
+
+def test_unknown_api_model_suggests_the_closest_one():
+    (problem,) = problems_of({"api_models": ["GPT-5", "Claude Sonet 4.5"]})
+    assert problem.startswith("api_models[1]: 'Claude Sonet 4.5' is not a model of data/api_prices.csv")
+    assert "did you mean 'Claude Sonnet 4.5'?" in problem
+    (problem,) = problems_of({"hybrid_api_model": "gpt5"})
+    assert problem.startswith("hybrid_api_model:")
+
+
+def test_unknown_setup_is_refused():
+    (problem,) = problems_of({"setup": "h100_llama405b"})
+    assert problem.startswith("setup: 'h100_llama405b' is not a setup of data/selfhost_setups.csv")
+
+
+def test_misspelt_key_gets_a_did_you_mean():
+    (problem,) = problems_of({"tokens_per_dya": 1})
+    assert problem.startswith("tokens_per_dya: unknown key (did you mean 'tokens_per_day'?)")
+    (problem,) = problems_of({"privacy": True})
+    assert "did you mean 'privacy_required'?" in problem
+
+
+def test_every_problem_is_reported_at_once():
+    found = problems_of({"tokens_per_day": -5, "input_share": 2, "gpu": "nope", "colour": "red"})
+    assert [p.split(":")[0] for p in found] == ["colour", "tokens_per_day", "input_share", "gpu"]
+
+
+def test_yaml_scientific_notation_without_a_dot_gets_a_hint(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("tokens_per_day: 1e7\n")
+    with pytest.raises(ScenarioError) as caught:
+        scenario.load(path)
+    message = str(caught.value)
+    assert str(path) in message and "tokens_per_day: expected a number" in message
+    assert "1.0e+7" in message
+
+
+def test_load_errors_name_the_file(tmp_path):
+    with pytest.raises(ScenarioError, match="missing.yaml: 1 problem"):
+        scenario.load(tmp_path / "missing.yaml")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("tokens_per_day: [1,\n")
+    with pytest.raises(ScenarioError, match=r"(?s)broken.yaml.*line 2, column 1: not valid YAML"):
+        scenario.load(broken)
+    listed = tmp_path / "list.yaml"
+    listed.write_text("- tokens_per_day\n")
+    with pytest.raises(ScenarioError, match="expected a mapping"):
+        scenario.load(listed)
+
+
+def test_empty_file_is_the_article_scenario(tmp_path):
+    path = tmp_path / "empty.yaml"
+    path.write_text("# nothing overridden\n")
+    assert scenario.load(path) == {}
+
+
+def test_save_round_trips(tmp_path):
+    raw = {"tokens_per_day": 50_000_000, "api_models": ["GPT-5"], "privacy_required": True,
+           "description": "team"}
+    path = scenario.save(raw, tmp_path / "sub" / "team.yaml")
+    assert scenario.load(path) == raw
+    assert list(yaml.safe_load(path.read_text())) == ["description", "tokens_per_day",
+                                                      "api_models", "privacy_required"]
+
+
+def test_save_refuses_a_bad_scenario_and_keeps_the_old_file(tmp_path):
+    path = tmp_path / "team.yaml"
+    scenario.save({"tokens_per_day": 1}, path)
+    before = path.read_bytes()
+    with pytest.raises(ScenarioError, match="input_share"):
+        scenario.save({"input_share": 3}, path)
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == ["team.yaml"], "no temporary file left behind"
+
+
+def test_save_of_a_new_bad_scenario_writes_nothing(tmp_path):
+    with pytest.raises(ScenarioError):
+        scenario.save({"gpu": "toaster"}, tmp_path / "new.yaml")
+    assert not (tmp_path / "new.yaml").exists()
+
+
+def test_validation_reads_names_from_the_given_data_dir(tmp_path):
+    # A data folder whose gpu_cloud.csv lists one extra GPU: the scenario may name it.
+    for name in ("gpu_cloud", "api_prices", "selfhost_setups"):
+        (tmp_path / f"{name}.csv").write_text(paths.data_file(name).read_text())
+    with open(tmp_path / "gpu_cloud.csv", "a") as handle:
+        handle.write('NVIDIA B200,NVIDIA B200,1,192,6.00,on_demand,"Big models",test,2026-03-01\n')
+    assert scenario.validate({"gpu": "NVIDIA B200"}, data_dir=tmp_path) == {"gpu": "NVIDIA B200"}
+    with pytest.raises(ScenarioError):
+        scenario.validate({"gpu": "NVIDIA B200"})
