@@ -1,0 +1,103 @@
+"""helpers.tables: each rebuilt article table, its verdicts and the report's column contract."""
+import pandas as pd
+import pytest
+
+from helpers import article, tables
+
+SUMMARY = ["GPT-5", "Claude Sonnet 4.5", "DeepSeek V3.2", "Gemini 2.5 Flash"]
+
+
+def test_api_costs_every_printed_monthly_bill_is_an_erratum():
+    frame = tables.api_costs(10_000_000)
+    printed = frame[frame["article_value"].notna()]
+    assert len(printed) == 9  # four flagship and five budget rows
+    assert set(printed["article_verdict"]) == {article.ERRATUM}
+    # ... and each is within 10% of a tenth of the recomputed bill (the 1M tokens/day bill)
+    assert ((printed["usd_per_month"] / 10 - printed["article_value"]).abs() <= 0.1 * printed["article_value"]).all()
+    assert {"model", "provider", "tier", "usd_per_1m_input", "usd_per_1m_output",
+            "blended_usd_per_1m", "usd_per_month"} <= set(frame.columns)
+
+
+def test_api_costs_at_one_million_per_day_agree_with_the_article():
+    frame = tables.api_costs(1_000_000)
+    printed = frame[frame["article_value"].notna()]
+    assert set(printed["article_verdict"]) <= {article.HOLDS, article.ROUNDING}
+
+
+def test_gpu_cloud_all_rows_hold_and_spot_lowers_bills():
+    frame = tables.gpu_cloud()
+    assert set(frame["article_verdict"]) == {article.HOLDS}
+    spot = tables.gpu_cloud(spot_discount=0.5)
+    assert (spot["usd_per_month"] == frame["usd_per_month"] / 2).all()
+    assert {"gpu", "vram_gb", "usd_per_hour", "usd_per_month"} <= set(frame.columns)
+
+
+def test_vram_table_verdicts():
+    frame = tables.vram_by_model_size().set_index("params_billion")
+    assert (frame["fp16_verdict"] == article.HOLDS).all()
+    assert frame.loc[13, "4bit_verdict"] == article.ERRATUM  # 6.5 GB printed as ~8 GB
+    assert frame.loc[405, "4bit_verdict"] == article.ROUNDING  # 202.5 GB printed as ~200 GB
+    assert frame.loc[70, "4bit_verdict"] == article.HOLDS
+
+
+def test_consumer_hardware_fit_columns():
+    frame = tables.consumer_hardware(70).set_index("hardware")
+    assert not frame.loc["RTX 4090 24GB", "fits_70b_4bit"]
+    assert frame.loc["2x RTX 4090", "fits_70b_4bit"]
+    assert not frame.loc["Mac M4 Max 128GB", "fits_70b_fp16"]
+
+
+def test_breakeven_volumes_long_form_contract_and_verdicts():
+    frame = tables.breakeven_volumes("GPT-5", 1440)
+    assert {"api_model", "monthly_tokens", "api_usd_per_month", "selfhost_usd_per_month",
+            "winner", "cost_ratio"} <= set(frame.columns)
+    assert frame["monthly_tokens"].dtype == "int64"
+    assert (frame["winner_verdict"] == article.HOLDS).all()
+    assert set(frame["article_api_verdict"]) == {article.HOLDS}
+
+
+def test_breakeven_summary_reproduces_the_article():
+    frame = tables.breakeven_summary(SUMMARY, 1440, 3240, 3_888_000_000).set_index("api_model")
+    assert frame.loc["GPT-5", "breakeven_tokens_per_month"] == 256_000_000
+    assert frame.loc["Claude Sonnet 4.5", "breakeven_tokens_per_month"] == 160_000_000
+    assert frame.loc["GPT-5", "tco_breakeven_tokens_per_month"] == 576_000_000
+    assert set(frame["article_month_verdict"]) == {article.HOLDS}
+    assert set(frame["article_day_verdict"]) == {article.HOLDS}
+    assert not frame.loc["DeepSeek V3.2", "tco_within_single_gpu_capacity"]
+    assert frame.loc["Gemini 2.5 Flash", "within_single_gpu_capacity"]  # 3.84B < 3.888B, barely
+
+
+def test_tco_table_holds():
+    frame = tables.tco_components(1440, 15, 100, 300)
+    assert list(frame["usd_per_month"]) == [1440, 1500, 300, 3240]
+    assert set(frame["article_verdict"]) == {article.HOLDS}
+
+
+def test_setup_and_capacity():
+    setup = tables.setup()
+    assert setup["gpu_usd_per_month"] == pytest.approx(1440)
+    assert setup["tokens_per_month_capacity"] == pytest.approx(3.888e9)
+    cap = tables.capacity().set_index("throughput_case")
+    assert cap.loc["conservative", "article_verdict"] == article.HOLDS
+    assert cap.loc["low", "tokens_per_month"] < cap.loc["high", "tokens_per_month"]
+
+
+def test_save_writes_atomically_and_skips_without_a_folder(tmp_path):
+    frame = pd.DataFrame({"a": [1, 2]})
+    assert tables.save(frame, "x", "") is None
+    target = tables.save(frame, "x", tmp_path / "tables")
+    assert pd.read_csv(target).equals(frame)
+    assert [p.name for p in (tmp_path / "tables").iterdir()] == ["x.csv"]  # no temp file left
+
+
+def test_save_failure_leaves_previous_table(tmp_path):
+    tables.save(pd.DataFrame({"a": [1]}), "x", tmp_path)
+
+    class Broken(pd.DataFrame):
+        def to_csv(self, *args, **kwargs):
+            raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        tables.save(Broken({"a": [2]}), "x", tmp_path)
+    assert pd.read_csv(tmp_path / "x.csv")["a"].tolist() == [1]
+    assert [p.name for p in tmp_path.iterdir()] == ["x.csv"]
