@@ -199,6 +199,19 @@ SPECS: dict[str, TableSpec] = {
         numeric=["mmlu_pct", "humaneval_pct"],
         booleans=["self_hostable"],
     ),
+    "decision_cases": TableSpec(
+        columns={
+            "team": _text(),
+            "tokens_per_day": _number(NON_NEGATIVE),
+            "privacy_required": _text(BOOL),
+            "needs_flagship_quality": _text(BOOL),
+            "has_ml_expertise": _text(BOOL),
+            **PROVENANCE,
+        },
+        key=["team"],
+        numeric=["tokens_per_day"],
+        booleans=["privacy_required", "needs_flagship_quality", "has_ml_expertise"],
+    ),
     "article_figures": TableSpec(
         columns={
             "figure_id": _text(),

@@ -8,13 +8,15 @@ Every builder returns a DataFrame whose first columns follow the report's tables
 """
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 
-from . import api, article, breakeven, data, selfhost, tco
+from . import api, article, breakeven, data, decision, selfhost, tco
+from . import hybrid as hybrid_mod
 from .assumptions import DAYS_PER_MONTH, HOURS_PER_MONTH, INPUT_SHARE
 
 PRECISIONS = {"fp16": 16, "8-bit": 8, "4-bit": 4}
@@ -249,3 +251,342 @@ def save(frame: pd.DataFrame, name: str, tables_dir: str | os.PathLike | None) -
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+# ---------------------------------------------------------------------------------------------
+# Notebook support (issue 2): display settings, prose formatting, the scenario's self-hosting
+# figures, and the builders of the tables the first builders do not cover.
+# ---------------------------------------------------------------------------------------------
+
+DISPLAY_PRECISION = 4
+
+
+def display_options() -> None:
+    """Fixed pandas display settings, so a notebook's committed outputs are deterministic."""
+    pd.set_option("display.precision", DISPLAY_PRECISION)
+    pd.set_option("display.max_columns", 60)
+    pd.set_option("display.width", 250)
+    pd.set_option("display.max_colwidth", 70)
+
+
+def tokens_text(tokens: float) -> str:
+    """A token count as the article writes it, three significant digits: 256M, 3.89B, 8.53M."""
+    tokens = float(tokens)
+    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(tokens) >= size:
+            return f"{tokens / size:.3g}{suffix}"
+    return f"{tokens:.3g}"
+
+
+def usd_text(usd: float) -> str:
+    """Dollars: cents below $100, whole dollars with thousands separators above."""
+    return f"${usd:,.2f}" if abs(usd) < 100 else f"${usd:,.0f}"
+
+
+def round_significant(value: float, digits: int = 1) -> float:
+    """``value`` rounded to ``digits`` significant digits (1,004,000 -> 1,000,000)."""
+    if value == 0:
+        return 0.0
+    return float(f"{value:.{digits}g}")
+
+
+def hidden_cost_inputs(devops_hours_per_month: float | None = None,
+                       devops_usd_per_hour: float | None = None,
+                       infrastructure_usd_per_month: float | None = None,
+                       data_dir: Path | None = None) -> dict[str, float]:
+    """The three hidden-cost inputs, each ``None`` replaced by the article's point estimate
+    (``hidden_costs.csv``, column ``point``)."""
+    given = {
+        "devops_hours_per_month": devops_hours_per_month,
+        "devops_usd_per_hour": devops_usd_per_hour,
+        "infrastructure_usd_per_month": infrastructure_usd_per_month,
+    }
+    return {name: float(value) if value is not None else data.hidden_cost(name, "point", data_dir)
+            for name, value in given.items()}
+
+
+def selfhost_scenario(gpu: str, gpu_count: int = 1, spot_discount: float = 0.0,
+                      hours_per_month: float = HOURS_PER_MONTH,
+                      setup_name: str = "article_a100_llama70b", tokens_per_s: float | None = None,
+                      devops_hours_per_month: float | None = None,
+                      devops_usd_per_hour: float | None = None,
+                      infrastructure_usd_per_month: float | None = None,
+                      data_dir: Path | None = None) -> dict:
+    """Everything a notebook needs about the scenario's self-hosting side, derived once.
+
+    gpu_usd_per_month   = usd_per_hour(gpu) * hours_per_month * gpu_count * (1 - spot_discount)
+    capacity            = tokens_per_s * 3600 * hours_per_month * gpu_count
+                          (tokens_per_s: the set-up's conservative figure unless given)
+    tco_usd_per_month   = gpu + devops_hours * devops_rate + infrastructure
+    ``gpu_matches_setup`` is False when the rented GPU is not the one the set-up's throughput
+    was quoted for (the capacity then assumes the same throughput on another card).
+    """
+    setup_row = data.row(data.load("selfhost_setups", data_dir), "setup", setup_name)
+    gpu_row = data.row(data.load("gpu_cloud", data_dir), "gpu", gpu)
+    tps = float(setup_row["tokens_per_s_conservative"]) if tokens_per_s is None else float(tokens_per_s)
+    gpu_usd = selfhost.gpu_usd_per_month(gpu_row["usd_per_hour"], hours_per_month, gpu_count, spot_discount)
+    hidden = hidden_cost_inputs(devops_hours_per_month, devops_usd_per_hour,
+                                infrastructure_usd_per_month, data_dir)
+    total = tco.tco_usd_per_month(gpu_usd, hidden["devops_hours_per_month"],
+                                  hidden["devops_usd_per_hour"], hidden["infrastructure_usd_per_month"])
+    return {
+        "gpu": gpu,
+        "gpu_count": int(gpu_count),
+        "spot_discount": float(spot_discount),
+        "setup": setup_name,
+        "model": setup_row["model"],
+        "setup_gpu": setup_row["gpu"],
+        "gpu_matches_setup": setup_row["gpu"] == gpu_row["gpu_model"],
+        "tokens_per_s": tps,
+        "gpu_usd_per_month": float(gpu_usd),
+        "capacity_tokens_per_month": float(selfhost.tokens_per_month_capacity(tps, hours_per_month, gpu_count)),
+        **hidden,
+        "hidden_usd_per_month": float(total - gpu_usd),
+        "tco_usd_per_month": float(total),
+    }
+
+
+def api_costs_vs_article(frame: pd.DataFrame, days_per_month: float = DAYS_PER_MONTH) -> pd.DataFrame:
+    """Add to an :func:`api_costs` frame the ratio article / recomputed and the daily volume at
+    which the article's printed monthly figure would be right:
+
+    article_over_recomputed        = article_value / usd_per_month
+    article_implied_tokens_per_day = article_value / blended_usd_per_1m * 1e6 / days_per_month
+    """
+    frame = frame.copy()
+    frame["article_over_recomputed"] = frame["article_value"] / frame["usd_per_month"]
+    frame["article_implied_tokens_per_day"] = [
+        int(round(api.tokens_per_day(breakeven.breakeven_tokens_per_month(printed, blended), days_per_month)))
+        if pd.notna(printed) else pd.NA
+        for printed, blended in zip(frame["article_value"], frame["blended_usd_per_1m"])
+    ]
+    return frame
+
+
+def blended_prices(api_models: list[str], input_share: float = INPUT_SHARE,
+                   data_dir: Path | None = None) -> pd.DataFrame:
+    """Blended price of each API, beside the article's "Blended rate" lines where it printed one."""
+    prices = data.load("api_prices", data_dir).set_index("model")
+    frame = pd.DataFrame({
+        "api_model": api_models,
+        "usd_per_1m_input": [float(prices.loc[m, "usd_per_1m_input"]) for m in api_models],
+        "usd_per_1m_output": [float(prices.loc[m, "usd_per_1m_output"]) for m in api_models],
+        "blended_usd_per_1m": [blended_price(m, input_share, data_dir) for m in api_models],
+    })
+    return _with_article(frame, [f"blended.{m}" for m in api_models], "blended_usd_per_1m",
+                         data_dir=data_dir)
+
+
+def gpu_cloud_with_spot(hours_per_month: float = HOURS_PER_MONTH, data_dir: Path | None = None) -> pd.DataFrame:
+    """Cloud GPU Pricing table with the spot range the article gives in prose ("40-60%"
+    cheaper, ``hidden_costs.csv`` row spot_discount): the monthly bill at the largest and the
+    smallest discount."""
+    frame = gpu_cloud(hours_per_month, 0.0, data_dir)
+    low = data.hidden_cost("spot_discount", "low", data_dir)
+    high = data.hidden_cost("spot_discount", "high", data_dir)
+    frame["spot_usd_per_month_low"] = [selfhost.gpu_usd_per_month(p, hours_per_month, 1, high)
+                                       for p in frame["usd_per_hour"]]
+    frame["spot_usd_per_month_high"] = [selfhost.gpu_usd_per_month(p, hours_per_month, 1, low)
+                                        for p in frame["usd_per_hour"]]
+    return frame
+
+
+def best_precision(params_billion: float, memory_gb: float) -> str:
+    """The most precise of fp16, 8-bit and 4-bit at which a model's weights fit in
+    ``memory_gb`` ("does not fit" when even 4-bit does not)."""
+    for name, bits in PRECISIONS.items():
+        if selfhost.fits(params_billion, bits, memory_gb):
+            return name
+    return "does not fit"
+
+
+def what_fits(data_dir: Path | None = None) -> pd.DataFrame:
+    """For every consumer and cloud configuration, the best precision (fp16, 8-bit, 4-bit) at
+    which each model size of ``model_sizes.csv`` fits, weights only (KV cache comes on top),
+    beside what the article says each runs."""
+    consumer = data.load("consumer_hardware", data_dir)
+    cloud = data.load("gpu_cloud", data_dir)
+    frame = pd.concat([
+        pd.DataFrame({"hardware": consumer["hardware"], "kind": "consumer",
+                      "memory_gb": consumer["memory_gb"], "article_says": consumer["what_it_runs"]}),
+        pd.DataFrame({"hardware": cloud["gpu"], "kind": "cloud",
+                      "memory_gb": cloud["vram_gb"], "article_says": cloud["best_for"]}),
+    ], ignore_index=True)
+    for size in data.load("model_sizes", data_dir)["params_billion"]:
+        frame[f"{size:g}B"] = [best_precision(size, m) for m in frame["memory_gb"]]
+    return frame
+
+
+def capacity_with_scenario(derived: dict, setup_name: str = "article_a100_llama70b",
+                           hours_per_month: float = HOURS_PER_MONTH,
+                           data_dir: Path | None = None) -> pd.DataFrame:
+    """:func:`capacity` (the set-up's low, conservative and high throughput on one GPU) plus a
+    ``scenario`` row when the scenario's throughput or GPU count differs from the conservative
+    single-GPU case. ``derived`` is :func:`selfhost_scenario`'s result."""
+    frame = capacity(setup_name, hours_per_month, data_dir)
+    conservative = frame[frame["throughput_case"] == "conservative"].iloc[0]
+    if derived["tokens_per_s"] != conservative["tokens_per_s"] or derived["gpu_count"] != 1:
+        frame = pd.concat([frame, pd.DataFrame([{
+            "gpu": f"{derived['gpu_count']}x {derived['gpu']}", "model": derived["model"],
+            "throughput_case": "scenario", "tokens_per_s": derived["tokens_per_s"],
+            "tokens_per_month": int(round(derived["capacity_tokens_per_month"])),
+            "article_text": None, "article_value": float("nan"), "article_verdict": article.NOT_CHECKABLE,
+        }])], ignore_index=True)
+    return frame
+
+
+def article_volume_tables(data_dir: Path | None = None) -> list[str]:
+    """The API models for which the article printed a per-volume breakeven table."""
+    figs = article.figures(data_dir)
+    rows = figs[(figs["quantity"] == "api_usd_per_month") & figs["table"].str.startswith("Breakeven vs ")]
+    return list(dict.fromkeys(t.removeprefix("Breakeven vs ") for t in rows["table"]))
+
+
+def breakeven_volumes_all(selfhost_usd_per_month: float, input_share: float = INPUT_SHARE,
+                          data_dir: Path | None = None) -> pd.DataFrame:
+    """Every per-volume breakeven table of the article, concatenated (long form)."""
+    return pd.concat([breakeven_volumes(m, selfhost_usd_per_month, None, input_share, data_dir)
+                      for m in article_volume_tables(data_dir)], ignore_index=True)
+
+
+def tco_range(gpu_usd_per_month: float, data_dir: Path | None = None) -> pd.DataFrame:
+    """True monthly cost at the low, point and high hidden-cost inputs of ``hidden_costs.csv``,
+    its multiple of the raw GPU bill (tco / gpu), and whether that multiple lies within the
+    article's rule of thumb (``tco_multiplier`` low..high, "1.3x to 2.0x")."""
+    rule_low = data.hidden_cost("tco_multiplier", "low", data_dir)
+    rule_high = data.hidden_cost("tco_multiplier", "high", data_dir)
+    rows = []
+    for case in ("low", "point", "high"):
+        inputs = {name: data.hidden_cost(name, case, data_dir)
+                  for name in ("devops_hours_per_month", "devops_usd_per_hour", "infrastructure_usd_per_month")}
+        total = tco.tco_usd_per_month(gpu_usd_per_month, **inputs)
+        multiplier = tco.tco_multiplier(total, gpu_usd_per_month)
+        rows.append({"case": case, **inputs, "gpu_usd_per_month": gpu_usd_per_month,
+                     "tco_usd_per_month": total, "tco_multiplier": multiplier,
+                     "within_rule_of_thumb": bool(rule_low - 1e-9 <= multiplier <= rule_high + 1e-9)})
+    frame = pd.DataFrame(rows)
+    frame["rule_of_thumb_low"] = rule_low
+    frame["rule_of_thumb_high"] = rule_high
+    return frame
+
+
+def hybrid(monthly_tokens: float, api_share: float, api_model: str, simple_api_model: str,
+           rented_gpus: list[str], bought_hardware: list[str], amortization_months: float,
+           small_model_params_billion: float, small_model_bits: float = PRECISIONS["fp16"],
+           hidden_usd_per_month: float = 0.0, input_share: float = INPUT_SHARE,
+           hours_per_month: float = HOURS_PER_MONTH, data_dir: Path | None = None) -> pd.DataFrame:
+    """The hybrid example priced with real hardware, against routing everything to the API.
+
+    Rows: everything to ``api_model``; ``api_share`` to ``api_model`` and the rest to
+      - a rented GPU (``gpu_cloud.csv``, 24/7): usd_per_hour * hours_per_month,
+      - bought hardware (``consumer_hardware.csv``): usd_price / amortization_months +
+        electricity (``hidden_costs.csv`` low and high: two rows),
+      - a cheap API (``simple_api_model``): no hardware at all.
+    share_of_all_api = total / all-API total. ``total_with_hidden_usd_per_month`` adds
+    ``hidden_usd_per_month`` (DevOps + infrastructure) to the self-hosted options.
+    ``small_model_fits`` says whether the small model's weights fit the hardware at
+    ``small_model_bits``.
+    """
+    blended = blended_price(api_model, input_share, data_dir)
+    everything = api.api_usd_per_month(monthly_tokens, blended)
+    gpus = data.load("gpu_cloud", data_dir)
+    hardware = data.load("consumer_hardware", data_dir)
+    options = [("all API", api_model, None, 0.0, float("nan"))]
+    for gpu in rented_gpus:
+        row = data.row(gpus, "gpu", gpu)
+        options.append(("hybrid, rented GPU 24/7", gpu, None,
+                        selfhost.gpu_usd_per_month(row["usd_per_hour"], hours_per_month),
+                        float(row["vram_gb"])))
+    for name in bought_hardware:
+        row = data.row(hardware, "hardware", name)
+        for case in ("low", "high"):
+            electricity = data.hidden_cost("electricity_usd_per_month", case, data_dir)
+            options.append((f"hybrid, bought, electricity {case}", name, None,
+                            selfhost.amortized_usd_per_month(row["usd_price"], amortization_months, electricity),
+                            float(row["memory_gb"])))
+    options.append(("API only, simple tasks to a cheap API", simple_api_model,
+                    blended_price(simple_api_model, input_share, data_dir), 0.0, float("nan")))
+    rows = []
+    for option, what, simple_blended, fixed, memory in options:
+        if option == "all API":
+            parts = hybrid_mod.hybrid_usd_per_month(monthly_tokens, 1.0, blended, 0.0)
+        else:
+            parts = hybrid_mod.hybrid_usd_per_month(monthly_tokens, api_share, blended, fixed)
+        if simple_blended is not None:
+            parts["selfhost_usd_per_month"] = api.api_usd_per_month(parts["selfhost_tokens_per_month"], simple_blended)
+            parts["total_usd_per_month"] = parts["api_usd_per_month"] + parts["selfhost_usd_per_month"]
+        self_hosted = not pd.isna(memory)
+        rows.append({
+            "option": option, "simple_tasks_on": what if option != "all API" else api_model,
+            "api_model": api_model,
+            "api_tokens_per_month": int(round(parts["api_tokens_per_month"])),
+            "simple_tokens_per_month": int(round(parts["selfhost_tokens_per_month"])),
+            "api_usd_per_month": parts["api_usd_per_month"],
+            "simple_tasks_usd_per_month": parts["selfhost_usd_per_month"],
+            "total_usd_per_month": parts["total_usd_per_month"],
+            "share_of_all_api": parts["total_usd_per_month"] / everything if everything else float("nan"),
+            "total_with_hidden_usd_per_month": parts["total_usd_per_month"] + (hidden_usd_per_month if self_hosted else 0.0),
+            "small_model_fits": (selfhost.fits(small_model_params_billion, small_model_bits, memory)
+                                 if self_hosted else None),
+        })
+    frame = pd.DataFrame(rows)
+    frame["share_with_hidden_of_all_api"] = frame["total_with_hidden_usd_per_month"] / everything if everything else float("nan")
+    ids = [None if o == "all API" else "hybrid.api.usd_per_month" for o in frame["option"]]
+    return _with_article(frame, ids, "api_usd_per_month", data_dir=data_dir)
+
+
+def decision_cases(cases: pd.DataFrame, derived: dict, flagship_api_model: str, budget_api_model: str,
+                   input_share: float = INPUT_SHARE, days_per_month: float = DAYS_PER_MONTH,
+                   data_dir: Path | None = None) -> pd.DataFrame:
+    """The four-step framework (:func:`helpers.decision.decide`) applied to each team of
+    ``cases`` (columns team, tokens_per_day, privacy_required, needs_flagship_quality,
+    has_ml_expertise), with what the options cost at that team's volume:
+
+    flagship / budget API   tokens_per_month / 1e6 * blended price
+    selfhost_gpu_count      ceil(tokens_per_month / one deployment's capacity), at least 1
+    selfhost_usd_per_month  gpu_count * the deployment's GPU bill (``derived``)
+    selfhost_tco            selfhost_usd_per_month + DevOps + infrastructure (taken as fixed,
+                            whatever the GPU count: a floor)
+    ``derived`` is :func:`selfhost_scenario`'s result.
+    """
+    flagship = blended_price(flagship_api_model, input_share, data_dir)
+    budget = blended_price(budget_api_model, input_share, data_dir)
+    rows = []
+    for case in cases.to_dict("records"):
+        choice = decision.decide(case["tokens_per_day"], bool(case["privacy_required"]),
+                                 bool(case["needs_flagship_quality"]), bool(case["has_ml_expertise"]))
+        monthly = api.tokens_per_month(case["tokens_per_day"], days_per_month)
+        gpu_count = max(1, math.ceil(monthly / derived["capacity_tokens_per_month"] - 1e-9))
+        selfhost_usd = gpu_count * derived["gpu_usd_per_month"]
+        selfhost_tco = selfhost_usd + derived["hidden_usd_per_month"]
+        budget_usd = api.api_usd_per_month(monthly, budget)
+        rows.append({
+            "team": case["team"],
+            "tokens_per_day": int(round(case["tokens_per_day"])),
+            "tokens_per_month": int(round(monthly)),
+            "privacy_required": bool(case["privacy_required"]),
+            "needs_flagship_quality": bool(case["needs_flagship_quality"]),
+            "has_ml_expertise": bool(case["has_ml_expertise"]),
+            "recommendation": choice.recommendation,
+            "step": choice.step,
+            "reason": choice.reason,
+            "flagship_api_model": flagship_api_model,
+            "flagship_api_usd_per_month": api.api_usd_per_month(monthly, flagship),
+            "budget_api_model": budget_api_model,
+            "budget_api_usd_per_month": budget_usd,
+            "selfhost_gpu_count": gpu_count,
+            "selfhost_usd_per_month": selfhost_usd,
+            "selfhost_tco_usd_per_month": selfhost_tco,
+            "cheaper_at_open_model_quality": breakeven.API if budget_usd < selfhost_tco else breakeven.SELF_HOST,
+        })
+    return pd.DataFrame(rows)
+
+
+def verdict_counts(*frames: pd.DataFrame) -> pd.DataFrame:
+    """How many figures hold, are rounding, are errata or not checkable, over every column of
+    ``frames`` whose name ends in ``verdict``."""
+    values = [v for frame in frames for column in frame.columns if column.endswith("verdict")
+              for v in frame[column]]
+    order = [article.HOLDS, article.ROUNDING, article.ERRATUM, article.NOT_CHECKABLE]
+    counts = pd.Series(values, dtype="object").value_counts()
+    return pd.DataFrame({"verdict": order, "figures": [int(counts.get(v, 0)) for v in order]})
