@@ -590,3 +590,19 @@ def verdict_counts(*frames: pd.DataFrame) -> pd.DataFrame:
     order = [article.HOLDS, article.ROUNDING, article.ERRATUM, article.NOT_CHECKABLE]
     counts = pd.Series(values, dtype="object").value_counts()
     return pd.DataFrame({"verdict": order, "figures": [int(counts.get(v, 0)) for v in order]})
+
+
+def resolve_tokens_per_s(setup_name: str, throughput_source: str = "article",
+                         tokens_per_s: float | None = None, data_dir: Path | None = None) -> float | None:
+    """The throughput a notebook uses: ``tokens_per_s`` when given; otherwise, for
+    ``throughput_source == "article"``, None (= the set-up's conservative figure, see
+    :func:`selfhost_scenario`). ``"model"`` (``helpers.capacity``, issue 5) is not wired in here
+    yet: it raises, naming the parameter, rather than silently using the article's figure."""
+    if tokens_per_s is not None:
+        return float(tokens_per_s)
+    if throughput_source == "article":
+        data.row(data.load("selfhost_setups", data_dir), "setup", setup_name)  # a clear error if unknown
+        return None
+    raise ValueError(f"throughput_source={throughput_source!r}: only 'article' is supported by the "
+                     "notebooks so far (the capacity model of issue 5 is not wired in); set tokens_per_s "
+                     "to use another throughput")
