@@ -168,6 +168,14 @@ def git_commit(root: Path = paths.ROOT) -> dict:
     return {"commit": commit, "dirty": dirty}
 
 
+def display_path(path: Path) -> str:
+    """``path`` relative to the project when it lies inside it (run.json stays portable)."""
+    try:
+        return str(Path(path).resolve().relative_to(paths.ROOT))
+    except ValueError:
+        return str(path)
+
+
 def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -542,7 +550,7 @@ def run_report(scenario_path: Path, date: str, out: Path = paths.REPORTS_DIR,
             tables_dir = build / TABLES
             tables_dir.mkdir()
             log(f"report {date}: {len(notebooks)} notebooks, {jobs} at a time, scenario "
-                f"{scenario_path}" + (f" (keys no notebook declares: {', '.join(unused)})" if unused else ""))
+                f"{display_path(scenario_path)}" + (f" (keys no notebook declares: {', '.join(unused)})" if unused else ""))
             results = _execute_all(notebooks, build, declared_by, scenario_parameters, tables_dir,
                                    jobs, timeout, log)
             hashes_after = data_hashes()
@@ -552,7 +560,7 @@ def run_report(scenario_path: Path, date: str, out: Path = paths.REPORTS_DIR,
             run = {
                 "date": date,
                 "status": status,
-                "scenario_file": str(scenario_path),
+                "scenario_file": display_path(scenario_path),
                 "scenario": chosen,
                 "parameters": _effective_parameters(declared_by, scenario_parameters),
                 "unused_scenario_keys": unused,

@@ -1,0 +1,364 @@
+"""Headless report runs (helpers/report.py), end to end.
+
+Most tests run small fixture notebooks written into a temporary folder (two kernels, a few
+seconds); one test runs the project's own notebooks on the article's scenario. Expected figures
+are computed from the data rows with the helpers' formulas, never copied from a report.
+"""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from helpers import api, breakeven, data, paths, report, scenario, selfhost, tables
+
+DATE = "2026-03-01"
+COMPLIANCE = paths.PARAMS_DIR / "compliance-50m-per-day.yaml"
+ARTICLE = paths.PARAMS_DIR / "article.yaml"
+
+# The tables contract of issue 3: required columns of each file a notebook may write.
+CONTRACT = {
+    "api_costs": ["model", "provider", "tier", "usd_per_1m_input", "usd_per_1m_output",
+                  "blended_usd_per_1m", "usd_per_month"],
+    "gpu_cloud": ["gpu", "vram_gb", "usd_per_hour", "usd_per_month"],
+    "consumer_hardware": ["hardware", "memory_gb", "usd_price"],
+    "vram_by_model_size": ["params_billion", "vram_gb_fp16", "vram_gb_4bit", "minimum_hardware"],
+    "breakeven_volumes": ["api_model", "monthly_tokens", "api_usd_per_month",
+                          "selfhost_usd_per_month", "winner", "cost_ratio"],
+    "breakeven_summary": ["api_model", "blended_usd_per_1m", "breakeven_tokens_per_month",
+                          "breakeven_tokens_per_day", "tco_breakeven_tokens_per_month",
+                          "tco_breakeven_tokens_per_day", "within_single_gpu_capacity"],
+    "tco_components": ["component", "usd_per_month"],
+    "capacity": ["gpu", "model", "tokens_per_s", "tokens_per_month"],
+}
+
+
+# ------------------------------------------------------------------------------------------
+# Fixture notebooks
+
+
+def write_notebook(path: Path, parameters: str, *cells: str) -> Path:
+    nb = new_notebook(cells=[
+        new_markdown_cell("# Fixture\n\nA notebook for the report tests."),
+        new_code_cell(parameters, metadata={"tags": ["parameters"]}),
+        *[new_code_cell(c) for c in cells],
+    ])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+def fixture_notebooks(folder: Path, failing: bool = False) -> Path:
+    """01 writes api_costs at the scenario's volume and the breakeven summary; 02 shows a widget
+    and writes gpu_cloud; with ``failing``, 03 raises."""
+    folder.mkdir(parents=True, exist_ok=True)
+    write_notebook(
+        folder / "01-costs.ipynb",
+        'tokens_per_day = 10_000_000  # the workload\ntables_dir = ""  # report runs set this',
+        "from helpers import tables\nimport matplotlib.pyplot as plt",
+        "frame = tables.api_costs(tokens_per_day)\ntables.save(frame, 'api_costs', tables_dir)",
+        "s = tables.setup()\n"
+        "summary = tables.breakeven_summary(['GPT-5', 'DeepSeek V3.2'], s['gpu_usd_per_month'],\n"
+        "    3 * s['gpu_usd_per_month'], s['tokens_per_month_capacity'])\n"
+        "tables.save(summary, 'breakeven_summary', tables_dir)\nsummary",
+        "plt.plot([1, 2], [3, 4]);",
+    )
+    write_notebook(
+        folder / "02-widget.ipynb",
+        'privacy_required = False  # compliance\ntables_dir = ""  # report runs set this',
+        "import ipywidgets\nfrom helpers import tables\n"
+        "tables.save(tables.gpu_cloud(), 'gpu_cloud', tables_dir)",
+        "ipywidgets.IntSlider(value=3, description='unique-slider-label')",
+    )
+    if failing:
+        write_notebook(folder / "03-fails.ipynb", 'tables_dir = ""  # report runs set this',
+                       "raise ValueError('deliberate failure for the test')")
+    return folder
+
+
+def run(scenario_path, out, notebooks, date=DATE, jobs=2):
+    lines = []
+    code, folder = report.run_report(scenario_path, date, out, notebooks, jobs=jobs, log=lines.append)
+    return code, folder, lines
+
+
+def hidden_leftovers(out: Path) -> list[str]:
+    return sorted(p.name for p in out.iterdir() if p.name.startswith(".") and p.name != ".lock")
+
+
+@pytest.fixture(scope="module")
+def good_run(tmp_path_factory):
+    """One run of the fixture notebooks on the compliance scenario (50M tokens/day)."""
+    base = tmp_path_factory.mktemp("good")
+    notebooks = fixture_notebooks(base / "notebooks")
+    code, folder, lines = run(COMPLIANCE, base / "reports", notebooks)
+    return code, folder, lines
+
+
+# ------------------------------------------------------------------------------------------
+# Without a kernel
+
+
+def test_only_declared_parameters_are_passed():
+    declared = {"tokens_per_day": {}, "tables_dir": {}}
+    chosen = {"tokens_per_day": 5, "privacy_required": True}
+    assert report.parameters_for(declared, chosen, Path("/x/tables")) == {
+        "tokens_per_day": 5, "tables_dir": "/x/tables"}
+    assert report.parameters_for({"gpu": {}}, chosen, Path("/x")) == {}
+
+
+def test_widget_outputs_become_static():
+    nb = new_notebook(cells=[new_code_cell("w")])
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
+    nb.cells[0].outputs = [nbformat.v4.new_output(
+        "display_data", data={report.WIDGET_MIME: {"model_id": "abc"}, "text/plain": "IntSlider(value=3)"})]
+    report.static_widgets(nb)
+    assert "widgets" not in nb.metadata
+    assert nb.cells[0].outputs[0]["data"] == {"text/html": report.WIDGET_NOTE}
+
+
+def test_recover_puts_back_a_folder_set_aside_by_an_interrupted_run(tmp_path):
+    aside = tmp_path / f".{DATE}.previous-123"
+    aside.mkdir()
+    (aside / "run.json").write_text("{}")
+    (tmp_path / f".{DATE}.building-abc").mkdir()
+    done = report.recover(tmp_path)
+    assert (tmp_path / DATE / "run.json").read_text() == "{}"
+    assert hidden_leftovers(tmp_path) == [] and len(done) == 2
+
+
+def test_install_replaces_only_after_the_new_folder_is_complete(tmp_path):
+    old, new = tmp_path / DATE, tmp_path / ".new"
+    old.mkdir()
+    (old / "a").write_text("old")
+    new.mkdir()
+    (new / "a").write_text("new")
+    report.install(new, old)
+    assert (old / "a").read_text() == "new" and hidden_leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("content, expected", [
+    ("tokens_per_day: -1\n", "tokens_per_day: must be at least 0"),
+    ("input_share: 1.5\n", "input_share: must lie in 0..1"),
+    ("gpu: NVIDIA B200\n", "gpu: 'NVIDIA B200' is not a gpu"),
+    ("api_models: [GPT-5, GPT-6]\n", "api_models[1]: 'GPT-6' is not a model"),
+    ("tokens_per_dya: 5\n", "tokens_per_dya: unknown key (did you mean 'tokens_per_day'?)"),
+])
+def test_bad_scenario_stops_before_anything_is_written(tmp_path, capsys, content, expected):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(content)
+    out = tmp_path / "reports"
+    code = report.main(["--scenario", str(bad), "--date", DATE, "--out", str(out)])
+    assert code == report.EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert expected in err and "nothing was written" in err
+    assert not out.exists()
+
+
+def test_bad_date_and_missing_notebooks_write_nothing(tmp_path, capsys):
+    out = tmp_path / "reports"
+    assert report.main(["--date", "2026-02-30", "--out", str(out)]) == report.EXIT_BAD_INPUT
+    assert "--date: expected YYYY-MM-DD" in capsys.readouterr().err
+    (tmp_path / "empty").mkdir()
+    assert report.main(["--date", DATE, "--out", str(out), "--notebooks", str(tmp_path / "empty")]) \
+        == report.EXIT_BAD_INPUT
+    assert "no notebooks named" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_second_run_is_refused_while_the_first_holds_the_lock(tmp_path, capsys):
+    out = tmp_path / "reports"
+    out.mkdir()
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from pathlib import Path; from helpers.report import RunLock\n"
+         "lock = RunLock(Path(sys.argv[1])).__enter__(); print('locked', flush=True); time.sleep(120)",
+         str(out)],
+        stdout=subprocess.PIPE, text=True, cwd=paths.ROOT)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        notebooks = fixture_notebooks(tmp_path / "notebooks")
+        code = report.main(["--date", DATE, "--out", str(out), "--notebooks", str(notebooks)])
+        err = capsys.readouterr().err
+    finally:
+        holder.kill()
+        holder.wait()
+    assert code == report.EXIT_LOCKED
+    assert f"another report run is writing to {out} (pid {holder.pid}" in err
+    assert sorted(p.name for p in out.iterdir()) == [".lock"], "the refused run wrote nothing"
+    with report.RunLock(out):  # released when its holder died
+        pass
+
+
+# ------------------------------------------------------------------------------------------
+# End to end on fixture notebooks
+
+
+def test_run_writes_every_file(good_run):
+    code, folder, lines = good_run
+    assert code == report.EXIT_OK and folder.name == DATE
+    names = {p.name for p in folder.iterdir()}
+    assert names == {"index.html", "run.json", "tables", "01-costs.html", "01-costs.ipynb",
+                     "02-widget.html", "02-widget.ipynb"}
+    assert {p.name for p in (folder / "tables").iterdir()} == {
+        "api_costs.csv", "breakeven_summary.csv", "gpu_cloud.csv"}
+    assert hidden_leftovers(folder.parent) == []
+    assert any("start    01-costs" in line for line in lines)
+    assert any(line.startswith("  [2/2] passed") for line in lines)
+
+
+def test_run_json_records_provenance(good_run):
+    _, folder, _ = good_run
+    run = json.loads((folder / "run.json").read_text())
+    assert run["status"] == "passed" and run["date"] == DATE
+    assert run["scenario"] == scenario.load(COMPLIANCE)
+    assert run["scenario_file"] == "params/compliance-50m-per-day.yaml"
+    for csv in paths.DATA_DIR.glob("*.csv"):
+        assert run["data_sha256"][f"data/{csv.name}"] == report.sha256_of(csv)
+    assert run["packages"]["papermill"] == "2.7.0" and run["packages"]["pandas"] == pd.__version__
+    assert len(run["git"]["commit"] or "") == 40
+    assert run["started_at"] <= run["finished_at"]
+    assert [(n["name"], n["status"]) for n in run["notebooks"]] == [("01-costs", "passed"), ("02-widget", "passed")]
+    assert run["parameters"]["tokens_per_day"] == {"value": "50000000", "source": "scenario",
+                                                   "notebooks": ["01-costs"]}
+    # has_ml_expertise is in the scenario but no fixture notebook declares it.
+    assert run["unused_scenario_keys"] == ["has_ml_expertise"]
+
+
+def test_each_notebook_gets_only_its_declared_parameters(good_run):
+    _, folder, _ = good_run
+    injected = {}
+    for name in ("01-costs", "02-widget"):
+        nb = nbformat.read(folder / f"{name}.ipynb", as_version=4)
+        (cell,) = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+        injected[name] = {line.split(" = ")[0] for line in cell.source.splitlines() if " = " in line}
+    assert injected == {"01-costs": {"tokens_per_day", "tables_dir"},
+                        "02-widget": {"privacy_required", "tables_dir"}}
+
+
+def test_tables_hold_the_scenarios_figures(good_run):
+    _, folder, _ = good_run
+    gpt5 = data.row(data.load("api_prices"), "model", "GPT-5")
+    blended = api.blended_usd_per_1m(gpt5["usd_per_1m_input"], gpt5["usd_per_1m_output"])
+    costs = pd.read_csv(folder / "tables" / "api_costs.csv").set_index("model")
+    assert costs.loc["GPT-5", "usd_per_month"] == pytest.approx(
+        api.api_usd_per_month_at_daily(50_000_000, blended))
+    a100 = data.row(data.load("gpu_cloud"), "gpu", "NVIDIA A100 80GB")
+    summary = pd.read_csv(folder / "tables" / "breakeven_summary.csv").set_index("api_model")
+    assert summary.loc["GPT-5", "breakeven_tokens_per_month"] == round(
+        breakeven.breakeven_tokens_per_month(selfhost.gpu_usd_per_month(a100["usd_per_hour"]), blended))
+    for name in ("api_costs", "breakeven_summary", "gpu_cloud"):
+        frame = pd.read_csv(folder / "tables" / f"{name}.csv")
+        assert set(CONTRACT[name]) <= set(frame.columns), name
+
+
+def test_pages_hide_code_and_show_no_broken_widgets(good_run):
+    _, folder, _ = good_run
+    page = (folder / "01-costs.html").read_text()
+    assert "tables.save(" not in page and "breakeven_summary(" not in page
+    assert "GPT-5" in page and "image/png" in page
+    widget_page = (folder / "02-widget.html").read_text()
+    assert report.WIDGET_NOTE in widget_page
+    assert "unique-slider-label" not in widget_page and "widget-state+json" not in widget_page
+
+
+def test_index_pages(good_run):
+    _, folder, _ = good_run
+    index = (folder / "index.html").read_text()
+    for text in ('href="01-costs.html"', 'href="02-widget.html"', "tokens_per_day", "50000000",
+                 'class="passed"', "Breakeven tokens/month", "has_ml_expertise"):
+        assert text in index, text
+    top = (folder.parent / "index.html").read_text()
+    assert f'href="{DATE}/index.html"' in top
+
+
+# ------------------------------------------------------------------------------------------
+# Nothing lost
+
+
+def test_a_failing_notebook_leaves_the_others_and_the_previous_report(tmp_path):
+    out = tmp_path / "reports"
+    notebooks = fixture_notebooks(tmp_path / "notebooks")
+    code, good, _ = run(ARTICLE, out, notebooks)
+    assert code == report.EXIT_OK
+    before = {p.relative_to(good): p.read_bytes() for p in good.rglob("*") if p.is_file()}
+
+    fixture_notebooks(notebooks, failing=True)
+    code, failed, lines = run(ARTICLE, out, notebooks)
+    assert code == report.EXIT_FAILED
+    assert failed.name == DATE + report.FAILED_SUFFIX
+    # The good report of the same date is byte for byte what it was.
+    assert {p.relative_to(good): p.read_bytes() for p in good.rglob("*") if p.is_file()} == before
+    run_json = json.loads((failed / "run.json").read_text())
+    assert run_json["status"] == "failed"
+    statuses = {n["name"]: (n["status"], n["error"]) for n in run_json["notebooks"]}
+    assert statuses["01-costs"] == ("passed", None) and statuses["02-widget"] == ("passed", None)
+    assert statuses["03-fails"][0] == "failed"
+    assert statuses["03-fails"][1].startswith("ValueError: deliberate failure for the test")
+    for name in ("01-costs", "02-widget", "03-fails"):
+        assert (failed / f"{name}.html").exists() and (failed / f"{name}.ipynb").exists()
+    assert (failed / "tables" / "breakeven_summary.csv").exists()
+    index = (failed / "index.html").read_text()
+    assert 'class="failed"' in index and "deliberate failure for the test" in index
+    assert any("the previous good report" in line for line in lines)
+    top = (out / "index.html").read_text()
+    assert top.index(f'href="{DATE}/index.html"') < top.index(f'href="{DATE}.failed/index.html"')
+    assert hidden_leftovers(out) == []
+
+    # The CLI says so with its exit code.
+    assert report.main(["--scenario", str(ARTICLE), "--date", DATE, "--out", str(out),
+                        "--notebooks", str(notebooks), "--jobs", "2"]) == report.EXIT_FAILED
+
+
+def test_a_run_that_crashes_installs_nothing(tmp_path, monkeypatch):
+    out = tmp_path / "reports"
+    notebooks = fixture_notebooks(tmp_path / "notebooks")
+    previous = out / DATE
+    previous.mkdir(parents=True)
+    (previous / "run.json").write_text('{"status": "passed"}')
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(report, "run_index_html", crash)
+    with pytest.raises(RuntimeError, match="disk full"):
+        run(ARTICLE, out, notebooks, jobs=2)
+    assert (previous / "run.json").read_text() == '{"status": "passed"}'
+    assert sorted(p.name for p in out.iterdir()) == [".lock", DATE]
+
+
+# ------------------------------------------------------------------------------------------
+# The project's own notebooks
+
+
+def test_full_run_of_the_projects_notebooks(tmp_path):
+    """Every notebook in notebooks/ on the article's scenario: all pass, every page and table is
+    there, and the tables hold the figures the helpers compute from the data rows."""
+    notebooks = report.discover(paths.NOTEBOOKS_DIR)
+    code, folder, lines = run(ARTICLE, tmp_path / "reports", paths.NOTEBOOKS_DIR)
+    run_json = json.loads((folder / "run.json").read_text())
+    failures = [(n["name"], n["error"]) for n in run_json["notebooks"] if n["status"] != "passed"]
+    assert code == report.EXIT_OK, failures
+    for nb in notebooks:
+        assert (folder / f"{nb.stem}.html").exists() and (folder / nb.name).exists()
+    written = {p.stem for p in (folder / "tables").glob("*.csv")}
+    for name in written & set(CONTRACT):
+        frame = pd.read_csv(folder / "tables" / f"{name}.csv")
+        assert set(CONTRACT[name]) <= set(frame.columns), f"{name}.csv misses contract columns"
+    assert "api_costs" in written and "breakeven_summary" in written, sorted(written)
+
+    gpt5 = data.row(data.load("api_prices"), "model", "GPT-5")
+    blended = api.blended_usd_per_1m(gpt5["usd_per_1m_input"], gpt5["usd_per_1m_output"])
+    costs = pd.read_csv(folder / "tables" / "api_costs.csv").set_index("model")
+    assert costs.loc["GPT-5", "usd_per_month"] == pytest.approx(
+        api.api_usd_per_month_at_daily(10_000_000, blended))
+    setup = tables.setup()
+    summary = pd.read_csv(folder / "tables" / "breakeven_summary.csv").set_index("api_model")
+    assert summary.loc["GPT-5", "breakeven_tokens_per_month"] == round(
+        breakeven.breakeven_tokens_per_month(setup["gpu_usd_per_month"], blended))
+    assert summary.loc["GPT-5", "blended_usd_per_1m"] == pytest.approx(blended)
