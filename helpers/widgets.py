@@ -543,14 +543,16 @@ class WhatIf:
         return png_bytes(self._figure)
 
     def save(self, name: str, overwrite: bool = False, directory: Path | None = None) -> Path:
-        """Save the current inputs as ``params/<name>.yaml`` (see :func:`save_scenario`)."""
-        return save_scenario(self.inputs(), name, directory, overwrite, data_dir=self.data_dir)
+        """Save the current inputs as ``<name>.yaml`` in ``directory``, else the panel's save
+        folder, else params/ (see :func:`save_scenario`)."""
+        return save_scenario(self.inputs(), name, directory or self._save_dir, overwrite,
+                             data_dir=self.data_dir)
 
     def _on_save(self, _button) -> None:
         status = self.outputs["save_status"]
         try:
             path = self.save(self.controls["scenario_name"].value.strip(),
-                             bool(self.controls["overwrite"].value), self._save_dir)
+                             bool(self.controls["overwrite"].value))
         except (ValueError, FileExistsError, OSError) as err:
             status.value = f"<span style='color:#b00'>Not saved: {html.escape(str(err))}</span>"
             return

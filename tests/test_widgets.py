@@ -1,0 +1,206 @@
+"""The what-if panel without a browser: set widget values, read the results.
+
+Expected values are the article's printed figures (data/article_figures.csv) or follow from
+the CSV rows by hand, never from the code under test.
+"""
+import math
+
+import pytest
+import yaml
+
+from helpers import breakeven, data, decision, scenario, widgets
+from tests.conftest import within_print
+
+
+@pytest.fixture()
+def panel(tmp_path):
+    return widgets.build(save_dir=tmp_path)
+
+
+def test_article_defaults_give_the_printed_breakevens(panel, printed):
+    results = panel.results
+    assert panel.error is None
+    assert within_print(results["breakeven_tokens_per_month"], printed.loc["be.GPT-5.tokens_per_month"])
+    assert within_print(results["tco_breakeven_tokens_per_month"], printed.loc["tco_be.GPT-5.tokens_per_month"])
+    assert within_print(results["selfhost_usd_per_month"], printed.loc["setup.gpu.usd_per_month"])
+    assert within_print(results["tco_usd_per_month"], printed.loc["tco.total"])
+
+
+def test_breakeven_follows_the_csv_rows(panel, prices, a100_usd_per_hour):
+    gpt5 = prices.loc["GPT-5"]
+    blended = (gpt5["usd_per_1m_input"] + gpt5["usd_per_1m_output"]) / 2  # the article's 50/50
+    assert panel.results["breakeven_tokens_per_month"] == pytest.approx(a100_usd_per_hour * 720 / blended * 1e6)
+
+
+def test_every_option_is_costed_at_the_current_volume(panel, prices):
+    results = panel.results
+    # 10M tokens/day * 30 days at GPT-5's blended 5.625 USD per 1M tokens.
+    assert results["tokens_per_month"] == 300_000_000
+    assert results["api_usd_per_month"] == pytest.approx(300 * 5.625)
+    # Hybrid: 10% of 300M to GPT-5 on top of the self-hosted bill with hidden costs (3,240).
+    assert results["hybrid_usd_per_month"] == pytest.approx(30 * 5.625 + 3240)
+    frame = widgets.costs_frame(results)
+    assert frame["usd_per_month"].tolist() == pytest.approx([1687.5, 1440, 3240, 3408.75])
+
+
+def test_hybrid_matches_the_article_example(panel, printed):
+    """10% of 100M tokens/month to GPT-5: ~$56/month for the API part."""
+    panel.controls["tokens_per_day"].value = 100_000_000 / 30
+    assert within_print(panel.results["hybrid"]["api_usd_per_month"], printed.loc["hybrid.api.usd_per_month"])
+
+
+def test_moving_the_volume_across_the_breakeven_flips_the_winner(panel):
+    volume = panel.controls["tokens_per_day"]
+    # Hidden-cost breakeven vs GPT-5: 576M tokens/month = 19.2M tokens/day.
+    volume.value = 15_000_000
+    assert panel.results["winner"] == breakeven.API
+    assert "API (GPT-5) wins" in panel.outputs["winner"].value
+    volume.value = 25_000_000
+    assert panel.results["winner"] == breakeven.SELF_HOST
+    assert "Self-host wins" in panel.outputs["winner"].value
+    # GPU-only breakeven: 256M tokens/month = 8.53M tokens/day.
+    volume.value = 8_000_000
+    assert panel.results["winner_gpu_only"] == breakeven.API
+    volume.value = 9_000_000
+    assert panel.results["winner_gpu_only"] == breakeven.SELF_HOST
+
+
+def test_cost_ratio_at_an_article_volume(panel, printed):
+    """1B tokens/month against one A100 (GPU only): "Self-host (3.9x cheaper)"."""
+    panel.controls["tokens_per_day"].value = 1_000_000_000 / 30
+    assert panel.results["winner_gpu_only"] == printed.loc["vol.GPT-5.1000000000.ratio", "label"]
+    assert within_print(panel.results["cost_ratio_gpu_only"], printed.loc["vol.GPT-5.1000000000.ratio"])
+
+
+def test_choosing_a_model_fills_its_prices_and_edits_move_the_answer(panel, printed, prices):
+    panel.controls["api_model"].value = "DeepSeek V3.2"
+    assert panel.controls["usd_per_1m_input"].value == prices.loc["DeepSeek V3.2", "usd_per_1m_input"]
+    assert within_print(panel.results["breakeven_tokens_per_month"], printed.loc["be.DeepSeek V3.2.tokens_per_month"])
+    assert panel.inputs().usd_per_1m_input is None  # the CSV's figure, not an edit
+    panel.controls["usd_per_1m_output"].value = 10.0
+    # Blended (0.27 + 10) / 2 = 5.135 USD per 1M.
+    assert panel.results["blended_usd_per_1m"] == pytest.approx((0.27 + 10.0) / 2)
+
+
+def test_gpu_count_spot_and_hours_move_the_selfhost_bill(panel, a100_usd_per_hour):
+    c = panel.controls
+    c["gpu_count"].value = 2
+    c["pricing"].value = "spot"
+    c["spot_discount"].value = 0.5
+    c["hours_per_month"].value = 360
+    assert panel.results["selfhost_usd_per_month"] == pytest.approx(a100_usd_per_hour * 360 * 2 * 0.5)
+    c["pricing"].value = "on-demand"
+    assert panel.results["selfhost_usd_per_month"] == pytest.approx(a100_usd_per_hour * 360 * 2)
+
+
+def test_another_gpu_row_is_priced_from_its_row(panel):
+    h100 = data.row(data.load("gpu_cloud"), "gpu", "NVIDIA H100 80GB")
+    panel.controls["gpu"].value = "NVIDIA H100 80GB"
+    assert panel.results["selfhost_usd_per_month"] == pytest.approx(float(h100["usd_per_hour"]) * 720)
+
+
+def test_hidden_costs_default_to_the_point_estimates_and_can_be_edited(panel, printed):
+    c = panel.controls
+    assert c["devops_hours_per_month"].value * c["devops_usd_per_hour"].value == printed.loc["tco.devops", "value"]
+    assert c["infrastructure_usd_per_month"].value == printed.loc["tco.infrastructure", "value"]
+    c["devops_hours_per_month"].value = 0
+    c["infrastructure_usd_per_month"].value = 0
+    assert panel.results["tco_usd_per_month"] == pytest.approx(panel.results["selfhost_usd_per_month"])
+
+
+def test_throughput_sets_the_capacity_and_warns_over_it(panel, printed):
+    assert within_print(panel.results["capacity_tokens_per_month"], printed.loc["setup.capacity.tokens_per_month"])
+    panel.controls["tokens_per_s"].value = 100  # 100 * 3600 * 720 = 259.2M tokens/month
+    assert panel.results["capacity_tokens_per_month"] == pytest.approx(259_200_000)
+    assert panel.results["within_capacity"] is False and panel.results["gpu_units_needed"] == 2
+    assert "Over capacity" in panel.outputs["notes"].value
+
+
+def test_decision_framework_answer_and_step(panel):
+    c = panel.controls
+    assert (panel.results["decision"].recommendation, panel.results["decision"].step) == (decision.API, 2)
+    c["privacy_required"].value = True
+    c["has_ml_expertise"].value = True
+    assert (panel.results["decision"].recommendation, panel.results["decision"].step) == (decision.SELF_HOST, 4)
+    assert "step 4" in panel.outputs["decision"].value
+    c["tokens_per_day"].value = 200_000_000
+    c["needs_flagship_quality"].value = True
+    assert (panel.results["decision"].recommendation, panel.results["decision"].step) == (decision.HYBRID, 3)
+    c["tokens_per_day"].value = 1_000_000
+    assert panel.results["decision"].step == 1
+
+
+def test_the_plot_is_redrawn_on_a_change(panel):
+    before = bytes(panel.outputs["plot"].value)
+    assert before.startswith(b"\x89PNG")
+    panel.controls["tokens_per_day"].value = 1e9
+    after = bytes(panel.outputs["plot"].value)
+    assert after.startswith(b"\x89PNG") and after != before
+
+
+def test_a_bad_input_shows_a_message_and_keeps_the_last_results(panel):
+    good = panel.results
+    panel.controls["setup"].options = ["no such setup"]  # a set-up data/ does not hold
+    assert panel.error is not None and "no such setup" in panel.outputs["error"].value
+    assert panel.results is good
+    panel.controls["setup"].options = list(data.load("selfhost_setups")["setup"])
+    assert panel.error is None and panel.outputs["error"].value == ""
+
+
+def test_saved_scenario_is_accepted_by_the_scenario_validator(panel, tmp_path):
+    c = panel.controls
+    c["tokens_per_day"].value = 50_000_000
+    c["privacy_required"].value = True
+    c["pricing"].value = "spot"
+    c["spot_discount"].value = 0.4
+    c["devops_usd_per_hour"].value = 150
+    path = panel.save("team-50m")
+    assert path == tmp_path / "team-50m.yaml"
+    loaded = scenario.load(path)  # raises ScenarioError on anything the report would reject
+    assert loaded["tokens_per_day"] == 50_000_000
+    assert loaded["privacy_required"] is True and loaded["spot_discount"] == 0.4
+    assert loaded["devops_usd_per_hour"] == 150
+    assert loaded["devops_hours_per_month"] is None  # unchanged: the CSV's point estimate
+    assert loaded["api_models"][0] == "GPT-5" and loaded["gpu"] == "NVIDIA A100 80GB"
+    # Reading it back gives the same what-if answer.
+    again = widgets.evaluate(widgets.Inputs.from_parameters(loaded))
+    assert again["tco_usd_per_month"] == pytest.approx(panel.results["tco_usd_per_month"])
+    assert again["winner"] == panel.results["winner"]
+
+
+def test_save_never_overwrites_without_the_option(panel, tmp_path):
+    path = panel.save("mine")
+    first = path.read_text()
+    panel.controls["tokens_per_day"].value = 1e9
+    with pytest.raises(FileExistsError, match="overwrite"):
+        panel.save("mine")
+    assert path.read_text() == first
+    panel.controls["scenario_name"].value = "mine"
+    panel._on_save(None)  # the button: refuses and says why
+    assert "Not saved" in panel.outputs["save_status"].value and path.read_text() == first
+    panel.controls["overwrite"].value = True
+    panel._on_save(None)
+    assert "Saved" in panel.outputs["save_status"].value
+    assert yaml.safe_load(path.read_text())["tokens_per_day"] == 1_000_000_000
+
+
+def test_save_refuses_edited_prices_and_bad_names(panel):
+    with pytest.raises(ValueError, match="scenario name"):
+        panel.save("../escape")
+    panel.controls["usd_per_1m_input"].value = 9.99
+    with pytest.raises(ValueError, match="no key for API prices"):
+        panel.save("edited")
+
+
+def test_parameters_are_validated_naming_the_key():
+    with pytest.raises(scenario.ScenarioError, match="input_share"):
+        widgets.Inputs.from_parameters({"input_share": 1.5})
+    with pytest.raises(scenario.ScenarioError, match="gpu"):
+        widgets.Inputs.from_parameters({"gpu": "A100"})
+
+
+def test_a_free_api_never_breaks_even():
+    results = widgets.evaluate(widgets.Inputs(usd_per_1m_input=0.0, usd_per_1m_output=0.0))
+    assert math.isinf(results["breakeven_tokens_per_month"])
+    assert results["winner"] == breakeven.API
+    assert widgets.breakevens_frame(results)["breakeven_tokens_per_month"].map(widgets._tokens).tolist() == ["never"] * 2
