@@ -1,0 +1,149 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Breakeven: at what monthly volume does self-hosting beat each API?
+#
+# Self-hosting costs a fixed monthly GPU bill; an API bill grows with every token. The article
+# compares one A100 80GB running Llama 3.3 70B with GPT-5, DeepSeek V3.2, Gemini 2.5 Flash and
+# Claude Sonnet 4.5. This notebook recomputes its per-volume tables, its breakeven volumes
+# (`GPU bill / blended price per 1M tokens`) with and without hidden costs, and asks: do the
+# printed breakevens hold, and can one GPU even serve the volume at which self-hosting pays?
+
+# %% tags=["parameters"]
+tokens_per_day = 10_000_000  # the workload (article: 10M tokens/day), marked on the plot
+input_share = 0.5  # share of tokens that are input (article: 50/50)
+days_per_month = 30  # days in a billed month
+hours_per_month = 720  # GPU hours billed per month (24/7)
+gpu = "NVIDIA A100 80GB"  # row of data/gpu_cloud.csv
+gpu_count = 1  # how many such rented units
+spot_discount = 0.0  # 0 = on-demand; the article: spot is 40-60% cheaper
+setup = "article_a100_llama70b"  # row of data/selfhost_setups.csv (model, throughput)
+throughput_source = "article"  # "article" (the set-up's conservative tokens/s) or "model"
+tokens_per_s = None  # None = the set-up's conservative figure
+api_models = ["GPT-5", "Claude Sonnet 4.5", "DeepSeek V3.2", "Gemini 2.5 Flash"]  # APIs compared
+devops_hours_per_month = None  # None = article point estimate (data/hidden_costs.csv)
+devops_usd_per_hour = None  # None = article point estimate
+infrastructure_usd_per_month = None  # None = article point estimate
+tables_dir = ""  # report runs set this; tables are written there as CSV
+
+# %%
+from IPython.display import Markdown
+
+from helpers import api, plots, scenario, tables
+from helpers.tables import tokens_text, usd_text
+
+tables.display_options()
+scenario.validate(dict(
+    tokens_per_day=tokens_per_day, input_share=input_share, days_per_month=days_per_month,
+    hours_per_month=hours_per_month, gpu=gpu, gpu_count=gpu_count, spot_discount=spot_discount,
+    setup=setup, throughput_source=throughput_source, tokens_per_s=tokens_per_s, api_models=api_models,
+    devops_hours_per_month=devops_hours_per_month, devops_usd_per_hour=devops_usd_per_hour,
+    infrastructure_usd_per_month=infrastructure_usd_per_month), source="parameters")
+derived = tables.selfhost_scenario(
+    gpu, gpu_count, spot_discount, hours_per_month, setup,
+    tables.resolve_tokens_per_s(setup, throughput_source, tokens_per_s),
+    devops_hours_per_month, devops_usd_per_hour, infrastructure_usd_per_month)
+selfhost_usd = derived["gpu_usd_per_month"]
+capacity_tokens = derived["capacity_tokens_per_month"]
+summary_args = (selfhost_usd, derived["tco_usd_per_month"], capacity_tokens, input_share, days_per_month)
+article_summary = tables.breakeven_summary(tables.article_summary_models(), *summary_args).set_index("api_model")
+volumes = tables.breakeven_volumes_all(selfhost_usd, input_share)
+volume_columns = ["monthly_tokens", "api_usd_per_month", "selfhost_usd_per_month", "winner", "cost_ratio",
+                  "article_api_text", "article_api_verdict", "article_ratio_text", "article_ratio_verdict",
+                  "winner_verdict"]
+Markdown(f"Self-hosting: {derived['gpu_count']}x {derived['gpu']}, **{usd_text(selfhost_usd)}** a month "
+         f"for the GPU, {usd_text(derived['tco_usd_per_month'])} with hidden costs; one deployment serves "
+         f"{tokens_text(capacity_tokens)} tokens a month at {derived['tokens_per_s']:,.0f} tokens/s.")
+
+# %% [markdown]
+# ## Blended prices
+#
+# The article blends input and output prices 50/50; `input_share` changes that.
+
+# %%
+blended = tables.blended_prices(api_models, input_share)
+blended
+
+# %% [markdown]
+# ## Breakeven vs GPT-5
+
+# %%
+gpt5 = volumes[volumes["api_model"] == "GPT-5"]
+gpt5[volume_columns]
+
+# %%
+agree = gpt5[["article_api_verdict", "article_ratio_verdict", "winner_verdict"]].isin(["holds", "rounding"])
+Markdown(tables.breakeven_sentence(article_summary, "GPT-5") + f" {int(agree.to_numpy().sum())} of {agree.size} printed figures "
+         "of the table agree.")
+
+# %% [markdown]
+# ## Breakeven vs DeepSeek V3.2
+
+# %%
+deepseek = volumes[volumes["api_model"] == "DeepSeek V3.2"]
+deepseek[volume_columns]
+
+# %%
+agree = deepseek[["article_api_verdict", "article_ratio_verdict", "winner_verdict"]].isin(["holds", "rounding"])
+Markdown(tables.breakeven_sentence(article_summary, "DeepSeek V3.2") + f" {int(agree.to_numpy().sum())} of {agree.size} printed "
+         "figures of the table agree; the \"Breakeven\" row is a rounded volume, so its API cost is "
+         "a little under the GPU bill.")
+
+# %% [markdown]
+# ## Breakeven vs Gemini 2.5 Flash
+#
+# The article gives only the blended rate and the breakeven for this API.
+
+# %%
+flash = article_summary.loc["Gemini 2.5 Flash"]
+Markdown(tables.breakeven_sentence(article_summary, "Gemini 2.5 Flash") + f" That is "
+         f"{flash.breakeven_tokens_per_month / capacity_tokens:.1%} of one deployment's monthly capacity "
+         f"({tokens_text(capacity_tokens)}): the GPU would have to run flat out all month just to break even.")
+
+# %% [markdown]
+# ## The Breakeven Summary
+#
+# With the hidden-cost (TCO) breakevens of "Total Cost Adjustment" and whether each breakeven
+# lies within one deployment's monthly capacity.
+
+# %%
+summary = tables.breakeven_summary(api_models, *summary_args)
+summary[["api_model", "blended_usd_per_1m", "breakeven_tokens_per_month", "breakeven_tokens_per_day",
+         "article_month_text", "article_month_verdict", "article_day_text", "article_day_verdict",
+         "tco_breakeven_tokens_per_month", "within_single_gpu_capacity", "tco_within_single_gpu_capacity"]]
+
+# %%
+reachable = summary[summary["within_single_gpu_capacity"]]["api_model"].tolist()
+tco_reachable = summary[summary["tco_within_single_gpu_capacity"]]["api_model"].tolist()
+Markdown(f"On raw GPU cost, one deployment can reach breakeven against {', '.join(reachable) or 'none'}; "
+         f"with hidden costs, only against {', '.join(tco_reachable) or 'none'}.")
+
+# %% [markdown]
+# ## Cost against volume
+#
+# Each API's monthly bill against monthly volume (log axes), self-hosting flat: the GPU alone
+# (solid) and with hidden costs (dashed). Circles mark the raw breakevens, squares the ones
+# with hidden costs; the dotted line is one deployment's capacity, the orange line the
+# parameters' workload.
+
+# %%
+# Assigned, not echoed: under nbval (no stored history) a trailing ";" alone does not hide the Axes.
+ax = plots.cost_vs_volume(dict(zip(blended["api_model"], blended["blended_usd_per_1m"])), selfhost_usd,
+                          derived["tco_usd_per_month"], capacity_tokens,
+                          current_tokens_per_month=api.tokens_per_month(tokens_per_day, days_per_month));
+
+# %% [markdown]
+# ## Verdicts and saved tables
+
+# %%
+tables.save(volumes, "breakeven_volumes", tables_dir)
+tables.save(summary, "breakeven_summary", tables_dir)
+tables.verdict_counts(blended, volumes, summary)
