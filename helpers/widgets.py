@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import api, breakeven, data, decision, hybrid, paths, plots, scenario, selfhost, tco
+from . import api, breakeven, data, decision, hybrid, paths, plots, scenario, tables
 from .assumptions import DAYS_PER_MONTH, HOURS_PER_MONTH, INPUT_SHARE
 
 # The volume control's span in tokens per day (log scale): from a hobby project to far
@@ -39,6 +39,9 @@ VOLUME_MIN_TOKENS_PER_DAY = 1e5
 VOLUME_MAX_TOKENS_PER_DAY = 1e10
 ARTICLE = "article"
 MODEL = "model"
+PANEL_TEXT = "What-if panel: interactive in JupyterLab or with `make app` (Voila)"
+STATIC_NOTE = ("This is a static run (interactive = False): it shows the starting scenario only. "
+               "The controls run in JupyterLab or with `make app`.")
 SCENARIO_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -112,7 +115,7 @@ def capacity_model():
 def source_tokens_per_s(inputs: Inputs, data_dir: Path | None = None) -> tuple[float, str]:
     """Throughput of one rented unit before any override, and where it comes from.
 
-    ``article``: the set-up's conservative tokens/s (selfhost_setups.csv), measured for the
+    ``article``: the set-up's conservative tokens/s (selfhost_setups.csv), quoted for the
     set-up's GPU. ``model``: :func:`helpers.capacity.decode_tokens_per_s` for the chosen GPU and
     the set-up's model at its bits per weight.
     """
@@ -124,9 +127,10 @@ def source_tokens_per_s(inputs: Inputs, data_dir: Path | None = None) -> tuple[f
             raise ValueError("throughput_source 'model' needs helpers/capacity.py "
                              "(decode_tokens_per_s), which this checkout does not have")
         return _model_tokens_per_s(model_fn, gpu_name, setup_row, data_dir)
-    note = f"the article's conservative {setup_row['tokens_per_s_conservative']:,.0f} tokens/s"
-    if gpu_name != setup_row["gpu"]:
-        note += f" (measured on {setup_row['gpu']}, not {gpu_name}: a rough guide)"
+    gpu_model = data.row(data.load("gpu_cloud", data_dir), "gpu", gpu_name)["gpu_model"]
+    note = f"the article's conservative figure for {setup_row['gpu']}"
+    if gpu_model != setup_row["gpu"]:
+        note += f", not measured on {gpu_name}: a rough guide"
     return float(setup_row["tokens_per_s_conservative"]), note
 
 
@@ -148,18 +152,17 @@ def _model_tokens_per_s(model_fn, gpu_name: str, setup_row: pd.Series,
 def evaluate(inputs: Inputs, data_dir: Path | None = None) -> dict:
     """Every figure the what-if shows, for one set of inputs.
 
+    self-hosting side  = helpers.tables.selfhost_scenario (as in the static notebooks):
+        gpu = usd_per_hour * hours * gpu_count * (1 - spot_discount); with hidden costs =
+        gpu + devops_hours * rate + infrastructure; capacity = tokens/s * 3600 * hours * count
     api        = tokens_per_month / 1e6 * blended(api_models[0])        (api.py)
-    gpu        = usd_per_hour * hours * gpu_count * (1 - spot_discount)  (selfhost.py)
-    with hidden costs = gpu + devops_hours * rate + infrastructure       (tco.py)
     hybrid     = share * tokens_per_month / 1e6 * blended(hybrid model) + with hidden costs
     breakeven  = fixed monthly cost / blended * 1e6                     (breakeven.py)
     decision   = the four-step framework at tokens_per_day              (decision.py)
     """
     prices = data.load("api_prices", data_dir)
-    hidden = data.load("hidden_costs", data_dir).set_index("parameter")["point"]
     setup_row = data.row(data.load("selfhost_setups", data_dir), "setup", inputs.setup)
     gpu_name = inputs.gpu or setup_row["gpu"]
-    gpu_row = data.row(data.load("gpu_cloud", data_dir), "gpu", gpu_name)
 
     monthly_tokens = api.tokens_per_month(inputs.tokens_per_day, inputs.days_per_month)
     blended_by_model = {}
@@ -170,28 +173,23 @@ def evaluate(inputs: Inputs, data_dir: Path | None = None) -> dict:
     hybrid_blended = api.blended_usd_per_1m(*_prices(inputs.hybrid_api_model, inputs, prices),
                                             inputs.input_share)
 
-    gpu_usd = selfhost.gpu_usd_per_month(float(gpu_row["usd_per_hour"]), inputs.hours_per_month,
-                                         inputs.gpu_count, inputs.spot_discount)
-    devops_hours = _or_point(inputs.devops_hours_per_month, hidden, "devops_hours_per_month")
-    devops_rate = _or_point(inputs.devops_usd_per_hour, hidden, "devops_usd_per_hour")
-    infrastructure = _or_point(inputs.infrastructure_usd_per_month, hidden, "infrastructure_usd_per_month")
-    tco_parts = tco.tco_components(gpu_usd, devops_hours, devops_rate, infrastructure)
-    tco_usd = tco_parts["true_monthly_cost"]
+    if inputs.tokens_per_s is not None:
+        tokens_per_s, throughput_note = float(inputs.tokens_per_s), "set by hand"
+    else:
+        tokens_per_s, throughput_note = source_tokens_per_s(inputs, data_dir)
+    derived = tables.selfhost_scenario(
+        gpu_name, inputs.gpu_count, inputs.spot_discount, inputs.hours_per_month, inputs.setup,
+        tokens_per_s, inputs.devops_hours_per_month, inputs.devops_usd_per_hour,
+        inputs.infrastructure_usd_per_month, data_dir)
+    gpu_usd, tco_usd = derived["gpu_usd_per_month"], derived["tco_usd_per_month"]
+    capacity_tokens = derived["capacity_tokens_per_month"]
+    capacity_per_unit = capacity_tokens / inputs.gpu_count
 
     api_usd = api.api_usd_per_month(monthly_tokens, blended)
     hybrid_parts = hybrid.hybrid_usd_per_month(monthly_tokens, inputs.hybrid_api_share,
                                                hybrid_blended, tco_usd)
     winner, ratio = breakeven.winner(api_usd, tco_usd)
     winner_gpu_only, ratio_gpu_only = breakeven.winner(api_usd, gpu_usd)
-
-    if inputs.tokens_per_s is None:
-        tokens_per_s, throughput_note = source_tokens_per_s(inputs, data_dir)
-    else:
-        tokens_per_s, throughput_note = float(inputs.tokens_per_s), "set by hand"
-    capacity_per_unit = selfhost.tokens_per_month_capacity(tokens_per_s, inputs.hours_per_month)
-    capacity_tokens = capacity_per_unit * inputs.gpu_count
-    units_needed = math.ceil(monthly_tokens / capacity_per_unit) if capacity_per_unit > 0 else math.inf
-
     framework = decision.decide(inputs.tokens_per_day, inputs.privacy_required,
                                 inputs.needs_flagship_quality, inputs.has_ml_expertise)
     return {
@@ -204,7 +202,7 @@ def evaluate(inputs: Inputs, data_dir: Path | None = None) -> dict:
         "blended_by_model": blended_by_model,
         "api_usd_per_month": api_usd,
         "selfhost_usd_per_month": gpu_usd,
-        "tco_components": tco_parts,
+        "hidden_usd_per_month": derived["hidden_usd_per_month"],
         "tco_usd_per_month": tco_usd,
         "hybrid": hybrid_parts,
         "hybrid_usd_per_month": hybrid_parts["total_usd_per_month"],
@@ -218,32 +216,19 @@ def evaluate(inputs: Inputs, data_dir: Path | None = None) -> dict:
         "throughput_note": throughput_note,
         "capacity_tokens_per_month": capacity_tokens,
         "within_capacity": monthly_tokens <= capacity_tokens,
-        "gpu_units_needed": units_needed,
+        "gpu_units_needed": math.ceil(monthly_tokens / capacity_per_unit) if capacity_per_unit > 0 else math.inf,
         "decision": framework,
     }
 
 
-def _or_point(value: float | None, points: pd.Series, parameter: str) -> float:
-    if value is not None:
-        return float(value)
-    if parameter not in points.index or pd.isna(points[parameter]):
-        raise ValueError(f"data/hidden_costs.csv has no point estimate for {parameter}")
-    return float(points[parameter])
-
-
 # --- What the results look like (shared by the panel and the static notebook) --------------
 
-def _usd(value: float) -> str:
-    return f"${value:,.0f}" if value >= 100 else f"${value:,.2f}"
+_usd = tables.usd_text
 
 
 def _tokens(value: float) -> str:
-    if math.isinf(value):
-        return "never"
-    for size, unit in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if value >= size:
-            return f"{value / size:,.3g}{unit}"
-    return f"{value:,.0f}"
+    """A token count as the article writes it (256M, 3.89B); "never" for an infinite breakeven."""
+    return "never" if value is None or pd.isna(value) or math.isinf(value) else tables.tokens_text(value)
 
 
 def costs_frame(results: dict) -> pd.DataFrame:
@@ -260,12 +245,16 @@ def costs_frame(results: dict) -> pd.DataFrame:
 
 
 def breakevens_frame(results: dict) -> pd.DataFrame:
-    """Breakeven volume against the compared API: GPU only and with hidden costs."""
+    """Breakeven volume against the compared API, GPU only and with hidden costs, in whole
+    tokens (<NA>: a free API never breaks even)."""
+    days = results["inputs"].days_per_month
     rows = [("GPU only", results["breakeven_tokens_per_month"]),
             ("with hidden costs", results["tco_breakeven_tokens_per_month"])]
-    frame = pd.DataFrame(rows, columns=["self_host_cost", "breakeven_tokens_per_month"])
-    frame["breakeven_tokens_per_day"] = frame["breakeven_tokens_per_month"] / results["inputs"].days_per_month
-    return frame
+    return pd.DataFrame({
+        "self_host_cost": [name for name, _ in rows],
+        "breakeven_tokens_per_month": pd.array([_int_or_none(v) for _, v in rows], dtype="Int64"),
+        "breakeven_tokens_per_day": pd.array([_int_or_none(v / days) for _, v in rows], dtype="Int64"),
+    })
 
 
 def winner_text(results: dict) -> str:
@@ -418,6 +407,13 @@ class WhatIf:
     _holding: bool = False
     _figure: object = None
     _save_dir: Path | None = None
+
+    def _repr_mimebundle_(self, **kwargs):
+        """Display as the panel; where widgets cannot render (a saved notebook, a static
+        report) the plain-text form is one line saying where the panel runs."""
+        bundle = dict(self.panel._repr_mimebundle_(**kwargs) or {})
+        bundle["text/plain"] = PANEL_TEXT
+        return bundle
 
     def inputs(self) -> Inputs:
         """The controls' current values as :class:`Inputs`; a value equal to the CSV figure the
@@ -687,6 +683,15 @@ def build(inputs: Inputs | None = None, data_dir: Path | None = None,
     state.panel = w.HBox([left, right])
     state.update()
     return state
+
+
+def panel_or_note(inputs: Inputs, interactive: bool = True, **kwargs):
+    """The what-if panel for the notebook to display, or (static runs) a Markdown note."""
+    if interactive:
+        return build(inputs, **kwargs)
+    from IPython.display import Markdown  # noqa: PLC0415
+
+    return Markdown(STATIC_NOTE)
 
 
 def png_bytes(figure) -> bytes:
