@@ -622,3 +622,7 @@ def breakeven_sentence(summary: pd.DataFrame, model: str) -> str:
             f"({tokens_text(row['breakeven_tokens_per_day'])}/day); the article prints "
             f"{row['article_month_text']} ({row['article_month_verdict']}) and {row['article_day_text']} "
             f"({row['article_day_verdict']}).")
+
+
+# "Total cost is a fraction of routing everything through an API": read as at most half.
+HYBRID_FRACTION_AT_MOST = 0.5

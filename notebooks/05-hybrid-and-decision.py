@@ -1,0 +1,179 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # The hybrid set-up and the decision framework
+#
+# The article's hybrid example sends 10% of the volume to GPT-5 (~$56 a month) and the rest to
+# a small self-hosted model at "~$0 marginal (GPU already running)", and calls the total "a
+# fraction of routing everything through an API". Its Quick Decision Framework then walks four
+# steps (volume, privacy, quality, expertise). This notebook prices the hybrid with real
+# hardware from `data/`, and applies the framework to example teams (`data/decision_cases.csv`)
+# and to the parameters' own team, with what each option costs at that team's volume. The
+# question: does the hybrid really cost a fraction of all-API, and what does the framework
+# recommend, at what price?
+
+# %% tags=["parameters"]
+hybrid_monthly_tokens = 100_000_000  # article example: 10% = 10M tokens/month go to the API
+hybrid_api_share = 0.1  # share of the hybrid volume sent to the API
+hybrid_api_model = "GPT-5"  # row of data/api_prices.csv for the complex tasks
+hybrid_simple_api_model = "GPT-4.1 Nano"  # cheap API for the simple tasks (the no-GPU alternative)
+hybrid_rented_gpus = ["NVIDIA L4", "NVIDIA A10G"]  # rows of data/gpu_cloud.csv for the small model
+hybrid_bought_hardware = ["RTX 4090 24GB", "RTX 3090 24GB"]  # rows of data/consumer_hardware.csv
+hybrid_amortization_months = 36  # months over which bought hardware is written off
+hybrid_small_model_params_billion = 7  # the small self-hosted model (article: Llama/Mistral 7B)
+hybrid_small_model_bits = 16  # bits per weight it runs at
+tokens_per_day = 10_000_000  # the parameters' own team: its workload (article: 10M tokens/day)
+privacy_required = False  # compliance forbids third-party APIs
+needs_flagship_quality = False  # GPT-5/Claude-level quality needed
+has_ml_expertise = False  # the team can run ML infrastructure
+flagship_api_model = "GPT-5"  # flagship API priced for each team
+budget_api_model = "DeepSeek V3.2"  # budget API priced for each team
+input_share = 0.5  # share of tokens that are input (article: 50/50)
+days_per_month = 30  # days in a billed month
+hours_per_month = 720  # GPU hours billed per month (24/7)
+gpu = "NVIDIA A100 80GB"  # row of data/gpu_cloud.csv for a self-hosting team
+gpu_count = 1  # how many such rented units per deployment
+spot_discount = 0.0  # 0 = on-demand; the article: spot is 40-60% cheaper
+setup = "article_a100_llama70b"  # row of data/selfhost_setups.csv (model, throughput)
+throughput_source = "article"  # "article" (the set-up's conservative tokens/s) or "model"
+tokens_per_s = None  # None = the set-up's conservative figure
+devops_hours_per_month = None  # None = article point estimate (data/hidden_costs.csv)
+devops_usd_per_hour = None  # None = article point estimate
+infrastructure_usd_per_month = None  # None = article point estimate
+tables_dir = ""  # report runs set this; tables are written there as CSV
+
+# %%
+import pandas as pd
+from IPython.display import Markdown
+
+from helpers import api, data, decision, scenario, tables
+from helpers.tables import tokens_text, usd_text
+
+tables.display_options()
+scenario.validate(dict(
+    hybrid_monthly_tokens=hybrid_monthly_tokens, hybrid_api_share=hybrid_api_share,
+    hybrid_api_model=hybrid_api_model, tokens_per_day=tokens_per_day, privacy_required=privacy_required,
+    needs_flagship_quality=needs_flagship_quality, has_ml_expertise=has_ml_expertise,
+    api_models=[hybrid_simple_api_model, flagship_api_model, budget_api_model], input_share=input_share,
+    days_per_month=days_per_month, hours_per_month=hours_per_month, gpu=gpu, gpu_count=gpu_count,
+    spot_discount=spot_discount, setup=setup, throughput_source=throughput_source,
+    tokens_per_s=tokens_per_s, devops_hours_per_month=devops_hours_per_month,
+    devops_usd_per_hour=devops_usd_per_hour, infrastructure_usd_per_month=infrastructure_usd_per_month),
+    source="parameters")
+if not hybrid_amortization_months > 0:
+    raise ValueError(f"hybrid_amortization_months: must be above 0, got {hybrid_amortization_months!r}")
+derived = tables.selfhost_scenario(
+    gpu, gpu_count, spot_discount, hours_per_month, setup,
+    tables.resolve_tokens_per_s(setup, throughput_source, tokens_per_s),
+    devops_hours_per_month, devops_usd_per_hour, infrastructure_usd_per_month)
+
+# %% [markdown]
+# ## The hybrid example, priced
+#
+# Each row sends `hybrid_api_share` of the volume to the flagship API and the rest ("simple
+# tasks") to: a rented GPU running 24/7, bought hardware written off over
+# `hybrid_amortization_months` plus electricity (the article's range, two rows), or a cheap API.
+# `share_of_all_api` compares the total with routing everything to the flagship API;
+# `total_with_hidden_usd_per_month` adds the article's DevOps and infrastructure estimates to
+# the self-hosted rows.
+
+# %%
+hybrid = tables.hybrid(hybrid_monthly_tokens, hybrid_api_share, hybrid_api_model, hybrid_simple_api_model,
+                       hybrid_rented_gpus, hybrid_bought_hardware, hybrid_amortization_months,
+                       hybrid_small_model_params_billion, hybrid_small_model_bits,
+                       derived["hidden_usd_per_month"], input_share, hours_per_month)
+hybrid[["option", "simple_tasks_on", "api_usd_per_month", "simple_tasks_usd_per_month", "total_usd_per_month",
+        "share_of_all_api", "total_with_hidden_usd_per_month", "share_with_hidden_of_all_api",
+        "small_model_fits", "article_text", "article_verdict"]]
+
+# %%
+everything = hybrid.iloc[0]
+split = hybrid.iloc[1:]
+self_hosted = split[split["small_model_fits"].notna()]
+api_part = split.iloc[0]
+cheaper = self_hosted[self_hosted["share_of_all_api"] < 1]
+Markdown(f"The API part: {tokens_text(api_part.api_tokens_per_month)} tokens to {hybrid_api_model} cost "
+         f"**{usd_text(api_part.api_usd_per_month)}** a month; the article prints \"{api_part.article_text}\" "
+         f"({api_part.article_verdict}). Routing all {tokens_text(hybrid_monthly_tokens)} tokens to "
+         f"{hybrid_api_model} would cost {usd_text(everything.total_usd_per_month)}. The self-hosted options "
+         f"cost {self_hosted['share_of_all_api'].min():.0%}-{self_hosted['share_of_all_api'].max():.0%} of that "
+         f"on hardware alone ({len(cheaper)} of {len(self_hosted)} cheaper than all-API), and "
+         f"{self_hosted['share_with_hidden_of_all_api'].min():.0%}-"
+         f"{self_hosted['share_with_hidden_of_all_api'].max():.0%} with the article's hidden costs. Sending the "
+         f"simple tasks to {hybrid_simple_api_model} instead costs "
+         f"{split.iloc[-1].share_of_all_api:.0%} of all-API, with no hardware at all.")
+
+# %%
+best = self_hosted.sort_values("share_of_all_api").iloc[0]
+rented = self_hosted[self_hosted["option"].str.contains("rented")]
+holds = best.share_of_all_api <= tables.HYBRID_FRACTION_AT_MOST
+Markdown(f"**\"A fraction of routing everything through an API\"** "
+         f"{'holds' if holds else 'does not hold'} at this volume for the cheapest self-hosted option "
+         f"({best.simple_tasks_on}, {best.option}: {best.share_of_all_api:.0%}, reading \"a fraction\" as at most "
+         f"{tables.HYBRID_FRACTION_AT_MOST:.0%}); a rented GPU costs {rented['share_of_all_api'].min():.1%}-"
+         f"{rented['share_of_all_api'].max():.1%} of all-API."
+         + (" Once someone's time to maintain the model is counted, every self-hosted hybrid costs more "
+            "than all-API." if (self_hosted["share_with_hidden_of_all_api"] > 1).all() else "")
+         + (" The GPU is not \"already running\" for free: in every self-hosted row it is a larger bill "
+            "than the API part." if (self_hosted["simple_tasks_usd_per_month"] > self_hosted["api_usd_per_month"]).all()
+            else ""))
+
+# %% [markdown]
+# ## The decision framework, applied
+#
+# `helpers.decision.decide` walks the article's four steps. For each team: the recommendation,
+# the step that decided it, and the monthly cost of the flagship API, the budget API, and
+# self-hosting (as many deployments as the volume needs, raw and with the article's hidden
+# costs). The last row is the parameters' own team.
+
+# %%
+own_team = {"team": "this scenario (parameters)", "tokens_per_day": tokens_per_day,
+            "privacy_required": privacy_required, "needs_flagship_quality": needs_flagship_quality,
+            "has_ml_expertise": has_ml_expertise}
+cases = pd.concat([data.load("decision_cases"), pd.DataFrame([own_team])], ignore_index=True)
+decisions = tables.decision_cases(cases, derived, flagship_api_model, budget_api_model, input_share,
+                                  days_per_month)
+decisions[["team", "tokens_per_day", "privacy_required", "needs_flagship_quality", "has_ml_expertise",
+           "recommendation", "step", "flagship_api_usd_per_month", "budget_api_usd_per_month",
+           "selfhost_gpu_count", "selfhost_tco_usd_per_month", "cheaper_at_open_model_quality"]]
+
+# %%
+mine = decisions.iloc[-1]
+selfhosters = decisions[decisions["recommendation"] == decision.SELF_HOST]
+dearer = selfhosters[selfhosters["cheaper_at_open_model_quality"] == "API"]
+Markdown(f"The parameters' team ({tokens_text(mine.tokens_per_day)} tokens/day): **{mine.recommendation}** "
+         f"(step {mine.step}: {mine.reason}). At its volume {flagship_api_model} costs "
+         f"{usd_text(mine.flagship_api_usd_per_month)}, {budget_api_model} {usd_text(mine.budget_api_usd_per_month)}, "
+         f"and self-hosting {usd_text(mine.selfhost_tco_usd_per_month)} a month with hidden costs. Of the "
+         f"{len(selfhosters)} teams told to self-host, {len(dearer)} would pay less for {budget_api_model} "
+         f"at open-model quality" + (": those answers rest on privacy or scale, not on price." if len(dearer) else "."))
+
+# %%
+low_day, high_day = decision.STEP1_API_BELOW_TOKENS_PER_DAY, decision.STEP1_HIGH_VOLUME_ABOVE_TOKENS_PER_DAY
+step_costs = tables.api_costs(low_day, input_share, days_per_month).set_index("model")
+step_costs_high = tables.api_costs(high_day, input_share, days_per_month).set_index("model")
+cheap = step_costs[step_costs["tier"] == "budget"].sort_values("usd_per_month")
+flag = step_costs_high[step_costs_high["tier"] == "flagship"]["usd_per_month"]
+Markdown(f"At the step-1 threshold ({tokens_text(low_day)} tokens/day) the budget APIs cost "
+         f"{usd_text(cheap['usd_per_month'].min())}-{usd_text(cheap['usd_per_month'].max())} a month; in step 2's "
+         f"band ({tokens_text(low_day)}-{tokens_text(high_day)} tokens/day) the flagship APIs cost "
+         f"{usd_text(step_costs[step_costs['tier'] == 'flagship']['usd_per_month'].min())}-{usd_text(flag.max())}. "
+         "Compare them with the dollar figures the article prints in steps 1 and 2 (not in "
+         "data/article_figures.csv, so not checked here).")
+
+# %% [markdown]
+# ## Verdicts and saved tables
+
+# %%
+tables.save(hybrid, "hybrid", tables_dir)
+tables.save(decisions, "decision_cases", tables_dir)
+# The ~$56 API part is one printed figure, set beside every split row: count it once.
+tables.verdict_counts(hybrid.drop_duplicates(["article_text", "api_usd_per_month"]))
