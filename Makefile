@@ -27,3 +27,12 @@ test: $(STAMP) ## Run every test: helpers, properties, bad data, notebooks (nbva
 
 lab: $(STAMP) ## Open JupyterLab on notebooks/
 	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+.PHONY: app bench-widgets
+APP_PORT ?= 8866
+
+app: $(STAMP) ## Serve the what-if notebook as a web page (Voila) on localhost:8866 (APP_PORT=... to change)
+	$(BIN)/voila notebooks/08-what-if.ipynb --no-browser --port=$(APP_PORT) --Voila.ip=127.0.0.1
+
+bench-widgets: $(STAMP) ## Time one what-if change: calculation (< 50 ms) and redraw (< 200 ms)
+	$(BIN)/python -m helpers.bench_widgets
