@@ -33,12 +33,15 @@ Exit codes: 0 all notebooks passed, 1 a notebook failed, 2 bad input (scenario, 
 from __future__ import annotations
 
 import argparse
+import ast
 import concurrent.futures
 import datetime as dt
 import fcntl
 import hashlib
 import html
+import io
 import json
+import logging
 import os
 import platform
 import re
@@ -48,6 +51,7 @@ import sys
 import tempfile
 import threading
 import time
+import tokenize
 import tomllib
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
@@ -102,10 +106,40 @@ def discover(notebooks_dir: Path) -> list[Path]:
 
 
 def declared_parameters(notebook: Path) -> dict:
-    """``{name: {"default": text, "help": comment, ...}}`` of the notebook's ``parameters`` cell."""
-    import papermill
+    """``{name: {"default": text, "help": comment}}`` of the notebook's ``parameters`` cell (the
+    first code cell tagged ``parameters``, as papermill reads it; none: ``{}``).
 
-    return dict(papermill.inspect_notebook(str(notebook)))
+    Parsed with ``ast`` rather than ``papermill.inspect_notebook``, which silently skips any
+    line holding a second ``=``, e.g. ``spot_discount = 0.0  # 0 = on-demand``: such a
+    parameter would never receive the scenario's value.
+    """
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    cells = [c for c in nb.cells
+             if c.cell_type == "code" and "parameters" in c.get("metadata", {}).get("tags", [])]
+    if not cells:
+        return {}
+    source = cells[0].source
+    try:
+        tree = ast.parse(source)
+        comments = {token.start[0]: token.string.lstrip("#").strip()
+                    for token in tokenize.generate_tokens(io.StringIO(source).readline)
+                    if token.type == tokenize.COMMENT}
+    except (SyntaxError, tokenize.TokenError) as err:
+        raise ReportError(f"{notebook}: the parameters cell is not valid Python: {err}") from None
+    declared = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names = [node.target.id]
+        else:
+            continue
+        default = ast.get_source_segment(source, node.value) if node.value is not None else None
+        for name in names:
+            declared[name] = {"default": default, "help": comments.get(node.end_lineno, "")}
+    return declared
 
 
 def parameters_for(declared: dict, scenario_parameters: dict, tables_dir: Path) -> dict:
@@ -619,7 +653,21 @@ def _execute_all(notebooks, build, declared_by, scenario_parameters, tables_dir,
         return list(pool.map(one, notebooks))
 
 
+def _skip_slow_optional_imports() -> None:
+    """jsonschema (imported by nbformat, hence papermill and nbconvert) imports the optional
+    ``rfc3987_syntax`` when installed, which builds a grammar at import: about 0.7 s of a run's
+    serial start-up. It only checks the "iri" string format, which no notebook schema uses; the
+    command-line run marks it absent. (Importing helpers.report as a module changes nothing.)"""
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)
+
+
 def main(argv: list[str] | None = None) -> int:
+    _skip_slow_optional_imports()
+    # papermill's own parameter parser warns about lines it cannot read (a second "=" in a
+    # comment); this runner reads the parameters itself (declared_parameters), so the warnings
+    # would only mislead.
+    logging.getLogger("papermill").setLevel(logging.ERROR)
     parser = argparse.ArgumentParser(prog="python -m helpers.report", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scenario", type=Path, default=paths.PARAMS_DIR / "article.yaml",

@@ -362,3 +362,21 @@ def test_full_run_of_the_projects_notebooks(tmp_path):
     assert summary.loc["GPT-5", "breakeven_tokens_per_month"] == round(
         breakeven.breakeven_tokens_per_month(setup["gpu_usd_per_month"], blended))
     assert summary.loc["GPT-5", "blended_usd_per_1m"] == pytest.approx(blended)
+
+
+def test_parameters_with_an_equals_sign_in_their_comment_are_declared(tmp_path):
+    # papermill.inspect_notebook skips such lines; the runner must still pass them.
+    path = write_notebook(tmp_path / "01-x.ipynb",
+                          'spot_discount = 0.0  # 0 = on-demand; spot is 40-60% cheaper\n'
+                          'tokens_per_s = None  # None = the set-up\'s figure\n'
+                          'api_models = [\n    "GPT-5",\n]  # APIs compared\n'
+                          'tables_dir: str = ""  # report runs set this')
+    declared = report.declared_parameters(path)
+    assert declared == {
+        "spot_discount": {"default": "0.0", "help": "0 = on-demand; spot is 40-60% cheaper"},
+        "tokens_per_s": {"default": "None", "help": "None = the set-up's figure"},
+        "api_models": {"default": '[\n    "GPT-5",\n]', "help": "APIs compared"},
+        "tables_dir": {"default": '""', "help": "report runs set this"},
+    }
+    assert report.parameters_for(declared, {"spot_discount": 0.5}, tmp_path) == {
+        "spot_discount": 0.5, "tables_dir": str(tmp_path)}
