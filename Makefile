@@ -28,6 +28,17 @@ test: $(STAMP) ## Run every test: helpers, properties, bad data, notebooks (nbva
 lab: $(STAMP) ## Open JupyterLab on notebooks/
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
+.PHONY: report bench
+SCENARIO ?= params/article.yaml
+DATE ?= $(shell date +%F)
+JOBS ?=
+
+report: $(STAMP) ## Run every notebook into reports/DATE/ (SCENARIO=params/....yaml DATE=YYYY-MM-DD JOBS=N to change)
+	$(BIN)/python -m helpers.report --scenario $(SCENARIO) --date $(DATE) $(if $(JOBS),--jobs $(JOBS))
+
+bench: $(STAMP) ## Time a full report run beside its floor (kernel start + imports x notebooks / cores)
+	$(BIN)/python -m helpers.bench $(if $(JOBS),--jobs $(JOBS))
+
 .PHONY: app bench-widgets
 APP_PORT ?= 8866
 
