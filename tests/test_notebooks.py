@@ -1,0 +1,191 @@
+"""The notebooks' house rules, checked on the committed notebooks, and a headless papermill run.
+
+- exactly one ``parameters`` cell, holding only ``name = literal`` lines, each with a comment,
+  and a ``tables_dir`` parameter defaulting to "" (papermill's --help-notebook shows the comments);
+- no typed figure: no code cell outside the parameters cell holds a numeric literal equal to a
+  number in ``data/*.csv`` (every figure must come from a CSV row or a helpers function);
+- papermill runs every notebook with ``tables_dir`` set; the tables it writes carry the report
+  contract's columns (issue 3), and 03's breakeven summary gives the GPT-5 breakeven computed here
+  from the data rows, which is the article's ~256M tokens/month.
+"""
+from __future__ import annotations
+
+import ast
+import csv
+import io
+import math
+import tokenize
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from helpers import article, assumptions, data, paths
+
+NOTEBOOKS = sorted(paths.NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
+ISSUE_2_NOTEBOOKS = [p for p in NOTEBOOKS if p.name[:2] in {"01", "02", "03", "04", "05"}]
+
+# Numeric literals allowed outside the parameters cell although data/*.csv holds them too:
+# 0 and 1 are indices, identities and counts (``.iloc[0]``, ``1 / ratio``, ``-1`` for the last
+# row). Every other number a notebook needs comes from data/ or a helpers constant
+# (e.g. assumptions.TOKENS_PER_MILLION rather than 1e6), so the list stays this small.
+EXEMPT_LITERALS = {0, 1}
+
+# The report's tables contract (issue 3): file name -> required columns.
+CONTRACT = {
+    "api_costs": ["model", "provider", "tier", "usd_per_1m_input", "usd_per_1m_output",
+                  "blended_usd_per_1m", "usd_per_month"],
+    "gpu_cloud": ["gpu", "vram_gb", "usd_per_hour", "usd_per_month"],
+    "consumer_hardware": ["hardware", "memory_gb", "usd_price"],
+    "vram_by_model_size": ["params_billion", "vram_gb_fp16", "vram_gb_4bit", "minimum_hardware"],
+    "breakeven_volumes": ["api_model", "monthly_tokens", "api_usd_per_month", "selfhost_usd_per_month",
+                          "winner", "cost_ratio"],
+    "breakeven_summary": ["api_model", "blended_usd_per_1m", "breakeven_tokens_per_month",
+                          "breakeven_tokens_per_day", "tco_breakeven_tokens_per_month",
+                          "tco_breakeven_tokens_per_day", "within_single_gpu_capacity"],
+    "tco_components": ["component", "usd_per_month"],
+    "capacity": ["gpu", "model", "tokens_per_s", "tokens_per_month"],
+    "model_quality": [],
+    "hybrid": [],
+    "decision_cases": [],
+}
+TOKEN_COLUMNS = ["monthly_tokens", "breakeven_tokens_per_month", "breakeven_tokens_per_day",
+                 "tco_breakeven_tokens_per_month", "tco_breakeven_tokens_per_day", "tokens_per_month"]
+
+
+def _cells(path: Path):
+    return nbformat.read(path, as_version=4).cells
+
+
+def _parameters_cells(path: Path):
+    return [c for c in _cells(path) if "parameters" in c.metadata.get("tags", [])]
+
+
+def _data_numbers() -> set[float]:
+    """Every cell of every data/*.csv that reads as a number."""
+    numbers = set()
+    for csv_path in sorted(paths.DATA_DIR.glob("*.csv")):
+        with open(csv_path, newline="") as handle:
+            for row in list(csv.reader(handle))[1:]:
+                for cell in row:
+                    try:
+                        value = float(cell.replace(",", ""))
+                    except ValueError:
+                        continue
+                    if math.isfinite(value):
+                        numbers.add(value)
+    return numbers
+
+
+def _numeric_literals(source: str) -> list[tuple[int, float]]:
+    """(line, value) of every int/float literal in ``source`` (booleans are not numbers here)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
+                and not isinstance(node.value, bool):
+            found.append((node.lineno, float(node.value)))
+    return found
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_exactly_one_parameters_cell_of_commented_literals(path):
+    tagged = _parameters_cells(path)
+    assert len(tagged) == 1, f"{path.name}: {len(tagged)} cells tagged 'parameters'"
+    source = tagged[0].source
+    names = []
+    for statement in ast.parse(source).body:
+        assert isinstance(statement, ast.Assign) and len(statement.targets) == 1 \
+            and isinstance(statement.targets[0], ast.Name), \
+            f"{path.name}, line {statement.lineno}: parameters must be `name = literal`"
+        try:
+            ast.literal_eval(statement.value)
+        except ValueError:
+            pytest.fail(f"{path.name}, line {statement.lineno}: {statement.targets[0].id} is not a literal")
+        names.append(statement.targets[0].id)
+    commented = {tok.start[0] for tok in tokenize.generate_tokens(io.StringIO(source).readline)
+                 if tok.type == tokenize.COMMENT}
+    for number, line in enumerate(source.splitlines(), start=1):
+        if line.strip():
+            assert number in commented, f"{path.name}: parameter line {number} has no comment: {line!r}"
+    assert "tables_dir" in names, f"{path.name}: no tables_dir parameter"
+    namespace: dict = {}
+    exec(source, namespace)  # literals only, checked above
+    assert namespace["tables_dir"] == "", f"{path.name}: tables_dir must default to ''"
+
+
+def test_the_guard_sees_the_figures_it_guards():
+    """The typed-figure guard is not vacuous: data/ holds the article's figures, and a cell that
+    types one is caught."""
+    numbers = _data_numbers()
+    assert {1440.0, 5.625, 256_000_000.0, 3240.0} <= numbers
+    typed = [v for _, v in _numeric_literals("cost = 1_440 / 5.625 * x + 1") if v not in EXEMPT_LITERALS]
+    assert set(typed) & numbers == {1440.0, 5.625}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_figure_typed_outside_the_parameters_cell(path):
+    numbers = _data_numbers()
+    typed = []
+    for index, cell in enumerate(_cells(path)):
+        if cell.cell_type != "code" or "parameters" in cell.metadata.get("tags", []):
+            continue
+        for line, value in _numeric_literals(cell.source):
+            if value in numbers and value not in EXEMPT_LITERALS:
+                typed.append(f"cell {index}, line {line}: {value:g}")
+    assert not typed, f"{path.name}: numbers typed that data/*.csv holds: {typed}"
+
+
+@pytest.fixture(scope="module")
+def report_tables(tmp_path_factory):
+    """Run notebooks 01-05 headless with papermill, tables_dir set, from an unrelated folder."""
+    papermill = pytest.importorskip("papermill")
+    out = tmp_path_factory.mktemp("run")
+    tables_dir = out / "tables"
+    for path in ISSUE_2_NOTEBOOKS:
+        papermill.execute_notebook(str(path), str(out / path.name), cwd=str(out),
+                                   parameters={"tables_dir": str(tables_dir)},
+                                   progress_bar=False, kernel_name="python3")
+    return tables_dir
+
+
+def test_papermill_breakeven_summary_gpt5_row(report_tables):
+    summary = pd.read_csv(report_tables / "breakeven_summary.csv").set_index("api_model")
+    a100 = data.row(data.load("gpu_cloud"), "gpu", "NVIDIA A100 80GB")
+    gpt5 = data.row(data.load("api_prices"), "model", "GPT-5")
+    blended = (gpt5["usd_per_1m_input"] + gpt5["usd_per_1m_output"]) / 2  # the article's 50/50
+    gpu_bill = a100["usd_per_hour"] * assumptions.HOURS_PER_DAY * assumptions.DAYS_PER_MONTH
+    expected = gpu_bill / blended * assumptions.TOKENS_PER_MILLION
+    row = summary.loc["GPT-5"]
+    assert row["breakeven_tokens_per_month"] == pytest.approx(expected, abs=1)
+    printed = article.figure("be.GPT-5.tokens_per_month")
+    assert abs(row["breakeven_tokens_per_month"] - printed["value"]) <= printed["resolution"] / 2
+    assert row["breakeven_tokens_per_day"] == pytest.approx(expected / assumptions.DAYS_PER_MONTH, abs=1)
+
+
+def test_papermill_writes_every_contract_table_with_its_columns(report_tables):
+    for name, columns in CONTRACT.items():
+        path = report_tables / f"{name}.csv"
+        assert path.exists(), f"{name}.csv was not written"
+        frame = pd.read_csv(path)
+        assert len(frame) > 0, name
+        missing = [c for c in columns if c not in frame.columns]
+        assert not missing, f"{name}.csv lacks contract columns {missing}"
+        for column in TOKEN_COLUMNS:
+            if column in frame.columns:
+                assert pd.api.types.is_integer_dtype(frame[column]), f"{name}.{column}: not integers of tokens"
+    assert not list(report_tables.glob(".*.tmp")), "temporary files left behind"
+
+
+def test_papermill_with_other_parameters_moves_the_figures(tmp_path):
+    """A non-default run (30% input, tables_dir set) writes tables that differ from the article."""
+    papermill = pytest.importorskip("papermill")
+    source = paths.NOTEBOOKS_DIR / "03-breakeven.ipynb"
+    papermill.execute_notebook(str(source), str(tmp_path / "out.ipynb"), cwd=str(tmp_path),
+                               parameters={"input_share": 0.3, "tables_dir": str(tmp_path / "tables")},
+                               progress_bar=False, kernel_name="python3")
+    summary = pd.read_csv(tmp_path / "tables" / "breakeven_summary.csv").set_index("api_model")
+    gpt5 = data.row(data.load("api_prices"), "model", "GPT-5")
+    blended = 0.3 * gpt5["usd_per_1m_input"] + 0.7 * gpt5["usd_per_1m_output"]
+    assert summary.loc["GPT-5", "blended_usd_per_1m"] == pytest.approx(blended)
+    assert summary.loc["GPT-5", "article_month_verdict"] == article.ERRATUM
