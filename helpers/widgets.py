@@ -102,51 +102,45 @@ def _prices(model: str, inputs: Inputs, table: pd.DataFrame) -> tuple[float, flo
     return usd_in, usd_out
 
 
-def capacity_model():
-    """``helpers.capacity.decode_tokens_per_s`` if the capacity model exists, else ``None``
-    (imported lazily: the panel works on the article's throughput without it)."""
+def capacity_module():
+    """``helpers.capacity`` (the capacity model of issue 5) if this checkout has it, else
+    ``None``: imported lazily, so the panel works on the article's throughput without it."""
     try:
         from . import capacity  # noqa: PLC0415
     except ImportError:
         return None
-    return getattr(capacity, "decode_tokens_per_s", None)
+    return capacity if hasattr(capacity, "serving_capacity") else None
 
 
 def source_tokens_per_s(inputs: Inputs, data_dir: Path | None = None) -> tuple[float, str]:
     """Throughput of one rented unit before any override, and where it comes from.
 
     ``article``: the set-up's conservative tokens/s (selfhost_setups.csv), quoted for the
-    set-up's GPU. ``model``: :func:`helpers.capacity.decode_tokens_per_s` for the chosen GPU and
-    the set-up's model at its bits per weight.
+    set-up's GPU. ``model``: the capacity model's input + output tokens/s of the set-up's model
+    and bits on the chosen unit (``capacity.serving_capacity`` at the input share, as
+    ``capacity.setup_tokens_per_s`` does for the set-up's own GPU); 0 when the model does not fit.
     """
     setup_row = data.row(data.load("selfhost_setups", data_dir), "setup", inputs.setup)
     gpu_name = inputs.gpu or setup_row["gpu"]
     if inputs.throughput_source == MODEL:
-        model_fn = capacity_model()
-        if model_fn is None:
-            raise ValueError("throughput_source 'model' needs helpers/capacity.py "
-                             "(decode_tokens_per_s), which this checkout does not have")
-        return _model_tokens_per_s(model_fn, gpu_name, setup_row, data_dir)
+        capacity = capacity_module()
+        if capacity is None:
+            raise ValueError("throughput_source 'model' needs helpers/capacity.py, which this "
+                             "checkout does not have")
+        spec, count = capacity.resolve_gpu(gpu_name, data_dir)
+        prompt = capacity.DEFAULT_PROMPT_TOKENS
+        served = capacity.serving_capacity(
+            spec, capacity.model_spec(setup_row["model"], data_dir), float(setup_row["bits_per_weight"]),
+            prompt, capacity.output_tokens_for(prompt, inputs.input_share), gpu_count=count, data_dir=data_dir)
+        if served["batch"] == 0:
+            return 0.0, f"the capacity model: {setup_row['model']} does not fit one {gpu_name}"
+        return float(served["total_tokens_per_s"]), (
+            f"the capacity model for {setup_row['model']} on {gpu_name}, batch {served['batch']}")
     gpu_model = data.row(data.load("gpu_cloud", data_dir), "gpu", gpu_name)["gpu_model"]
     note = f"the article's conservative figure for {setup_row['gpu']}"
     if gpu_model != setup_row["gpu"]:
         note += f", not measured on {gpu_name}: a rough guide"
     return float(setup_row["tokens_per_s_conservative"]), note
-
-
-def _model_tokens_per_s(model_fn, gpu_name: str, setup_row: pd.Series,
-                        data_dir: Path | None) -> tuple[float, str]:
-    """Call the capacity model for one rented unit (see :func:`source_tokens_per_s`)."""
-    from . import capacity  # noqa: PLC0415  (exists: model_fn came from it)
-
-    gpu_row = data.row(data.load("gpu_cloud", data_dir), "gpu", gpu_name)
-    defaults = getattr(capacity, "WHATIF_DEFAULTS", None) or {}
-    tokens_per_s = float(model_fn(gpu_row["gpu_model"], setup_row["model"],
-                                  defaults.get("batch", 1) if defaults else 1,
-                                  defaults.get("context_tokens", 0) if defaults else 0,
-                                  weight_bits=float(setup_row["bits_per_weight"])))
-    units = int(gpu_row["gpu_count"])
-    return tokens_per_s * units, f"the capacity model: {tokens_per_s:,.0f} tokens/s per GPU"
 
 
 def evaluate(inputs: Inputs, data_dir: Path | None = None) -> dict:
@@ -276,7 +270,9 @@ def notes(results: dict) -> list[str]:
     found.append(f"Throughput {results['tokens_per_s']:,.0f} tokens/s per unit ({results['throughput_note']}): "
                  f"capacity {_tokens(results['capacity_tokens_per_month'])} tokens/month "
                  f"on {results['inputs'].gpu_count} unit(s)")
-    if not results["within_capacity"]:
+    if math.isinf(results["gpu_units_needed"]):
+        found.append("No capacity: this unit cannot serve the set-up's model at all")
+    elif not results["within_capacity"]:
         found.append(f"Over capacity: {_tokens(results['tokens_per_month'])} tokens/month needs "
                      f"{results['gpu_units_needed']} unit(s); the self-hosting cost above is for "
                      f"{results['inputs'].gpu_count}")
@@ -460,9 +456,14 @@ class WhatIf:
         self._fill("usd_per_1m_input", row["usd_per_1m_input"])
         self._fill("usd_per_1m_output", row["usd_per_1m_output"])
 
-    def _fill_throughput(self) -> None:
+    def _fill_throughput(self, keep_override: bool = False) -> None:
+        """Refill tokens/s with the source's figure; with ``keep_override`` a figure typed by
+        hand stays."""
         c = self.controls
+        if keep_override and self._unless_auto("tokens_per_s") is not None:
+            return
         probe = replace(self.base, setup=c["setup"].value, gpu=c["gpu"].value,
+                        input_share=float(c["input_share"].value),
                         throughput_source=c["throughput_source"].value, tokens_per_s=None)
         self._fill("tokens_per_s", source_tokens_per_s(probe, self.data_dir)[0])
 
@@ -474,8 +475,10 @@ class WhatIf:
             owner = change["owner"]
             if owner is self.controls["api_model"]:
                 self._fill_prices()
-            elif owner in (self.controls["setup"], self.controls["gpu"], self.controls["throughput_source"]):
+            elif owner is self.controls["throughput_source"]:
                 self._fill_throughput()
+            elif owner in (self.controls["setup"], self.controls["gpu"], self.controls["input_share"]):
+                self._fill_throughput(keep_override=True)
             self.controls["spot_discount"].disabled = self.controls["pricing"].value != "spot"
         except Exception as err:  # noqa: BLE001 - shown on the panel, never a traceback
             self._show_error(err)
@@ -610,9 +613,9 @@ def build(inputs: Inputs | None = None, data_dir: Path | None = None,
         "setup": w.Dropdown(options=list(setups["setup"]), value=base.setup,
                             description="Set-up (model, throughput)", style=style, layout=wide),
         "throughput_source": w.ToggleButtons(
-            options=[(ARTICLE, ARTICLE)] + ([(MODEL, MODEL)] if capacity_model() else []),
+            options=[ARTICLE] + ([MODEL] if capacity_module() else []),
             value=base.throughput_source, description="Throughput from", style=style),
-        "tokens_per_s": number("Tokens/s per unit", 1.0, minimum=1e-3, maximum=1e7, step=10),
+        "tokens_per_s": number("Tokens/s per unit", 1.0, minimum=0.0, maximum=1e7, step=10),
         "devops_hours_per_month": number("DevOps hours per month", 0.0),
         "devops_usd_per_hour": number("DevOps USD per hour", 0.0),
         "infrastructure_usd_per_month": number("Infrastructure USD/month", 0.0, step=10),

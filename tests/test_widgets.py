@@ -204,3 +204,33 @@ def test_a_free_api_never_breaks_even():
     assert math.isinf(results["breakeven_tokens_per_month"])
     assert results["winner"] == breakeven.API
     assert widgets.breakevens_frame(results)["breakeven_tokens_per_month"].map(widgets._tokens).tolist() == ["never"] * 2
+
+
+@pytest.mark.skipif(widgets.capacity_module() is None, reason="helpers/capacity.py is not in this checkout")
+def test_throughput_from_the_capacity_model(panel):
+    from helpers import capacity
+
+    c = panel.controls
+    c["throughput_source"].value = "model"
+    # On the set-up's own GPU the panel uses what the static notebooks use.
+    expected = capacity.setup_tokens_per_s("article_a100_llama70b", "model")
+    assert c["tokens_per_s"].value == pytest.approx(expected)
+    assert panel.results["tokens_per_s"] == pytest.approx(expected)
+    assert panel.inputs().tokens_per_s is None
+    c["gpu"].value = "NVIDIA L4"  # 24 GB: a 70B model does not fit
+    assert panel.results["capacity_tokens_per_month"] == 0
+    assert "No capacity" in panel.outputs["notes"].value
+    c["gpu"].value = "NVIDIA A100 80GB"
+    c["tokens_per_s"].value = 2000  # typed by hand: a GPU change keeps it
+    c["gpu"].value = "NVIDIA H100 80GB"
+    assert panel.inputs().tokens_per_s == 2000
+    c["throughput_source"].value = "article"  # switching the source refills it
+    assert panel.inputs().tokens_per_s is None
+
+
+def test_saving_a_model_throughput_scenario(panel):
+    if widgets.capacity_module() is None:
+        pytest.skip("helpers/capacity.py is not in this checkout")
+    panel.controls["throughput_source"].value = "model"
+    loaded = scenario.load(panel.save("model-throughput"))
+    assert loaded["throughput_source"] == "model" and loaded["tokens_per_s"] is None
