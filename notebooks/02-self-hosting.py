@@ -20,11 +20,11 @@
 # %% tags=["parameters"]
 gpu = "NVIDIA A100 80GB"  # row of data/gpu_cloud.csv rented for the breakeven set-up
 gpu_count = 1  # how many such rented units
-spot_discount = 0.0  # 0 = on-demand; the article: spot is 40-60% cheaper
+spot_discount = 0.0  # 0 means on-demand; the article: spot is 40-60% cheaper
 hours_per_month = 720  # GPU hours billed per month (24/7)
 setup = "article_a100_llama70b"  # row of data/selfhost_setups.csv (model, throughput)
 throughput_source = "article"  # "article" (the set-up's conservative tokens/s) or "model"
-tokens_per_s = None  # None = the set-up's conservative figure
+tokens_per_s = None  # None: the set-up's conservative figure
 tables_dir = ""  # report runs set this; tables are written there as CSV
 
 # %%

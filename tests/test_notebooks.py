@@ -114,6 +114,17 @@ def test_exactly_one_parameters_cell_of_commented_literals(path):
     assert namespace["tables_dir"] == "", f"{path.name}: tables_dir must default to ''"
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_papermill_sees_every_parameter(path):
+    """papermill's own reading (``--help-notebook``) skips a line whose comment holds a second
+    '=': every parameter must show up there with its comment."""
+    inspection = pytest.importorskip("papermill.inspection")
+    seen = inspection.inspect_notebook(str(path))
+    declared = [s.targets[0].id for s in ast.parse(_parameters_cells(path)[0].source).body]
+    assert sorted(seen) == sorted(declared), f"{path.name}: papermill misses {set(declared) - set(seen)}"
+    assert all(p["help"] for p in seen.values()), f"{path.name}: a parameter without help text"
+
+
 def test_the_guard_sees_the_figures_it_guards():
     """The typed-figure guard is not vacuous: data/ holds the article's figures, and a cell that
     types one is caught."""
