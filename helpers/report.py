@@ -68,8 +68,8 @@ TABLES_DIR_PARAMETER = "tables_dir"
 HEADLINE_TABLE = "breakeven_summary"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_NOTE = ('<p class="widget-note"><em>Interactive control: live in JupyterLab '
-               '(<code>make lab</code>); this static page shows the result of its default '
-               'setting.</em></p>')
+               '(<code>make lab</code>) or the what-if app (<code>make app</code>); this static '
+               'page shows the result of its default setting.</em></p>')
 CELL_TIMEOUT_S = 600
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_LOCKED = 0, 1, 2, 3
 
