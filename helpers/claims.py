@@ -1,0 +1,883 @@
+"""The claims audit (issue 4): every checkable claim of the article, recomputed.
+
+The claims live in ``data/claims.csv``: one row per claim, with the article's heading
+(``section``), the claim quoted verbatim (``claim_text``), the article's value (``article_value``,
+or ``figure_id`` pointing into ``data/article_figures.csv``, or taken by the check from the data
+table the article's figure already lives in), the assumptions it rests on, and ``check``: the
+name of the function of :data:`CHECKS` that recomputes it from ``data/`` and the formulas of
+``helpers.api/selfhost/breakeven/tco/hybrid/tables``. ``given`` holds that function's inputs
+(``key=value; key=value``; lists joined by ``|``).
+
+How a claim is judged (``comparator``):
+
+- ``eq``: the figure itself, :func:`helpers.article.verdict` (holds / rounding / erratum) at the
+  claim's ``resolution`` (the unit of the article's last printed digit).
+- ``le``, ``ge``, ``lt``, ``gt``: a statement ("fits", "API is cheaper below V", "under $30"):
+  ``recomputed <op> article_value`` (within half a ``resolution`` when one is given) holds,
+  otherwise erratum.
+- ``none``: not checkable from the workbook's data; the explanation says why.
+
+:func:`audit` returns the table: claim_id, section, claim_text, article_value,
+recomputed_value, verdict, explanation (plus unit, assumptions, figure_id).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from . import api, article, breakeven, data, hybrid, selfhost, tables, tco
+from .assumptions import DAYS_PER_MONTH, HOURS_PER_MONTH, INPUT_SHARE
+from .tables import tokens_text
+
+ARTICLE_SETUP = "article_a100_llama70b"
+VERDICT_ORDER = [article.ERRATUM, article.ROUNDING, article.HOLDS, article.NOT_CHECKABLE]
+COLUMNS = ["claim_id", "section", "claim_text", "article_value", "recomputed_value", "verdict",
+           "explanation", "unit", "assumptions", "figure_id"]
+# Most rented units the stepwise self-hosting cost considers before calling a crossing unreachable.
+MAX_RENTED_UNITS = 1000
+
+
+# --------------------------------------------------------------------------- claims and results
+
+@dataclass(frozen=True)
+class Claim:
+    """One row of ``data/claims.csv``, its ``given`` parsed."""
+
+    claim_id: str
+    section: str
+    claim_text: str
+    check: str
+    given: dict
+    figure_id: str | None
+    article_value: float | None
+    resolution: float | None
+    comparator: str
+    unit: str | None
+    assumptions: str | None
+    note: str | None
+    line: int
+
+    def text(self, key: str) -> str:
+        if key not in self.given:
+            raise ValueError(f"data/claims.csv, line {self.line}, column given: "
+                             f"check {self.check!r} needs {key}=..., claim {self.claim_id!r}")
+        return self.given[key]
+
+    def number(self, key: str) -> float:
+        value = self.text(key)
+        try:
+            return float(value)
+        except ValueError:
+            raise ValueError(f"data/claims.csv, line {self.line}, column given: {key}={value!r} "
+                             f"is not a number (claim {self.claim_id!r})") from None
+
+    def names(self, key: str) -> list[str]:
+        return [name.strip() for name in self.text(key).split("|")]
+
+
+@dataclass(frozen=True)
+class Result:
+    recomputed_value: float
+    verdict: str
+    explanation: str
+    article_value: float | None = None  # set when the check takes it from a data table
+
+
+def _parse_given(text: str | None) -> dict:
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return {}
+    pairs = [part.split("=", 1) for part in text.split(";") if part.strip()]
+    return {key.strip(): value.strip() for key, value in pairs}
+
+
+def load_claims(data_dir: Path | None = None) -> list[Claim]:
+    """The claims of ``data/claims.csv`` (validated), in the article's order."""
+    frame = data.load("claims", data_dir)
+    claims = []
+    for index, row in frame.iterrows():
+        def opt(column):
+            value = row[column]
+            return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+        claims.append(Claim(
+            claim_id=row["claim_id"], section=row["section"], claim_text=row["claim_text"],
+            check=row["check"], given=_parse_given(opt("given")), figure_id=opt("figure_id"),
+            article_value=opt("article_value"), resolution=opt("resolution"),
+            comparator=row["comparator"], unit=opt("unit"), assumptions=opt("assumptions"),
+            note=opt("note"), line=int(index) + 2))
+    return claims
+
+
+# --------------------------------------------------------------------------- shared numbers
+
+class Context:
+    """The article's scenario, computed once: the breakeven set-up's GPU bill and capacity, the
+    true monthly cost at the hidden-cost point estimates, and cached table builders."""
+
+    def __init__(self, data_dir: Path | None = None, setup_name: str = ARTICLE_SETUP):
+        self.data_dir = data_dir
+        self.setup = tables.setup(setup_name, data_dir=data_dir)
+        self.gpu_row = data.row(data.load("gpu_cloud", data_dir), "gpu", self.setup["gpu"])
+        self.gpu_usd_per_month = self.setup["gpu_usd_per_month"]
+        self.capacity = self.setup["tokens_per_month_capacity"]
+        self.hidden = {case: tables.hidden_cost_inputs(
+            *(data.hidden_cost(name, case, data_dir) for name in
+              ("devops_hours_per_month", "devops_usd_per_hour", "infrastructure_usd_per_month")),
+            data_dir=data_dir) for case in ("low", "point", "high")}
+        self.tco_usd_per_month = self.tco(self.gpu_usd_per_month)
+        self._cache: dict = {}
+
+    def cached(self, key, build: Callable):
+        if key not in self._cache:
+            self._cache[key] = build()
+        return self._cache[key]
+
+    def tco(self, gpu_usd_per_month: float, case: str = "point") -> float:
+        """True monthly cost: GPU bill + DevOps + infrastructure at the ``case`` inputs."""
+        return tco.tco_usd_per_month(gpu_usd_per_month, **self.hidden[case])
+
+    def blended(self, model: str) -> float:
+        return tables.blended_price(model, INPUT_SHARE, self.data_dir)
+
+    def prices(self) -> pd.DataFrame:
+        return self.cached("prices", lambda: data.load("api_prices", self.data_dir))
+
+    def models(self, claim: Claim) -> list[str]:
+        """The API models a claim names: ``api_model``, ``api_models`` or every model of ``tier``."""
+        if "tier" in claim.given:
+            prices = self.prices()
+            models = prices.loc[prices["tier"] == claim.text("tier"), "model"].tolist()
+            if not models:
+                raise ValueError(f"data/claims.csv, line {claim.line}, column given: no API model "
+                                 f"of tier {claim.text('tier')!r} in data/api_prices.csv")
+            return models
+        if "api_models" in claim.given:
+            return claim.names("api_models")
+        return [claim.text("api_model")]
+
+    def units_needed(self, monthly_tokens: float) -> int:
+        """Rented units of the set-up's GPU needed to serve ``monthly_tokens`` (at least one)."""
+        return max(1, math.ceil(monthly_tokens / self.capacity - 1e-12))
+
+    def selfhost_usd(self, monthly_tokens: float) -> tuple[float, int]:
+        """True monthly cost of serving ``monthly_tokens``, renting as many units as needed
+        (DevOps and infrastructure held at one deployment's cost), and the unit count."""
+        units = self.units_needed(monthly_tokens)
+        gpu = selfhost.gpu_usd_per_month(self.gpu_row["usd_per_hour"], HOURS_PER_MONTH, units)
+        return self.tco(gpu), units
+
+    def first_selfhost_win(self, blended: float) -> tuple[float, int]:
+        """Lowest monthly volume from which self-hosting (true cost, stepwise in rented units)
+        costs less than the API, and the units it takes; ``(inf, 0)`` if none up to
+        :data:`MAX_RENTED_UNITS`. Within the n-unit step the crossing is the breakeven of the
+        n-unit true cost; it counts only if n units can serve it."""
+        for units in range(1, MAX_RENTED_UNITS + 1):
+            gpu = selfhost.gpu_usd_per_month(self.gpu_row["usd_per_hour"], HOURS_PER_MONTH, units)
+            volume = breakeven.breakeven_tokens_per_month(self.tco(gpu), blended)
+            if volume <= units * self.capacity:
+                return volume, units
+        return math.inf, 0
+
+    def cheapest_gpu_for(self, params_billion: float, bits: float = 16) -> pd.Series:
+        """Cheapest on-demand row of ``gpu_cloud.csv`` whose VRAM holds the weights."""
+        gpus = data.load("gpu_cloud", self.data_dir)
+        holds = gpus["vram_gb"].map(lambda m: selfhost.fits(params_billion, bits, m))
+        gpus = gpus[(gpus["pricing"] == "on_demand") & holds]
+        if gpus.empty:
+            raise ValueError(f"no GPU in data/gpu_cloud.csv holds {params_billion:g}B at {bits:g} bits")
+        return gpus.sort_values("usd_per_hour").iloc[0]
+
+
+# --------------------------------------------------------------------------- judging
+
+def _judge(claim: Claim, recomputed: float, article_value: float | None) -> str:
+    if claim.comparator == "none" or article_value is None or recomputed is None:
+        return article.NOT_CHECKABLE
+    if claim.comparator == "eq":
+        if claim.resolution is None:
+            raise ValueError(f"data/claims.csv, line {claim.line}, column resolution: "
+                             f"an 'eq' claim needs one ({claim.claim_id!r})")
+        return article.verdict(recomputed, article_value, claim.resolution)
+    tolerance = (claim.resolution or 0.0) / 2 + 1e-9 * max(abs(article_value), 1.0)
+    ok = {
+        "le": recomputed <= article_value + tolerance,
+        "ge": recomputed >= article_value - tolerance,
+        "lt": recomputed < article_value + tolerance,
+        "gt": recomputed > article_value - tolerance,
+    }[claim.comparator]
+    return article.HOLDS if ok else article.ERRATUM
+
+
+def _result(claim: Claim, recomputed: float, explanation: str, article_value: float | None = None) -> Result:
+    value = claim.article_value if article_value is None else article_value
+    return Result(float(recomputed), _judge(claim, recomputed, value), explanation, article_value)
+
+
+def _figure_value(claim: Claim, ctx: Context) -> tuple[float, str]:
+    """The article's value and printed text of the claim's ``figure_id``; the figure's
+    resolution applies unless the claim sets its own."""
+    row = article.figure(claim.figure_id, ctx.data_dir)
+    return float(row["value"]), row["printed_text"]
+
+
+def _figure_result(claim: Claim, ctx: Context, recomputed: float, explanation: str) -> Result:
+    value, _ = _figure_value(claim, ctx)
+    row = article.figure(claim.figure_id, ctx.data_dir)
+    resolution = claim.resolution if claim.resolution is not None else float(row["resolution"])
+    return Result(float(recomputed), article.verdict(recomputed, value, resolution), explanation, value)
+
+
+def usd_text(usd: float) -> str:
+    """Dollars as exact as the arithmetic: $1,440, $1,687.50, $5.625 (so an explanation never
+    rounds the figure it is checking)."""
+    usd = float(usd)
+    if abs(usd - round(usd)) < 1e-9:
+        return f"${usd:,.0f}"
+    if abs(usd * 100 - round(usd * 100)) < 1e-6:
+        return f"${usd:,.2f}"
+    return f"${usd:,.4f}".rstrip("0")
+
+
+def _ratio_text(x: float) -> str:
+    return f"{x:.3g}x"
+
+
+def _share_text(x: float) -> str:
+    return f"{x:.1%}" if abs(x) < 0.1 else f"{x:.0%}"
+
+
+def _gb(x: float) -> str:
+    return f"{x:,.4g} GB"
+
+
+def _per_day(monthly_tokens: float) -> str:
+    return tokens_text(api.tokens_per_day(monthly_tokens, DAYS_PER_MONTH))
+
+
+# --------------------------------------------------------------------------- the checks
+
+CHECKS: dict[str, Callable[[Claim, Context], Result]] = {}
+
+
+def check(name: str):
+    def register(fn):
+        CHECKS[name] = fn
+        return fn
+    return register
+
+
+@check("not_checkable")
+def _not_checkable(claim: Claim, ctx: Context) -> Result:
+    return Result(math.nan, article.NOT_CHECKABLE, "Not checkable: " + (claim.note or "no data."))
+
+
+def _breakevens(ctx: Context, models: list[str]) -> dict[str, float]:
+    """Every breakeven the article computes for ``models``: on the GPU bill, per month and per
+    day, and with hidden costs for the models whose adjusted breakeven it prints
+    (``tco_be.*`` rows of article_figures.csv)."""
+    printed = set(article.figures(ctx.data_dir).index)
+    found = {}
+    for model in models:
+        b = ctx.blended(model)
+        raw = breakeven.breakeven_tokens_per_month(ctx.gpu_usd_per_month, b)
+        found[f"{model} (GPU only, per month)"] = raw
+        found[f"{model} (GPU only, per day)"] = api.tokens_per_day(raw)
+        if f"tco_be.{model}.tokens_per_month" in printed:
+            adjusted = breakeven.breakeven_tokens_per_month(ctx.tco_usd_per_month, b)
+            found[f"{model} (with hidden costs, per month)"] = adjusted
+            found[f"{model} (with hidden costs, per day)"] = api.tokens_per_day(adjusted)
+    return found
+
+
+@check("subtitle_breakeven")
+def _subtitle_breakeven(claim: Claim, ctx: Context) -> Result:
+    models = claim.names("api_models")
+    monthly = {k: v for k, v in _breakevens(ctx, models).items() if "per month" in k}
+    daily = {k: v for k, v in _breakevens(ctx, models).items() if "per day" in k}
+    nearest = min(monthly, key=lambda k: abs(monthly[k] - claim.article_value))
+    low, high = min(monthly.values()), max(monthly.values())
+    day_near = sorted(daily, key=lambda k: abs(daily[k] - claim.article_value))[:2]
+    text = (f"No breakeven the article computes is near {tokens_text(claim.article_value)} tokens/month: "
+            f"against {', '.join(models)} they run from {tokens_text(low)} to {tokens_text(high)} "
+            f"tokens/month; the nearest, {nearest}, is {tokens_text(monthly[nearest])}, "
+            f"{_ratio_text(monthly[nearest] / claim.article_value)} the subtitle. Read as per day, the "
+            f"nearest are {tokens_text(daily[day_near[0]])} ({day_near[0]}) and "
+            f"{tokens_text(daily[day_near[1]])} ({day_near[1]}), not {tokens_text(claim.article_value)} either.")
+    return _result(claim, monthly[nearest], text)
+
+
+@check("input_tokens")
+def _input_tokens(claim: Claim, ctx: Context) -> Result:
+    per_day = claim.number("tokens_per_day")
+    inputs = per_day * INPUT_SHARE
+    return _result(claim, inputs, f"{tokens_text(per_day)} tokens/day x {INPUT_SHARE:.0%} input share = "
+                                  f"{tokens_text(inputs)} input and {tokens_text(per_day - inputs)} output tokens a day.")
+
+
+@check("api_monthly")
+def _api_monthly(claim: Claim, ctx: Context) -> Result:
+    per_day = claim.number("tokens_per_day")
+    frame = ctx.cached(("api_costs", per_day), lambda: tables.api_costs(per_day, data_dir=ctx.data_dir))
+    row = data.row(frame, "model", claim.text("api_model"))
+    monthly = api.tokens_per_month(per_day, DAYS_PER_MONTH)
+    cost = float(row["usd_per_month"])
+    text = (f"{tokens_text(per_day)} tokens/day x {DAYS_PER_MONTH} days = {tokens_text(monthly)} tokens x "
+            f"${row['blended_usd_per_1m']:.4g} per 1M (50/50 blend of ${row['usd_per_1m_input']:.2f} and "
+            f"${row['usd_per_1m_output']:.2f}) = {usd_text(cost)} a month.")
+    result = _figure_result(claim, ctx, cost, text)
+    if result.verdict == article.ERRATUM:
+        implied = result.article_value / cost * per_day
+        text += (f" The printed {row['article_text']} is {_ratio_text(cost / result.article_value)} smaller: "
+                 f"it is the bill at about {tokens_text(float(f'{implied:.1g}'))} tokens/day.")
+        result = Result(result.recomputed_value, result.verdict, text, result.article_value)
+    return result
+
+
+@check("zero_volume_api_cost")
+def _zero_volume(claim: Claim, ctx: Context) -> Result:
+    cost = api.api_usd_per_month(0, ctx.blended(claim.text("api_model")))
+    return _result(claim, cost, f"The API bill is volume x price, so zero tokens cost {usd_text(cost)} "
+                                f"(the rented GPU still costs {usd_text(ctx.gpu_usd_per_month)} a month).")
+
+
+def _crossing_text(ctx: Context, model: str, volume_per_day: float) -> tuple[float, str]:
+    """The daily volume from which self-hosting beats ``model`` after hidden costs, and a
+    sentence with the arithmetic at ``volume_per_day``."""
+    b = ctx.blended(model)
+    crossing, units = ctx.first_selfhost_win(b)
+    monthly = api.tokens_per_month(volume_per_day)
+    api_usd = api.api_usd_per_month(monthly, b)
+    self_usd, self_units = ctx.selfhost_usd(monthly)
+    gpus = f"{self_units} A100" + ("s" if self_units > 1 else "")
+    text = (f"At {tokens_text(volume_per_day)} tokens/day ({tokens_text(monthly)}/month) {model} costs "
+            f"{usd_text(api_usd)} a month against {usd_text(self_usd)} for self-hosting with hidden costs "
+            f"({gpus}).")
+    if math.isinf(crossing):
+        text += f" Self-hosting never costs less than {model}."
+    else:
+        text += (f" Self-hosting costs less from {_per_day(crossing)} tokens/day "
+                 f"({tokens_text(crossing)}/month, {units} A100{'s' if units > 1 else ''}).")
+        single = breakeven.breakeven_tokens_per_month(ctx.tco_usd_per_month, b)
+        if units > 1:
+            text += (f" The single-A100 breakeven of {tokens_text(single)}/month is beyond one A100's "
+                     f"{tokens_text(ctx.capacity)}.")
+    return api.tokens_per_day(crossing), text
+
+
+@check("api_cheaper_below")
+def _api_cheaper_below(claim: Claim, ctx: Context) -> Result:
+    """The API is cheaper than self-hosting (after hidden costs) below article_value tokens/day:
+    holds if self-hosting first wins at or above it (the most restrictive model of a tier)."""
+    texts = {}
+    for model in ctx.models(claim):
+        texts[model] = _crossing_text(ctx, model, claim.article_value)
+    model = min(texts, key=lambda m: texts[m][0])
+    crossing, text = texts[model]
+    if len(texts) > 1:
+        text = f"Of {', '.join(texts)}, {model} is the first to lose to self-hosting. " + text
+    return _result(claim, crossing, text)
+
+
+@check("selfhost_wins_above")
+def _selfhost_wins_above(claim: Claim, ctx: Context) -> Result:
+    """Self-hosting beats the API above article_value tokens/day: holds if it first wins at or
+    below it."""
+    crossing, text = _crossing_text(ctx, claim.text("api_model"), claim.article_value)
+    return _result(claim, crossing, text)
+
+
+@check("selfhost_savings")
+def _selfhost_savings(claim: Claim, ctx: Context) -> Result:
+    model = claim.text("api_model")
+    per_day = claim.number("tokens_per_day")
+    monthly = api.tokens_per_month(per_day)
+    api_usd = api.api_usd_per_month(monthly, ctx.blended(model))
+    self_usd, units = ctx.selfhost_usd(monthly)
+    savings = 1 - self_usd / api_usd
+    text = (f"At {tokens_text(per_day)} tokens/day ({tokens_text(monthly)}/month) {units} A100s with hidden "
+            f"costs cost {usd_text(self_usd)} a month against {usd_text(api_usd)} for {model}: self-hosting "
+            f"saves {_share_text(savings)}. Whether that is 'significant' is the reader's call; the "
+            f"direction holds.")
+    return _result(claim, savings, text)
+
+
+@check("gpu_monthly")
+def _gpu_monthly(claim: Claim, ctx: Context) -> Result:
+    frame = ctx.cached("gpu_cloud", lambda: tables.gpu_cloud(data_dir=ctx.data_dir))
+    row = data.row(frame, "gpu", claim.text("hardware"))
+    return _figure_result(claim, ctx, row["usd_per_month"],
+                          f"${row['usd_per_hour']:.2f}/hr x {HOURS_PER_MONTH} hours = "
+                          f"{usd_text(row['usd_per_month'])} a month.")
+
+
+def _hardware(ctx: Context, name: str) -> tuple[pd.Series, str]:
+    """A row of gpu_cloud.csv or consumer_hardware.csv and the name of its memory column."""
+    gpus = data.load("gpu_cloud", ctx.data_dir)
+    gpus = gpus[gpus["pricing"] == "on_demand"]
+    if name in set(gpus["gpu"]):
+        return data.row(gpus, "gpu", name), "vram_gb"
+    consumer = data.load("consumer_hardware", ctx.data_dir)
+    if name in set(consumer["hardware"]):
+        return data.row(consumer, "hardware", name), "memory_gb"
+    raise KeyError(f"{name!r} is in neither data/gpu_cloud.csv nor data/consumer_hardware.csv")
+
+
+@check("multi_unit")
+def _multi_unit(claim: Claim, ctx: Context) -> Result:
+    whole, _ = _hardware(ctx, claim.text("hardware"))
+    unit, _ = _hardware(ctx, claim.text("unit_hardware"))
+    column = claim.text("column")
+    count = int(whole["gpu_count"])
+    recomputed = count * float(unit[column])
+    show = {"vram_gb": _gb, "memory_gb": _gb, "usd_per_hour": lambda x: f"{usd_text(x)}/hr",
+            "usd_price": usd_text}[column]
+    text = (f"{count} x {claim.text('unit_hardware')} at {show(float(unit[column]))} = "
+            f"{show(recomputed)}; the article prints {show(float(whole[column]))}.")
+    return _result(claim, recomputed, text, float(whole[column]))
+
+
+@check("fits")
+def _fits(claim: Claim, ctx: Context) -> Result:
+    """The model's weights fit the hardware's memory: needed GB <= memory GB."""
+    hardware, column = _hardware(ctx, claim.text("hardware"))
+    memory = float(hardware[column])
+    params, bits = claim.number("params_billion"), claim.number("bits_per_weight")
+    needed = selfhost.vram_gb(params, bits)
+    fits = selfhost.fits(params, bits, memory)
+    text = (f"{params:g}B x {bits:g} bits / 8 = {_gb(needed)} of weights, "
+            f"{'within' if fits else 'more than'} the {_gb(memory)} of {claim.text('hardware')}.")
+    if bits < 16:
+        fp16 = selfhost.vram_gb(params, 16)
+        text += f" At FP16 it would need {_gb(fp16)}, which {'fits' if fp16 <= memory else 'does not fit'}."
+    if not fits:
+        text += (f" At most {selfhost.max_bits_per_weight(memory, params):.3g} bits per weight fit.")
+    return _result(claim, needed, text, memory)
+
+
+@check("spot_discount")
+def _spot_discount(claim: Claim, ctx: Context) -> Result:
+    row, _ = _hardware(ctx, claim.text("hardware"))
+    low = data.hidden_cost("spot_discount", "low", ctx.data_dir)
+    high = data.hidden_cost("spot_discount", "high", ctx.data_dir)
+    cheap = selfhost.gpu_usd_per_month(row["usd_per_hour"], HOURS_PER_MONTH, spot_discount=high)
+    dear = selfhost.gpu_usd_per_month(row["usd_per_hour"], HOURS_PER_MONTH, spot_discount=low)
+    return Result(math.nan, article.NOT_CHECKABLE,
+                  f"Not checkable: data/gpu_cloud.csv holds on-demand prices only, so there is no spot "
+                  f"quote to compare. Taken at its word, {low:.0%}-{high:.0%} off would bring the "
+                  f"{claim.text('hardware')} from {usd_text(ctx.gpu_usd_per_month)} to "
+                  f"{usd_text(cheap)}-{usd_text(dear)} a month.")
+
+
+@check("vram")
+def _vram(claim: Claim, ctx: Context) -> Result:
+    frame = ctx.cached("vram", lambda: tables.vram_by_model_size(ctx.data_dir))
+    params, bits = claim.number("params_billion"), int(claim.number("bits_per_weight"))
+    row = data.row(frame, "params_billion", params)
+    name = {16: "fp16", 4: "4bit"}[bits]
+    recomputed, printed = float(row[f"vram_gb_{name}"]), float(row[f"article_vram_gb_{name}"])
+    text = f"{params:g}B x {bits} bits / 8 = {_gb(recomputed)} of weights; the article prints ~{_gb(printed)}."
+    result = _result(claim, recomputed, text, printed)
+    if result.verdict == article.ERRATUM:
+        text += f" That is {_share_text(printed / recomputed - 1)} more than the weights need."
+        result = Result(result.recomputed_value, result.verdict, text, printed)
+    return result
+
+
+@check("vram_cut")
+def _vram_cut(claim: Claim, ctx: Context) -> Result:
+    params, bits = claim.number("params_billion"), claim.number("bits_per_weight")
+    full, reduced = selfhost.vram_gb(params, 16), selfhost.vram_gb(params, bits)
+    ratio = full / reduced
+    return _result(claim, ratio, f"Weights at FP16 against {bits:g}-bit: {_gb(full)} / {_gb(reduced)} = "
+                                 f"{_ratio_text(ratio)} for a {params:g}B model (any size gives the same ratio).")
+
+
+@check("setup_gpu_monthly")
+def _setup_gpu(claim: Claim, ctx: Context) -> Result:
+    return _figure_result(claim, ctx, ctx.gpu_usd_per_month,
+                          f"${ctx.gpu_row['usd_per_hour']:.2f}/hr x {HOURS_PER_MONTH} hours = "
+                          f"{usd_text(ctx.gpu_usd_per_month)} a month for the {ctx.setup['gpu']}.")
+
+
+@check("setup_capacity")
+def _setup_capacity(claim: Claim, ctx: Context) -> Result:
+    return _figure_result(claim, ctx, ctx.capacity,
+                          f"{ctx.setup['tokens_per_s']:,.0f} tokens/s x 3,600 s x {HOURS_PER_MONTH} hours = "
+                          f"{tokens_text(ctx.capacity)} tokens a month.")
+
+
+@check("gpu_capacity")
+def _gpu_capacity(claim: Claim, ctx: Context) -> Result:
+    return _result(claim, ctx.capacity,
+                   f"The rented {ctx.setup['gpu']} costs {usd_text(ctx.gpu_usd_per_month)} a month at any "
+                   f"volume; at the article's {ctx.setup['tokens_per_s']:,.0f} tokens/s it serves at most "
+                   f"{tokens_text(ctx.capacity)} tokens a month, about the 'four billion' named.")
+
+
+@check("blended")
+def _blended(claim: Claim, ctx: Context) -> Result:
+    row = data.row(ctx.prices(), "model", claim.text("api_model"))
+    b = ctx.blended(claim.text("api_model"))
+    return _figure_result(claim, ctx, b, f"{INPUT_SHARE:g} x ${row['usd_per_1m_input']:.2f} + "
+                                         f"{1 - INPUT_SHARE:g} x ${row['usd_per_1m_output']:.2f} = "
+                                         f"${b:.4g} per 1M tokens.")
+
+
+def _volume_row(claim: Claim, ctx: Context) -> pd.Series:
+    model = claim.text("api_model")
+    frame = ctx.cached(("volumes", model), lambda: tables.breakeven_volumes(
+        model, ctx.gpu_usd_per_month, data_dir=ctx.data_dir))
+    volume = int(float(article.figure(claim.figure_id, ctx.data_dir)["row_key"]))
+    return data.row(frame, "monthly_tokens", volume)
+
+
+@check("volume_api_cost")
+def _volume_api_cost(claim: Claim, ctx: Context) -> Result:
+    row = _volume_row(claim, ctx)
+    b = ctx.blended(claim.text("api_model"))
+    return _figure_result(claim, ctx, row["api_usd_per_month"],
+                          f"{tokens_text(row['monthly_tokens'])} tokens x ${b:.4g} per 1M = "
+                          f"{usd_text(row['api_usd_per_month'])}.")
+
+
+@check("volume_ratio")
+def _volume_ratio(claim: Claim, ctx: Context) -> Result:
+    row = _volume_row(claim, ctx)
+    dear, cheap = sorted((row["api_usd_per_month"], row["selfhost_usd_per_month"]), reverse=True)
+    text = (f"{usd_text(dear)} / {usd_text(cheap)} = {_ratio_text(row['cost_ratio'])}: "
+            f"{row['winner']}" + ("" if row["winner"] == breakeven.BREAKEVEN else " is cheaper") + ".")
+    result = _figure_result(claim, ctx, row["cost_ratio"], text)
+    if row["winner_verdict"] == article.ERRATUM:
+        text += f" The article names {row['article_winner']}."
+        result = Result(result.recomputed_value, article.ERRATUM, text, result.article_value)
+    return result
+
+
+def _breakeven_result(claim: Claim, ctx: Context, selfhost_usd: float, per_day: bool, label: str) -> Result:
+    b = ctx.blended(claim.text("api_model"))
+    monthly = breakeven.breakeven_tokens_per_month(selfhost_usd, b)
+    text = f"{label} {usd_text(selfhost_usd)} / ${b:.4g} per 1M = {tokens_text(monthly)} tokens/month"
+    if per_day:
+        daily = breakeven.breakeven_tokens_per_day(selfhost_usd, b, DAYS_PER_MONTH)
+        return _figure_result(claim, ctx, daily, text + f"; / {DAYS_PER_MONTH} days = {tokens_text(daily)}/day.")
+    return _figure_result(claim, ctx, monthly, text + ".")
+
+
+@check("breakeven_month")
+def _be_month(claim: Claim, ctx: Context) -> Result:
+    return _breakeven_result(claim, ctx, ctx.gpu_usd_per_month, False, "GPU")
+
+
+@check("breakeven_day")
+def _be_day(claim: Claim, ctx: Context) -> Result:
+    return _breakeven_result(claim, ctx, ctx.gpu_usd_per_month, True, "GPU")
+
+
+@check("tco_breakeven_month")
+def _tco_be_month(claim: Claim, ctx: Context) -> Result:
+    return _breakeven_result(claim, ctx, ctx.tco_usd_per_month, False, "True monthly cost")
+
+
+@check("tco_breakeven_day")
+def _tco_be_day(claim: Claim, ctx: Context) -> Result:
+    return _breakeven_result(claim, ctx, ctx.tco_usd_per_month, True, "True monthly cost")
+
+
+@check("capacity_share")
+def _capacity_share(claim: Claim, ctx: Context) -> Result:
+    """Breakeven (GPU only or with hidden costs) as a share of one GPU's monthly capacity."""
+    model = claim.text("api_model")
+    basis = claim.text("basis")
+    cost = {"gpu": ctx.gpu_usd_per_month, "tco": ctx.tco_usd_per_month}[basis]
+    volume = breakeven.breakeven_tokens_per_month(cost, ctx.blended(model))
+    share = volume / ctx.capacity
+    label = "GPU bill" if basis == "gpu" else "true monthly cost"
+    text = (f"Breakeven against {model} ({label} {usd_text(cost)} / ${ctx.blended(model):.4g} per 1M) is "
+            f"{tokens_text(volume)} tokens/month, {share:.3g}x the {tokens_text(ctx.capacity)} one "
+            f"{ctx.setup['gpu']} serves at {ctx.setup['tokens_per_s']:,.0f} tokens/s.")
+    return _result(claim, share, text)
+
+
+def _tier_breakevens(claim: Claim, ctx: Context) -> dict[str, float]:
+    return {m: breakeven.breakeven_tokens_per_month(ctx.gpu_usd_per_month, ctx.blended(m))
+            for m in ctx.models(claim)}
+
+
+@check("budget_within_capacity_share")
+def _budget_within(claim: Claim, ctx: Context) -> Result:
+    found = _tier_breakevens(claim, ctx)
+    within = {m: v for m, v in found.items() if v <= ctx.capacity}
+    share = len(within) / len(found)
+    text = (f"On the GPU bill alone, self-hosting beats {len(within)} of the {len(found)} {claim.text('tier')} "
+            f"APIs within one A100's {tokens_text(ctx.capacity)} tokens/month: "
+            + ", ".join(f"{m} above {tokens_text(v)}" for m, v in sorted(within.items(), key=lambda kv: kv[1]))
+            + ". The article's own DeepSeek table says so too (self-host cheaper at 3.9B).")
+    return _result(claim, share, text)
+
+
+@check("budget_beyond_capacity_share")
+def _budget_beyond(claim: Claim, ctx: Context) -> Result:
+    found = _tier_breakevens(claim, ctx)
+    beyond = {m: v for m, v in found.items() if v > ctx.capacity}
+    share = len(beyond) / len(found)
+    adjusted = [m for m in found
+                if breakeven.breakeven_tokens_per_month(ctx.tco_usd_per_month, ctx.blended(m)) > ctx.capacity]
+    text = (f"On the GPU bill alone, {len(beyond)} of the {len(found)} {claim.text('tier')} APIs have a breakeven "
+            f"beyond one A100's {tokens_text(ctx.capacity)} tokens/month ("
+            + (", ".join(f"{m}: {tokens_text(v)}" for m, v in beyond.items()) or "none")
+            + f"); only after hidden costs do {len(adjusted)} of {len(found)}.")
+    return _result(claim, share, text)
+
+
+@check("quality_gap")
+def _quality_gap(claim: Claim, ctx: Context) -> Result:
+    quality = data.load("model_quality", ctx.data_dir)
+    a, b = data.row(quality, "model", claim.text("model")), data.row(quality, "model", claim.text("reference"))
+    gaps = {"MMLU": a["mmlu_pct"] - b["mmlu_pct"], "HumanEval": a["humaneval_pct"] - b["humaneval_pct"]}
+    text = (f"In the article's benchmark table {claim.text('model')} leads {claim.text('reference')} by "
+            + " and ".join(f"{g:+g} points on {k}" for k, g in gaps.items()) + ".")
+    return _result(claim, min(gaps.values()), text)
+
+
+@check("devops_cost")
+def _devops_cost(claim: Claim, ctx: Context) -> Result:
+    inputs = ctx.hidden[claim.text("which")]
+    usd = tco.devops_usd_per_month(inputs["devops_hours_per_month"], inputs["devops_usd_per_hour"])
+    return _result(claim, usd, f"{inputs['devops_hours_per_month']:g} h x ${inputs['devops_usd_per_hour']:g}/h = "
+                               f"{usd_text(usd)} a month.")
+
+
+@check("tco_total")
+def _tco_total(claim: Claim, ctx: Context) -> Result:
+    case = claim.text("which")
+    inputs = ctx.hidden[case]
+    total = ctx.tco(ctx.gpu_usd_per_month, case)
+    text = (f"With the article's {case}-end hidden costs: GPU {usd_text(ctx.gpu_usd_per_month)} + "
+            f"{inputs['devops_hours_per_month']:g} h x ${inputs['devops_usd_per_hour']:g}/h + "
+            f"{usd_text(inputs['infrastructure_usd_per_month'])} = {usd_text(total)} a month "
+            f"(point estimate {usd_text(ctx.tco_usd_per_month)}).")
+    return _result(claim, total, text)
+
+
+@check("tco_multiplier_table")
+def _tco_multiplier_table(claim: Claim, ctx: Context) -> Result:
+    high = data.hidden_cost("tco_multiplier", "high", ctx.data_dir)
+    low = data.hidden_cost("tco_multiplier", "low", ctx.data_dir)
+    multiplier = tco.tco_multiplier(ctx.tco_usd_per_month, ctx.gpu_usd_per_month)
+    text = (f"The article's own Total Cost Adjustment table gives {usd_text(ctx.tco_usd_per_month)} / "
+            f"{usd_text(ctx.gpu_usd_per_month)} = {multiplier:.3g}x, "
+            f"{'inside' if low <= multiplier <= high else 'outside'} its {low:g}x-{high:g}x rule.")
+    return _result(claim, multiplier, text, high)
+
+
+@check("tco_multiplier_end")
+def _tco_multiplier_end(claim: Claim, ctx: Context) -> Result:
+    case = claim.text("which")
+    rule = data.hidden_cost("tco_multiplier", case, ctx.data_dir)
+    total = ctx.tco(ctx.gpu_usd_per_month, case)
+    multiplier = tco.tco_multiplier(total, ctx.gpu_usd_per_month)
+    text = (f"With the article's {case}-end hidden costs the true cost is {usd_text(total)} / "
+            f"{usd_text(ctx.gpu_usd_per_month)} = {multiplier:.3g}x the GPU bill, against the rule's {rule:g}x.")
+    return _result(claim, multiplier, text, rule)
+
+
+@check("tco_component")
+def _tco_component(claim: Claim, ctx: Context) -> Result:
+    inputs = ctx.hidden["point"]
+    frame = ctx.cached("tco_components", lambda: tables.tco_components(
+        ctx.gpu_usd_per_month, inputs["devops_hours_per_month"], inputs["devops_usd_per_hour"],
+        inputs["infrastructure_usd_per_month"], data_dir=ctx.data_dir))
+    component = claim.text("component")
+    usd = float(data.row(frame, "component", component)["usd_per_month"])
+    text = {
+        "gpu_rental": f"${ctx.gpu_row['usd_per_hour']:.2f}/hr x {HOURS_PER_MONTH} hours = {usd_text(usd)}.",
+        "devops_time": f"{inputs['devops_hours_per_month']:g} h x ${inputs['devops_usd_per_hour']:g}/h = {usd_text(usd)}.",
+        "infrastructure_overhead": f"The article's point estimate, {usd_text(usd)} (its range "
+                                   f"{usd_text(ctx.hidden['low']['infrastructure_usd_per_month'])}-"
+                                   f"{usd_text(ctx.hidden['high']['infrastructure_usd_per_month'])}).",
+        "true_monthly_cost": " + ".join(usd_text(v) for k, v in zip(frame["component"], frame["usd_per_month"])
+                                        if k != component) + f" = {usd_text(usd)}.",
+    }[component]
+    return _figure_result(claim, ctx, usd, text)
+
+
+@check("open_weights_share")
+def _open_weights(claim: Claim, ctx: Context) -> Result:
+    prices = ctx.prices()
+    models = claim.names("api_models")
+    open_models = [m for m in models if bool(data.row(prices, "model", m)["open_weights"])]
+    share = len(open_models) / len(models)
+    return _result(claim, share, f"data/api_prices.csv marks {len(open_models)} of the {len(models)} as open "
+                                 f"weights" + (f" ({', '.join(open_models)})." if open_models else "."))
+
+
+def _hybrid_parts(claim: Claim, ctx: Context) -> tuple[dict, pd.Series]:
+    small_gpu = ctx.cheapest_gpu_for(claim.number("params_billion"))
+    gpu_usd = selfhost.gpu_usd_per_month(small_gpu["usd_per_hour"], HOURS_PER_MONTH)
+    parts = hybrid.hybrid_usd_per_month(claim.number("tokens_per_month"), claim.number("api_share"),
+                                        ctx.blended(claim.text("api_model")), gpu_usd)
+    return parts, small_gpu
+
+
+@check("hybrid_api_cost")
+def _hybrid_api_cost(claim: Claim, ctx: Context) -> Result:
+    parts, _ = _hybrid_parts(claim, ctx)
+    b = ctx.blended(claim.text("api_model"))
+    return _figure_result(claim, ctx, parts["api_usd_per_month"],
+                          f"{claim.number('api_share'):.0%} of {tokens_text(claim.number('tokens_per_month'))} = "
+                          f"{tokens_text(parts['api_tokens_per_month'])} tokens x ${b:.4g} per 1M = "
+                          f"{usd_text(parts['api_usd_per_month'])} a month.")
+
+
+@check("hybrid_selfhost_share")
+def _hybrid_share(claim: Claim, ctx: Context) -> Result:
+    parts, _ = _hybrid_parts(claim, ctx)
+    share = parts["selfhost_tokens_per_month"] / claim.number("tokens_per_month")
+    return _result(claim, share, f"{tokens_text(parts['selfhost_tokens_per_month'])} of "
+                                 f"{tokens_text(claim.number('tokens_per_month'))} tokens go to the self-hosted "
+                                 f"model: {share:.0%}.")
+
+
+@check("hybrid_vs_all_api")
+def _hybrid_vs_all_api(claim: Claim, ctx: Context) -> Result:
+    parts, gpu = _hybrid_parts(claim, ctx)
+    model = claim.text("api_model")
+    total_tokens = claim.number("tokens_per_month")
+    all_api = api.api_usd_per_month(total_tokens, ctx.blended(model))
+    share = parts["total_usd_per_month"] / all_api
+    text = (f"At the example's {tokens_text(total_tokens)} tokens/month ({_per_day(total_tokens)}/day), "
+            f"all of it through {model} costs {usd_text(all_api)}; the hybrid costs "
+            f"{usd_text(parts['api_usd_per_month'])} + {usd_text(parts['selfhost_usd_per_month'])} for the "
+            f"cheapest GPU that holds a {claim.number('params_billion'):g}B model ({gpu['gpu']}) = "
+            f"{usd_text(parts['total_usd_per_month'])}, {share:.1%} of it, before any hidden costs.")
+    return _result(claim, share, text)
+
+
+@check("hybrid_vs_large_selfhost")
+def _hybrid_vs_large(claim: Claim, ctx: Context) -> Result:
+    parts, gpu = _hybrid_parts(claim, ctx)
+    share = parts["total_usd_per_month"] / ctx.gpu_usd_per_month
+    text = (f"Hybrid {usd_text(parts['total_usd_per_month'])} ({gpu['gpu']} + API) against "
+            f"{usd_text(ctx.gpu_usd_per_month)} for {ctx.setup['model']} on one {ctx.setup['gpu']}: "
+            f"{share:.0%} of it.")
+    return _result(claim, share, text)
+
+
+@check("hybrid_min_simple_share")
+def _hybrid_min_simple_share(claim: Claim, ctx: Context) -> Result:
+    """Smallest share of simple (self-hosted) tokens at which the hybrid beats sending all tokens
+    to the API: the small GPU's bill over the all-API bill (hybrid = gpu + (1 - simple) x all_api)."""
+    per_day = claim.number("tokens_per_day")
+    model = claim.text("api_model")
+    gpu = ctx.cheapest_gpu_for(claim.number("params_billion"))
+    gpu_usd = selfhost.gpu_usd_per_month(gpu["usd_per_hour"], HOURS_PER_MONTH)
+    all_api = api.api_usd_per_month_at_daily(per_day, ctx.blended(model))
+    minimum = gpu_usd / all_api
+    text = (f"At {tokens_text(per_day)} tokens/day, all of it through {model} costs {usd_text(all_api)} a "
+            f"month; one {gpu['gpu']} ({usd_text(gpu_usd)}) pays for itself once simple tasks are "
+            f"{usd_text(gpu_usd)} / {usd_text(all_api)} = {minimum:.0%} of the tokens, so 70%+ is enough "
+            f"from this volume up (at lower volumes more is needed).")
+    return _result(claim, minimum, text)
+
+
+@check("hybrid_overkill_below")
+def _hybrid_overkill(claim: Claim, ctx: Context) -> Result:
+    """A cheap API for everything costs less than the hybrid below the volume where
+    cheap x V = small GPU + share x flagship x V."""
+    cheap_model, model = claim.text("cheap_api_model"), claim.text("api_model")
+    share = claim.number("api_share")
+    gpu = ctx.cheapest_gpu_for(claim.number("params_billion"))
+    gpu_usd = selfhost.gpu_usd_per_month(gpu["usd_per_hour"], HOURS_PER_MONTH)
+    # Per 1M tokens the hybrid saves (cheap - share x flagship); its GPU is a fixed bill.
+    saving_per_1m = ctx.blended(cheap_model) - share * ctx.blended(model)
+    crossing = (breakeven.breakeven_tokens_per_month(gpu_usd, saving_per_1m) if saving_per_1m > 0 else math.inf)
+    at = api.tokens_per_month(claim.article_value)
+    cheap_usd = api.api_usd_per_month(at, ctx.blended(cheap_model))
+    hybrid_usd = hybrid.hybrid_usd_per_month(at, share, ctx.blended(model), gpu_usd)["total_usd_per_month"]
+    text = (f"At {tokens_text(claim.article_value)} tokens/day, {cheap_model} for everything costs "
+            f"{usd_text(cheap_usd)} a month against {usd_text(hybrid_usd)} for the hybrid ({gpu['gpu']} + "
+            f"{share:.0%} to {model}); the hybrid only gets cheaper above {_per_day(crossing)} tokens/day. "
+            f"The article's own e-commerce example (100M tokens/month, {_per_day(1e8)}/day) is below this line.")
+    return _result(claim, api.tokens_per_day(crossing), text)
+
+
+@check("api_cost")
+def _api_cost(claim: Claim, ctx: Context) -> Result:
+    per_day = claim.number("tokens_per_day")
+    costs = {m: api.api_usd_per_month_at_daily(per_day, ctx.blended(m)) for m in ctx.models(claim)}
+    pick = {"min": min, "max": max}[claim.given.get("which", "max")]
+    model = pick(costs, key=costs.get)
+    cost = costs[model]
+    text = (f"At {tokens_text(per_day)} tokens/day x {DAYS_PER_MONTH} days = "
+            f"{tokens_text(api.tokens_per_month(per_day))} tokens x ${ctx.blended(model):.4g} per 1M, "
+            f"{model} costs {usd_text(cost)} a month")
+    if len(costs) > 1:
+        text += f" ({'cheapest' if pick is min else 'dearest'} of {', '.join(costs)})"
+    verdict = _judge(claim, cost, claim.article_value)
+    if verdict == article.ERRATUM:
+        text += f", {_ratio_text(cost / claim.article_value)} the article's {usd_text(claim.article_value)}."
+    else:
+        text += "."
+    return Result(cost, verdict, text)
+
+
+@check("min_breakeven")
+def _min_breakeven(claim: Claim, ctx: Context) -> Result:
+    found = {m: breakeven.breakeven_tokens_per_month(ctx.gpu_usd_per_month, ctx.blended(m))
+             for m in claim.names("api_models")}
+    model = min(found, key=found.get)
+    return _result(claim, found[model], "GPU-only breakevens: " + ", ".join(
+        f"{m} {tokens_text(v)}" for m, v in found.items()) + " tokens/month.")
+
+
+# --------------------------------------------------------------------------- the audit
+
+def evaluate(claim: Claim, ctx: Context) -> dict:
+    """One row of the audit table."""
+    if claim.check not in CHECKS:
+        raise KeyError(f"data/claims.csv, line {claim.line}, column check: unknown check {claim.check!r} "
+                       f"(known: {', '.join(sorted(CHECKS))})")
+    result = CHECKS[claim.check](claim, ctx)
+    if result.article_value is not None:
+        article_value = result.article_value
+    elif claim.article_value is not None:
+        article_value = claim.article_value
+    elif claim.figure_id is not None:
+        article_value = _figure_value(claim, ctx)[0]
+    else:
+        article_value = math.nan
+    return {
+        "claim_id": claim.claim_id,
+        "section": claim.section,
+        "claim_text": claim.claim_text,
+        "article_value": float(article_value),
+        "recomputed_value": result.recomputed_value,
+        "verdict": result.verdict,
+        "explanation": result.explanation,
+        "unit": claim.unit,
+        "assumptions": claim.assumptions,
+        "figure_id": claim.figure_id,
+    }
+
+
+def audit(data_dir: Path | None = None) -> pd.DataFrame:
+    """Every claim of ``data/claims.csv`` recomputed and judged, in the article's order."""
+    ctx = Context(data_dir)
+    return pd.DataFrame([evaluate(claim, ctx) for claim in load_claims(data_dir)], columns=COLUMNS)
+
+
+def errata_first(frame: pd.DataFrame) -> pd.DataFrame:
+    """The audit with errata first, then rounding, holds, not checkable; the article's order
+    within each group."""
+    rank = {v: i for i, v in enumerate(VERDICT_ORDER)}
+    order = frame.assign(_rank=frame["verdict"].map(rank), _pos=range(len(frame)))
+    return order.sort_values(["_rank", "_pos"]).drop(columns=["_rank", "_pos"]).reset_index(drop=True)
+
+
+def verdict_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """How many claims have each verdict (errata first)."""
+    counts = frame["verdict"].value_counts()
+    return pd.DataFrame({"verdict": VERDICT_ORDER, "claims": [int(counts.get(v, 0)) for v in VERDICT_ORDER]})
