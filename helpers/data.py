@@ -311,6 +311,31 @@ SPECS: dict[str, TableSpec] = {
         numeric=["output_tokens_per_s", "gpu_count", "weight_bits", "input_tokens",
                  "output_tokens", "concurrency"],
     ),
+    # Claims audit (issue 4, helpers/claims.py): one row per checkable claim of the article.
+    # ``check`` names a function of helpers.claims.CHECKS; ``given`` its inputs
+    # ("key=value; key=value", lists joined by "|"); ``figure_id`` a row of article_figures.csv
+    # that holds the article's value (then article_value stays empty).
+    "claims": TableSpec(
+        columns={
+            "claim_id": _text(),
+            "section": _text(),
+            "claim_text": _text(),
+            "check": _text(pa.Check.str_matches(r"^[a-z0-9_]+$", error="must be a check name")),
+            "given": _text(pa.Check.str_matches(r"^\w+=[^;=]+(;\s*\w+=[^;=]+)*$",
+                                                error="must be key=value; key=value"), nullable=True),
+            "figure_id": _text(nullable=True),
+            "article_value": _number(nullable=True),
+            "resolution": _number(POSITIVE, nullable=True),
+            "comparator": _text(pa.Check.isin(["eq", "le", "ge", "lt", "gt", "none"])),
+            "unit": _text(pa.Check.isin(list(UNITS), error=f"unknown unit (known: {', '.join(UNITS)})"),
+                          nullable=True),
+            "assumptions": _text(nullable=True),
+            "note": _text(nullable=True),
+            **PROVENANCE,
+        },
+        key=["claim_id"],
+        numeric=["article_value", "resolution"],
+    ),
 }
 
 # Cross-field rules pandera cannot express per column: (table, rule, columns, message).
