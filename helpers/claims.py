@@ -881,3 +881,9 @@ def verdict_counts(frame: pd.DataFrame) -> pd.DataFrame:
     """How many claims have each verdict (errata first)."""
     counts = frame["verdict"].value_counts()
     return pd.DataFrame({"verdict": VERDICT_ORDER, "claims": [int(counts.get(v, 0)) for v in VERDICT_ORDER]})
+
+
+def as_markdown(frame: pd.DataFrame) -> str:
+    """One bullet per claim: id, heading, the quote, and the explanation of its verdict."""
+    return "\n".join(f"- **{r.claim_id}** ({r.section}): \u201c{r.claim_text}\u201d \u2014 {r.explanation}"
+                     for r in frame.itertuples())

@@ -308,3 +308,11 @@ def test_missing_given_is_named(tmp_path):
     frame.to_csv(path, index=False)
     with pytest.raises(ValueError, match=rf"line {index + 2}, column given: check 'api_cost' needs tokens_per_day"):
         claims.audit(data_dir)
+
+
+def test_markdown_quotes_each_claim(audit):
+    frame = claims.audit().head(3)
+    text = claims.as_markdown(frame)
+    assert text.count("\n- ") == 2
+    for row in frame.itertuples():
+        assert f"\u201c{row.claim_text}\u201d" in text and row.explanation in text

@@ -1,0 +1,76 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Claims audit: which of the article's claims survive its own numbers?
+#
+# The article makes many claims that numbers can check: every figure of its tables, the
+# breakevens, per-day equivalents, capacities and cost ranges of its prose, its rules of thumb,
+# what fits on which hardware, and every "A is cheaper than B at volume V". This notebook goes
+# through the article from top to bottom (`data/claims.csv`, each claim quoted verbatim under its
+# heading), recomputes each claim from the workbook's data and formulas (`helpers/claims.py`),
+# and says whether it holds, is off by rounding, is an erratum, or cannot be checked from the
+# workbook's data. The errata come first.
+
+# %% tags=["parameters"]
+tables_dir = ""  # report runs set this; tables are written there as CSV
+
+# %%
+from IPython.display import Markdown
+
+from helpers import article, claims, tables
+
+tables.display_options()
+if not isinstance(tables_dir, str):
+    raise TypeError(f"parameter tables_dir must be a string (a folder, or empty), got {tables_dir!r}")
+audit = claims.errata_first(claims.audit())
+counts = claims.verdict_counts(audit)
+tables.save(audit, "claims", tables_dir)
+counts
+
+# %%
+by_verdict = dict(zip(counts["verdict"], counts["claims"]))
+Markdown(f"Of **{len(audit)}** claims, **{by_verdict[article.ERRATUM]}** are errata, "
+         f"{by_verdict[article.ROUNDING]} are off by rounding only, {by_verdict[article.HOLDS]} hold and "
+         f"{by_verdict[article.NOT_CHECKABLE]} cannot be checked from the workbook's data. "
+         f"Claims depend on the article's assumptions (50/50 input share, 30-day months, 720 GPU-hours); "
+         f"each row names the ones it uses.")
+
+# %% [markdown]
+# ## Errata
+#
+# Each erratum quotes the article, then the arithmetic that contradicts it.
+
+# %%
+Markdown(claims.as_markdown(audit[audit["verdict"] == article.ERRATUM]))
+
+# %% [markdown]
+# ## Off by rounding
+#
+# The figure is within the article's last printed digit or 5% of it, but not a correct rounding.
+
+# %%
+Markdown(claims.as_markdown(audit[audit["verdict"] == article.ROUNDING]))
+
+# %% [markdown]
+# ## Claims that hold
+
+# %%
+audit.loc[audit["verdict"] == article.HOLDS,
+          ["claim_id", "article_value", "recomputed_value", "unit", "explanation"]]
+
+# %% [markdown]
+# ## Not checkable from the workbook's data
+#
+# Inputs the workbook takes from the article (prices, benchmark scores) and claims about things
+# it holds no data on.
+
+# %%
+Markdown(claims.as_markdown(audit[audit["verdict"] == article.NOT_CHECKABLE]))
