@@ -649,3 +649,115 @@ def published_vs_model(data_dir: Path | None = None, calibration: Calibration = 
 
 def seconds_per_month(hours_per_month: float = HOURS_PER_MONTH) -> float:
     return hours_per_month * SECONDS_PER_HOUR
+
+
+# ------------------------------------------------------------------ tables of notebook 06
+
+ARTICLE_MODELS = ("Mistral 7B", "Llama 3.1 8B", "Llama 3.3 70B", "Llama 3.1 405B")
+
+
+def article_hardware(data_dir: Path | None = None) -> list[tuple[str, str, int]]:
+    """(hardware as the article names it, gpu_specs row, count) for every row of the Cloud GPU
+    Pricing and Consumer GPU tables that ``gpu_specs.csv`` describes."""
+    out = []
+    names = list(data.load("gpu_cloud", data_dir)["gpu"]) + list(data.load("consumer_hardware", data_dir)["hardware"])
+    for name in dict.fromkeys(names):
+        try:
+            spec, count = resolve_gpu(name, data_dir)
+        except KeyError:
+            continue  # e.g. "Mac M4 Ultra 192GB": no published specification to model
+        out.append((name, spec["gpu"], count))
+    return out
+
+
+def fit_table(models=ARTICLE_MODELS, bits=(16, 8, 4), context_tokens: int = 4096,
+              data_dir: Path | None = None) -> pd.DataFrame:
+    """Every article GPU x model x precision: weights, whether one sequence of
+    ``context_tokens`` fits, the largest batch, and batch-1 decode tokens/s where it fits."""
+    rows = []
+    for hardware, gpu, count in article_hardware(data_dir):
+        for model in models:
+            for b in bits:
+                batch = max_batch(gpu, model, context_tokens, b, count, data_dir=data_dir)
+                rows.append({
+                    "hardware": hardware, "gpu": gpu, "gpu_count": count, "model": model, "weight_bits": b,
+                    "weights_gb": weights_bytes(model, b, data_dir) / BYTES_PER_GB,
+                    "budget_gb": count * memory_budget_bytes(gpu, data_dir) / BYTES_PER_GB,
+                    "fits": batch >= 1, "max_batch": batch,
+                    "batch1_tokens_per_s": decode_tokens_per_s(gpu, model, 1, context_tokens, b, gpu_count=count,
+                                                               data_dir=data_dir) if batch >= 1 else math.nan,
+                })
+    return pd.DataFrame(rows)
+
+
+def throughput_curve(gpu: str, model: str, weight_bits: float = 16, context_tokens: int = 1500,
+                     batches=(1, 2, 4, 8, 16, 32, 64, 128, 256, 512), gpu_count: int = 1,
+                     data_dir: Path | None = None) -> pd.DataFrame:
+    """Decode tokens/s against batch at one context, with whether the batch fits memory."""
+    fits = max_batch(gpu, model, context_tokens, weight_bits, gpu_count, data_dir=data_dir)
+    rows = []
+    for b in batches:
+        tps = decode_tokens_per_s(gpu, model, b, context_tokens, weight_bits, gpu_count=gpu_count, data_dir=data_dir)
+        rows.append({"gpu": gpu, "gpu_count": gpu_count, "model": model, "weight_bits": weight_bits,
+                     "context_tokens": context_tokens, "batch": b, "tokens_per_s": tps,
+                     "sequence_tokens_per_s": tps / b, "fits": b <= fits})
+    return pd.DataFrame(rows)
+
+
+def batch_for_tokens_per_s(target_tokens_per_s: float, gpu: str, model: str, weight_bits: float = 16,
+                           context_tokens: int = 1500, gpu_count: int = 1, largest_batch: int = 4096,
+                           data_dir: Path | None = None) -> dict:
+    """Where a throughput sits on the decode curve: the smallest batch that reaches it (None:
+    not even ``largest_batch``), the largest batch memory holds, and each sequence's speed."""
+    fits = max_batch(gpu, model, context_tokens, weight_bits, gpu_count, data_dir=data_dir)
+    needed = None
+    lo, hi = 1, largest_batch
+    if decode_tokens_per_s(gpu, model, hi, context_tokens, weight_bits, gpu_count=gpu_count, data_dir=data_dir) >= target_tokens_per_s:
+        while lo < hi:  # tokens/s grows with batch: bisect
+            mid = (lo + hi) // 2
+            tps = decode_tokens_per_s(gpu, model, mid, context_tokens, weight_bits, gpu_count=gpu_count, data_dir=data_dir)
+            lo, hi = (mid + 1, hi) if tps < target_tokens_per_s else (lo, mid)
+        needed = lo
+    ceiling = decode_tokens_per_s(gpu, model, fits, context_tokens, weight_bits, gpu_count=gpu_count,
+                                  data_dir=data_dir) if fits else 0.0
+    return {
+        "gpu": gpu, "gpu_count": gpu_count, "model": model, "weight_bits": weight_bits,
+        "context_tokens": context_tokens, "target_tokens_per_s": target_tokens_per_s,
+        "batch_needed": needed, "max_batch_in_memory": fits,
+        "tokens_per_s_at_max_batch": ceiling,
+        "reachable": needed is not None and needed <= fits,
+        "sequence_tokens_per_s_at_target": (target_tokens_per_s / needed) if needed else math.nan,
+    }
+
+
+def breakeven_stepped(api_models, setup: str = "article_a100_llama70b", throughput_source: str = "model",
+                      input_share: float = INPUT_SHARE, hours_per_month: float = HOURS_PER_MONTH,
+                      fixed_usd_per_month: float = 0.0, prompt_tokens: int = DEFAULT_PROMPT_TOKENS,
+                      min_sequence_tokens_per_s: float | None = DEFAULT_MIN_SEQUENCE_TOKENS_PER_S,
+                      data_dir: Path | None = None) -> pd.DataFrame:
+    """The Breakeven Summary with capacity steps: one replica of the set-up serves
+    setup_tokens_per_s * 3600 * hours tokens a month and costs its GPUs' rent; past that volume
+    another replica is rented. Beside it the article's flat breakeven (one GPU, no ceiling)."""
+    from . import tables  # noqa: PLC0415 - tables imports many modules; only this builder needs it
+
+    row = data.row(data.load("selfhost_setups", data_dir), "setup", setup)
+    cloud = data.row(data.load("gpu_cloud", data_dir), "gpu", row["gpu"])
+    replica_usd = selfhost.gpu_usd_per_month(float(cloud["usd_per_hour"]), hours_per_month)
+    tps = setup_tokens_per_s(setup, throughput_source, input_share, prompt_tokens, min_sequence_tokens_per_s, data_dir)
+    capacity_month = selfhost.tokens_per_month_capacity(tps, hours_per_month)
+    rows = []
+    for model in api_models:
+        blended = tables.blended_price(model, input_share, data_dir)
+        flat = replica_usd / blended * TOKENS_PER_MILLION if blended else math.inf
+        stepped = stepped_breakeven_tokens_per_month(blended, replica_usd, capacity_month, fixed_usd_per_month) \
+            if capacity_month > 0 else math.inf
+        rows.append({
+            "api_model": model, "blended_usd_per_1m": blended, "throughput_source": throughput_source,
+            "tokens_per_s": tps, "replica_tokens_per_month": int(round(capacity_month)),
+            "replica_usd_per_month": replica_usd, "fixed_usd_per_month": fixed_usd_per_month,
+            "flat_breakeven_tokens_per_month": flat,
+            "stepped_breakeven_tokens_per_month": stepped,
+            "replicas_at_breakeven": None if math.isinf(stepped) else max(1, math.ceil(stepped / capacity_month - 1e-12)),
+            "selfhost_usd_per_1m_at_full_load": (replica_usd / capacity_month * TOKENS_PER_MILLION) if capacity_month else math.inf,
+        })
+    return pd.DataFrame(rows)

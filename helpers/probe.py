@@ -9,8 +9,9 @@ with the exact shapes of a ``data/models.csv`` model (dense models only) and ran
 weights (random weights cost what trained ones cost: same shapes, same bytes), each layer
 RMSNorm, fused QKV projection, scaled-dot-product attention over a KV cache, output
 projection, SwiGLU MLP, then the LM head. Each step is captured once in a CUDA graph and
-replayed; the median of ``--replays`` replays is reported (needs PyTorch 2.5+ for grouped-query SDPA). Decode: one new token for each of
-``batch`` sequences over ``context_tokens`` of cache; prefill: one causal prompt.
+replayed; the median of ``--replays`` replays is reported (grouped-query SDPA needs PyTorch
+2.5+). Decode: one new token for each of ``batch`` sequences over ``context_tokens`` of cache;
+prefill: one causal prompt.
 
 PyTorch is not a dependency of the workbook: without it, or without a CUDA GPU, the probe says
 so and exits 0. It never writes into ``data/``. A point that runs out of GPU memory is skipped.

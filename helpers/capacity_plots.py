@@ -1,0 +1,54 @@
+"""Plots of the capacity model (notebook 06). Cells call these and end with ``;``."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+
+def throughput_vs_batch(curves: list[pd.DataFrame], target_tokens_per_s: float | None = None,
+                        target_label: str = "", ax=None):
+    """Decode tokens/s against batch, one line per curve (solid where the batch fits memory,
+    dotted where it does not), with an optional horizontal target line. Returns the Axes."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 5.5))
+    for curve in curves:
+        first = curve.iloc[0]
+        count = "" if first["gpu_count"] == 1 else f"{int(first['gpu_count'])}x "
+        label = f"{count}{first['gpu']}, {first['model']} {int(first['weight_bits'])}-bit"
+        line, = ax.plot(curve["batch"], curve["tokens_per_s"], ls=":", lw=1.5)
+        fits = curve[curve["fits"]]
+        ax.plot(fits["batch"], fits["tokens_per_s"], color=line.get_color(), lw=2.5, marker="o",
+                label=f"{label} (solid: fits memory)")
+    if target_tokens_per_s is not None:
+        ax.axhline(target_tokens_per_s, color="black", ls="--", lw=1.5, label=target_label)
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ax.set_xlabel("Batch (sequences decoded together)")
+    ax.set_ylabel("Output tokens/s (decode)")
+    ax.set_title("Decode throughput grows with batch until compute binds; memory caps the batch")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8, loc="lower right")
+    return ax
+
+
+def model_vs_measured(table: pd.DataFrame, x: str, y: str, label: str, title: str, ax=None):
+    """Scatter of measured (x) against modelled (y) tokens/s on log axes with the y = x line and
+    +-10% band; one colour per value of ``label``. Returns the Axes."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 6))
+    for name, group in table.groupby(label, sort=True):
+        ax.scatter(group[x], group[y], label=str(name), s=30)
+    low = min(table[x].min(), table[y].min()) * 0.7
+    high = max(table[x].max(), table[y].max()) * 1.4
+    grid = np.array([low, high])
+    ax.plot(grid, grid, color="black", lw=1, label="model = measured")
+    ax.fill_between(grid, grid * 0.9, grid * 1.1, color="grey", alpha=0.2, label="+-10%")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(x.replace("_", " "))
+    ax.set_ylabel(y.replace("_", " "))
+    ax.set_title(title)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    return ax
