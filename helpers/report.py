@@ -382,6 +382,32 @@ def run_notebook(notebook: Path, build: Path, parameters: dict, timeout: int = C
     return result
 
 
+def previous_seconds(out: Path) -> dict[str, float]:
+    """Seconds each notebook took in the newest run recorded under ``out`` ({} if none)."""
+    runs = sorted((p for p in out.iterdir() if p.is_dir() and RUN_FOLDER.match(p.name)),
+                  key=lambda p: p.name, reverse=True) if out.is_dir() else []
+    for folder in runs:
+        try:
+            notebooks = json.loads((folder / "run.json").read_text())["notebooks"]
+            return {nb["name"]: float(nb["seconds"]) for nb in notebooks}
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return {}
+
+
+def schedule(notebooks: list[Path], out: Path) -> list[Path]:
+    """Longest first, so that a slow notebook does not start last and run alone: by the seconds
+    of the previous run where known, else by file size (committed outputs, mostly plots, go
+    with running time); unknown notebooks before known ones. Results keep reading order."""
+    seconds = previous_seconds(out)
+
+    def key(notebook: Path):
+        if notebook.stem in seconds:
+            return (1, -seconds[notebook.stem])
+        return (0, -notebook.stat().st_size)
+    return sorted(notebooks, key=key)
+
+
 def default_jobs(count: int) -> int:
     return max(1, min(count, os.cpu_count() or 1))
 
@@ -585,8 +611,8 @@ def run_report(scenario_path: Path, date: str, out: Path = paths.REPORTS_DIR,
             tables_dir.mkdir()
             log(f"report {date}: {len(notebooks)} notebooks, {jobs} at a time, scenario "
                 f"{display_path(scenario_path)}" + (f" (keys no notebook declares: {', '.join(unused)})" if unused else ""))
-            results = _execute_all(notebooks, build, declared_by, scenario_parameters, tables_dir,
-                                   jobs, timeout, log)
+            results = _execute_all(notebooks, schedule(notebooks, out), build, declared_by,
+                                   scenario_parameters, tables_dir, jobs, timeout, log)
             hashes_after = data_hashes()
             status = "passed" if all(r.status == "passed" for r in results) else "failed"
             changed = sorted(k for k in set(hashes_before) | set(hashes_after)
@@ -630,10 +656,10 @@ def run_report(scenario_path: Path, date: str, out: Path = paths.REPORTS_DIR,
     return (EXIT_OK if status == "passed" else EXIT_FAILED), target
 
 
-def _execute_all(notebooks, build, declared_by, scenario_parameters, tables_dir, jobs, timeout,
-                 log) -> list[NotebookResult]:
-    """Run the notebooks ``jobs`` at a time (threads: each drives its own kernel process),
-    printing progress; results in reading order."""
+def _execute_all(notebooks, order, build, declared_by, scenario_parameters, tables_dir, jobs,
+                 timeout, log) -> list[NotebookResult]:
+    """Run the notebooks ``jobs`` at a time in the given ``order`` (threads: each drives its own
+    kernel process), printing progress; results in reading order."""
     total = len(notebooks)
     print_lock = threading.Lock()
     finished = [0]
@@ -650,7 +676,8 @@ def _execute_all(notebooks, build, declared_by, scenario_parameters, tables_dir,
         return result
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(one, notebooks))
+        futures = {nb: pool.submit(one, nb) for nb in order}
+        return [futures[nb].result() for nb in notebooks]
 
 
 def _skip_slow_optional_imports() -> None:

@@ -391,3 +391,20 @@ def test_parameters_with_an_equals_sign_in_their_comment_are_declared(tmp_path):
     }
     assert report.parameters_for(declared, {"spot_discount": 0.5}, tmp_path) == {
         "spot_discount": 0.5, "tables_dir": str(tmp_path)}
+
+
+def test_schedule_starts_the_slowest_notebook_of_the_last_run_first(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    small, big, new = (notebooks / n for n in ("01-a.ipynb", "02-b.ipynb", "03-new.ipynb"))
+    small.write_text("{}")
+    big.write_text("{}" + " " * 1000)
+    new.write_text("{}")
+    out = tmp_path / "reports"
+    # No previous run: the bigger file first.
+    assert report.schedule([small, big], out) == [big, small]
+    (out / DATE).mkdir(parents=True)
+    (out / DATE / "run.json").write_text(json.dumps({"notebooks": [
+        {"name": "01-a", "seconds": 9.0}, {"name": "02-b", "seconds": 2.0}]}))
+    # A notebook the last run did not time goes first, then the slowest of the last run.
+    assert report.schedule([small, big, new], out) == [new, small, big]
