@@ -321,3 +321,34 @@ def test_fewer_bits_fit_more(gpu, model, context):
     b16, b8, b4 = (capacity.max_batch(gpu, model, context, bits) for bits in (16, 8, 4))
     assert b16 <= b8 <= b4
     assert capacity.max_batch(gpu, model, context * 2, 16) <= b16
+
+
+# ------------------------------------------------------------------- notebook 06 builders
+
+def test_batch_for_tokens_per_s_is_the_smallest_that_reaches_it():
+    point = capacity.batch_for_tokens_per_s(4000, "NVIDIA H200", "Llama 3.1 8B", 16, 1024)
+    b = point["batch_needed"]
+    assert capacity.decode_tokens_per_s("NVIDIA H200", "Llama 3.1 8B", b, 1024) >= 4000
+    assert capacity.decode_tokens_per_s("NVIDIA H200", "Llama 3.1 8B", b - 1, 1024) < 4000
+    assert point["reachable"] is True
+
+
+def test_article_1500_tokens_per_s_is_out_of_reach_of_one_a100_at_4_bits():
+    point = capacity.batch_for_tokens_per_s(1500, "NVIDIA A100 80GB", "Llama 3.3 70B", 4, 1500)
+    assert point["reachable"] is False
+    assert point["tokens_per_s_at_max_batch"] < 1500
+
+
+def test_stepped_summary_with_the_article_throughput_reproduces_the_article(printed):
+    table = capacity.breakeven_stepped(["GPT-5", "Claude Sonnet 4.5"], throughput_source="article").set_index("api_model")
+    for model in ("GPT-5", "Claude Sonnet 4.5"):
+        figure = printed.loc[f"be.{model}.tokens_per_month"]
+        assert abs(table.loc[model, "stepped_breakeven_tokens_per_month"] - figure["value"]) <= figure["resolution"] / 2
+
+
+def test_fit_table_covers_every_article_gpu_it_can_model():
+    fit = capacity.fit_table()
+    assert {"NVIDIA L4", "NVIDIA A10G", "NVIDIA A100 80GB", "NVIDIA H100 80GB", "2x A100 80GB", "8x A100 80GB",
+            "RTX 3090 24GB", "RTX 4090 24GB", "2x RTX 4090", "Mac M4 Max 128GB"} == set(fit["hardware"])
+    row = fit[(fit["hardware"] == "RTX 4090 24GB") & (fit["model"] == "Llama 3.3 70B") & (fit["weight_bits"] == 4)].iloc[0]
+    assert not row["fits"] and row["weights_gb"] > 24
