@@ -348,7 +348,7 @@ def test_stepped_summary_with_the_article_throughput_reproduces_the_article(prin
 
 def test_fit_table_covers_every_article_gpu_it_can_model():
     fit = capacity.fit_table()
-    assert {"NVIDIA L4", "NVIDIA A10G", "NVIDIA A100 80GB", "NVIDIA H100 80GB", "2x A100 80GB", "8x A100 80GB",
+    assert {"NVIDIA L4", "NVIDIA A10G", "NVIDIA A100 80GB", "NVIDIA H100 80GB", "2x A100 80GB", "4x A100 80GB", "8x A100 80GB",
             "RTX 3090 24GB", "RTX 4090 24GB", "2x RTX 4090", "Mac M4 Max 128GB"} == set(fit["hardware"])
     row = fit[(fit["hardware"] == "RTX 4090 24GB") & (fit["model"] == "Llama 3.3 70B") & (fit["weight_bits"] == 4)].iloc[0]
     assert not row["fits"] and row["weights_gb"] > 24
