@@ -41,9 +41,11 @@ bench: $(STAMP) ## Time a full report run beside its floor (kernel start + impor
 
 .PHONY: app bench-widgets
 APP_PORT ?= 8866
+# Voila flags as in tests/test_browser.py; the jupytext lab extension fails to load in Voila.
 
 app: $(STAMP) ## Serve the what-if notebook as a web page (Voila) on localhost:8866 (APP_PORT=... to change)
-	$(BIN)/voila notebooks/08-what-if.ipynb --no-browser --port=$(APP_PORT) --Voila.ip=127.0.0.1
+	$(BIN)/voila notebooks/08-what-if.ipynb --no-browser --port=$(APP_PORT) --Voila.ip=127.0.0.1 \
+		'--VoilaConfiguration.extension_denylist=["jupyterlab-jupytext"]'
 
 bench-widgets: $(STAMP) ## Time one what-if change: calculation (< 50 ms) and redraw (< 200 ms)
 	$(BIN)/python -m helpers.bench_widgets

@@ -1,0 +1,150 @@
+"""The what-if page in a real browser: Voila serves notebooks/08-what-if.ipynb on localhost
+(as `make app` does), Playwright drives Debian's Chromium (/usr/bin/chromium; no browser
+download), drags the volume slider across the breakeven and back, and checks that the winner
+shown on the page flips and that the page shows no error.
+
+Skipped, with the reason printed, only where /usr/bin/chromium is missing: `.ci/install-browser`
+installs it (apt-get install chromium).
+"""
+from __future__ import annotations
+
+import math
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from helpers import paths, widgets
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+NOTEBOOK = paths.NOTEBOOKS_DIR / "08-what-if.ipynb"
+# The jupytext lab extension installed beside JupyterLab fails to load inside Voila (a module
+# federation error in the console); the page needs no extension but the widgets.
+VOILA_ARGS = ["--no-browser", "--Voila.ip=127.0.0.1", '--VoilaConfiguration.extension_denylist=["jupyterlab-jupytext"]']
+START_TIMEOUT_S = 120
+UPDATE_TIMEOUT_MS = 30_000
+
+if not CHROMIUM.exists():
+    reason = f"{CHROMIUM} is missing: run .ci/install-browser (apt-get install chromium) to run the browser test"
+    print(f"SKIP test_browser: {reason}", file=sys.stderr)
+    pytest.skip(reason, allow_module_level=True)
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def voila_url(tmp_path_factory):
+    """Voila on a free port, killed (with its kernels) at the end."""
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("voila") / "voila.log"
+    voila = Path(sys.executable).parent / "voila"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen([str(voila), str(NOTEBOOK), f"--port={port}", *VOILA_ARGS],
+                                cwd=paths.ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"voila exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(url + "voila/static/", timeout=2):
+                    break
+            except OSError as err:
+                if getattr(err, "code", None) is not None:  # an HTTP answer: the server is up
+                    break
+                if time.monotonic() > deadline:
+                    pytest.fail(f"voila did not answer on {url} within {START_TIMEOUT_S} s:\n"
+                                f"{log_path.read_text()[-3000:]}")
+                time.sleep(0.5)
+        yield url
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=15)
+
+
+@pytest.fixture()
+def page(voila_url, tmp_path):
+    """A fresh Chromium (new empty profile) on the what-if page, with its errors collected."""
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+            headless=True, viewport={"width": 1300, "height": 1000})
+        try:
+            page = context.new_page()
+            page.errors = []
+            page.on("pageerror", lambda err: page.errors.append(f"uncaught: {err}"))
+            # The sandbox has no internet: CDN stylesheets (Font Awesome) fail to load; that is
+            # the machine, not the page. Anything else logged as an error, or any failed request
+            # to the Voila server itself, is a failure.
+            page.on("console", lambda msg: page.errors.append(f"console: {msg.text}")
+                    if msg.type == "error" and not msg.text.startswith("Failed to load resource") else None)
+            page.on("requestfailed", lambda req: page.errors.append(f"request failed: {req.url}")
+                    if req.url.startswith(voila_url) else None)
+            page.goto(voila_url, timeout=START_TIMEOUT_S * 1000)
+            page.wait_for_selector(".whatif-winner:has-text('wins')", timeout=START_TIMEOUT_S * 1000)
+            yield page
+        finally:
+            context.close()
+
+
+def drag_volume_to(page, tokens_per_day: float) -> None:
+    """Drag the log-scale volume slider's handle with the mouse to ``tokens_per_day``."""
+    track = page.locator(".whatif-volume .noUi-target").bounding_box()
+    handle = page.locator(".whatif-volume .noUi-handle").bounding_box()
+    low, high = math.log10(widgets.VOLUME_MIN_TOKENS_PER_DAY), math.log10(widgets.VOLUME_MAX_TOKENS_PER_DAY)
+    share = (math.log10(tokens_per_day) - low) / (high - low)
+    y = handle["y"] + handle["height"] / 2
+    page.mouse.move(handle["x"] + handle["width"] / 2, y)
+    page.mouse.down()
+    page.mouse.move(track["x"] + share * track["width"], y, steps=12)
+    page.mouse.up()
+
+
+def assert_no_error(page) -> None:
+    text = page.inner_text("body")
+    assert "Traceback" not in text and "Error displaying widget" not in text, text[:2000]
+    assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+    assert page.inner_text(".whatif-error").strip() == ""
+    assert page.errors == []
+
+
+def test_dragging_the_volume_across_the_breakeven_flips_the_winner(page):
+    # The article's 10M tokens/day: GPT-5 is cheaper than self-hosting with hidden costs.
+    winner = page.locator(".whatif-winner")
+    assert "API (GPT-5) wins" in winner.inner_text()
+    assert page.inner_text(".whatif-volume .widget-readout").strip() == "10.0M"
+    assert_no_error(page)
+
+    # Far past the hidden-cost breakeven (19.2M tokens/day vs GPT-5): self-hosting wins.
+    drag_volume_to(page, 300_000_000)
+    page.wait_for_selector(".whatif-winner:has-text('Self-host wins')", timeout=UPDATE_TIMEOUT_MS)
+    readout = page.inner_text(".whatif-volume .widget-readout").strip()
+    assert readout.endswith("M") and 150 < float(readout[:-1]) < 600, readout
+    assert "step 4" in page.inner_text(".whatif-decision")  # over 100M/day, no flagship need: step 4
+    assert_no_error(page)
+
+    # Back below both breakevens: the API wins again, and step 1 decides.
+    drag_volume_to(page, 1_000_000)
+    page.wait_for_selector(".whatif-winner:has-text('API (GPT-5) wins')", timeout=UPDATE_TIMEOUT_MS)
+    assert "step 1" in page.inner_text(".whatif-decision")
+    assert_no_error(page)
