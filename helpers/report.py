@@ -275,7 +275,12 @@ def install(build: Path, target: Path) -> None:
     if target.exists():
         aside = target.parent / f".{target.name}.previous-{os.getpid()}"
         os.replace(target, aside)
-    os.replace(build, target)
+    try:
+        os.replace(build, target)
+    except BaseException:
+        if aside is not None:
+            os.replace(aside, target)
+        raise
     if aside is not None:
         shutil.rmtree(aside)
 
@@ -489,6 +494,8 @@ def run_index_html(run: dict, tables_dir: Path) -> str:
     description = run["scenario"].get(scenario_mod.DESCRIPTION)
     parts.append(f"<p>Scenario <code>{html.escape(run['scenario_file'])}</code>"
                  + (f": {html.escape(description)}" if description else "") + "</p>")
+    for problem in run.get("problems", []):
+        parts.append(f"<p class=\"failed\">{html.escape(problem)}</p>")
     parts.append("<h2>Headline: breakeven summary</h2>")
     parts.append(headline_html(tables_dir))
     parts.append("<h2>Notebooks</h2>")
@@ -614,9 +621,12 @@ def run_report(scenario_path: Path, date: str, out: Path = paths.REPORTS_DIR,
             results = _execute_all(notebooks, schedule(notebooks, out), build, declared_by,
                                    scenario_parameters, tables_dir, jobs, timeout, log)
             hashes_after = data_hashes()
-            status = "passed" if all(r.status == "passed" for r in results) else "failed"
             changed = sorted(k for k in set(hashes_before) | set(hashes_after)
                              if hashes_before.get(k) != hashes_after.get(k))
+            # The recorded hashes would not describe what every notebook read.
+            problems = [f"{k} changed during the run" for k in changed]
+            status = "passed" if not problems and all(r.status == "passed" for r in results) \
+                else "failed"
             run = {
                 "date": date,
                 "status": status,
@@ -627,7 +637,7 @@ def run_report(scenario_path: Path, date: str, out: Path = paths.REPORTS_DIR,
                 "notebooks": [asdict(r) for r in results],
                 "tables": sorted(p.name for p in tables_dir.glob("*.csv")),
                 "data_sha256": hashes_before,
-                "data_changed_during_run": changed,
+                "problems": problems,
                 "packages": package_versions(),
                 "git": git_commit(),
                 "jobs": jobs,
@@ -649,10 +659,10 @@ def run_report(scenario_path: Path, date: str, out: Path = paths.REPORTS_DIR,
     failed = [r.name for r in results if r.status != "passed"]
     log(f"report {status}: {len(results) - len(failed)}/{len(results)} notebooks passed in "
         f"{run['wall_s']:.1f} s -> {target / 'index.html'}")
-    if failed:
+    if status != "passed":
         good = out / date
         kept = f"; the previous good report {good} is untouched" if good.exists() else ""
-        log(f"failed: {', '.join(failed)}{kept}")
+        log(f"failed: {', '.join(failed + run['problems'])}{kept}")
     return (EXIT_OK if status == "passed" else EXIT_FAILED), target
 
 

@@ -408,3 +408,17 @@ def test_schedule_starts_the_slowest_notebook_of_the_last_run_first(tmp_path):
         {"name": "01-a", "seconds": 9.0}, {"name": "02-b", "seconds": 2.0}]}))
     # A notebook the last run did not time goes first, then the slowest of the last run.
     assert report.schedule([small, big, new], out) == [new, small, big]
+
+
+def test_data_changing_during_a_run_fails_it(tmp_path, monkeypatch):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    write_notebook(notebooks / "01-one.ipynb", 'tables_dir = ""  # report runs set this', "1 + 1")
+    hashes = iter([{"data/api_prices.csv": "before"}, {"data/api_prices.csv": "after"}])
+    monkeypatch.setattr(report, "data_hashes", lambda *args: next(hashes))
+    code, folder, lines = run(ARTICLE, tmp_path / "reports", notebooks)
+    assert code == report.EXIT_FAILED and folder.name == DATE + report.FAILED_SUFFIX
+    run_json = json.loads((folder / "run.json").read_text())
+    assert run_json["problems"] == ["data/api_prices.csv changed during the run"]
+    assert "data/api_prices.csv changed during the run" in (folder / "index.html").read_text()
+    assert lines[-1].startswith("failed: data/api_prices.csv changed")
