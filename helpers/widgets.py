@@ -3,9 +3,9 @@
 Two layers, so that the panel can be tested without a browser:
 
 - :func:`evaluate` is pure: an :class:`Inputs` in, a dict of results out. It only calls the
-  workbook's formulas (``api``, ``selfhost``, ``tco``, ``hybrid``, ``breakeven``,
-  ``decision``); no formula is copied here. The static notebooks and the panel give the same
-  numbers because they call the same functions.
+  workbook's functions (``api``, ``hybrid``, ``breakeven``, ``decision``, and
+  ``tables.selfhost_scenario`` for the GPU bill, hidden costs and capacity, as the static
+  notebooks do; ``capacity`` for the modelled throughput); no formula is copied here.
 - :func:`build` returns a :class:`WhatIf`: ``.panel`` (the ipywidgets box to display),
   ``.controls`` (name -> widget; set ``.value`` and the results update), ``.results`` (the
   latest :func:`evaluate` output) and ``.outputs`` (name -> output widget).

@@ -102,6 +102,7 @@ def page(voila_url, tmp_path):
                     if req.url.startswith(voila_url) else None)
             page.goto(voila_url, timeout=START_TIMEOUT_S * 1000)
             page.wait_for_selector(".whatif-winner:has-text('wins')", timeout=START_TIMEOUT_S * 1000)
+            page.wait_for_selector("img.whatif-plot", timeout=START_TIMEOUT_S * 1000)  # fully rendered
             yield page
         finally:
             context.close()
@@ -128,7 +129,17 @@ def assert_no_error(page) -> None:
     assert page.errors == []
 
 
-def test_dragging_the_volume_across_the_breakeven_flips_the_winner(page):
+def test_dragging_the_volume_across_the_breakeven_flips_the_winner(page, tmp_path):
+    try:
+        _drag_across_the_breakeven(page)
+    except BaseException:
+        shot = tmp_path / "what-if-failure.png"
+        page.screenshot(path=str(shot), full_page=True)
+        print(f"screenshot of the page at the failure: {shot}\nerrors: {page.errors}", file=sys.stderr)
+        raise
+
+
+def _drag_across_the_breakeven(page) -> None:
     # The article's 10M tokens/day: GPT-5 is cheaper than self-hosting with hidden costs.
     winner = page.locator(".whatif-winner")
     assert "API (GPT-5) wins" in winner.inner_text()

@@ -5,6 +5,7 @@ the CSV rows by hand, never from the code under test.
 """
 import math
 
+import pandas as pd
 import pytest
 import yaml
 
@@ -234,3 +235,26 @@ def test_saving_a_model_throughput_scenario(panel):
     panel.controls["throughput_source"].value = "model"
     loaded = scenario.load(panel.save("model-throughput"))
     assert loaded["throughput_source"] == "model" and loaded["tokens_per_s"] is None
+
+
+def test_static_report_shows_the_starting_scenario_and_no_widget(tmp_path):
+    """The report path: papermill with interactive=False, then the report's HTML export."""
+    import nbformat
+    import papermill
+
+    from helpers import paths, report
+
+    executed = tmp_path / "08-what-if.ipynb"
+    papermill.execute_notebook(str(paths.NOTEBOOKS_DIR / "08-what-if.ipynb"), str(executed),
+                               parameters={"interactive": False, "tables_dir": str(tmp_path / "tables")},
+                               cwd=str(paths.NOTEBOOKS_DIR), progress_bar=False, kernel_name="python3")
+    nb = nbformat.read(executed, as_version=4)
+    mimes = {m for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) for m in o.get("data", {})}
+    assert "application/vnd.jupyter.widget-view+json" not in mimes
+    target = tmp_path / "08-what-if.html"
+    report.export_html(executed, target)
+    page = target.read_text()
+    assert "API (GPT-5) wins" in page and "static run" in page and "<img" in page
+    assert "Traceback" not in page
+    saved = pd.read_csv(tmp_path / "tables" / "what_if.csv")
+    assert saved.loc[0, "breakeven_tokens_per_month"] == 256_000_000
