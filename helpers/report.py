@@ -364,7 +364,11 @@ def run_notebook(notebook: Path, build: Path, parameters: dict, timeout: int = C
     start = time.perf_counter()
     try:
         papermill.execute_notebook(
-            str(notebook), str(executed), parameters=parameters, cwd=str(notebook.parent),
+            str(notebook), str(executed), parameters=parameters,
+            # The kernel starts in the notebook's folder. Not papermill's cwd=, which os.chdir()s
+            # the whole process: with notebooks run in threads that races, and can leave this
+            # process in another run's (deleted) build folder.
+            resources={"metadata": {"path": str(notebook.parent)}},
             progress_bar=False, log_output=False, request_save_on_cell_execute=False,
             execution_timeout=timeout,
             # The kernel's start-up warnings (e.g. "running over TCP") would drown the progress
