@@ -7,6 +7,10 @@ verdict(recomputed, printed, resolution):
            (truncated instead of rounded, or rounded to a round number)
   erratum  otherwise
 
+A figure the article printed for its own scenario is compared only when the workbook computes
+it under the same inputs; under other inputs (a report's scenario) its verdict is
+``other_scenario``: the two numbers answer different questions.
+
 ``resolution`` is the unit of the last digit the article printed: 1 for "$1,440",
 0.01 for "$5.63", 100M for "3.9 billion".
 """
@@ -23,6 +27,7 @@ HOLDS = "holds"
 ROUNDING = "rounding"
 ERRATUM = "erratum"
 NOT_CHECKABLE = "not_checkable"
+OTHER_SCENARIO = "other_scenario"
 ROUNDING_RELATIVE = 0.05
 
 
@@ -50,6 +55,17 @@ def figure(figure_id: str, data_dir: Path | None = None) -> pd.Series:
     if figure_id not in table.index:
         raise KeyError(f"data/article_figures.csv has no figure_id {figure_id!r}")
     return table.loc[figure_id]
+
+
+def value(figure_id: str, data_dir: Path | None = None) -> float:
+    """The value of one printed figure (in the units of its ``unit`` column)."""
+    return float(figure(figure_id, data_dir)["value"])
+
+
+def same_inputs(*pairs: tuple[float, float]) -> bool:
+    """Whether every (scenario input, article input) pair is equal: the article's printed
+    figures are comparable only then."""
+    return all(math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-12) for a, b in pairs)
 
 
 def compare(recomputed: float, figure_id: str, data_dir: Path | None = None) -> dict:

@@ -73,6 +73,11 @@ class Calibration:
     max_abs_error: float
     points: int
 
+    @property
+    def layer_overhead_us(self) -> float:
+        """``layer_overhead_s`` in microseconds."""
+        return self.layer_overhead_s * 1e6
+
 
 # Fitted by refit(data.load("measured_h200")): grid search minimising the RMS of
 # log(model / measured) over 24 H200 step times (Llama 3.1 70B and 8B shapes, bf16; decode at
@@ -448,14 +453,20 @@ def calibration_table(measured: pd.DataFrame | None = None, calibration: Calibra
                                              calibration=calibration, data_dir=data_dir)
         measured_tps = float(r.tokens) / (float(r.step_ms) / 1e3)
         rows.append({
-            "gpu": r.gpu, "model": r.model, "phase": r.phase, "batch": int(r.batch),
-            "context_tokens": int(r.context_tokens), "measured_tokens_per_s": measured_tps,
+            "gpu": r.gpu, "model": r.model, "weight_bits": float(r.weight_bits), "phase": r.phase,
+            "batch": int(r.batch), "context_tokens": int(r.context_tokens), "measured_tokens_per_s": measured_tps,
             "model_tokens_per_s": model_tps, "error": model_tps / measured_tps - 1.0,
         })
     return pd.DataFrame(rows)
 
 
 # --------------------------------------------------------------------------------- serving
+
+def mean_decode_context(prompt_tokens: int, output_tokens: int) -> float:
+    """Mean context a sequence attends over while it decodes: prompt + output / 2 (the cache
+    grows from the prompt to prompt + output)."""
+    return prompt_tokens + output_tokens / 2
+
 
 def serving_capacity(gpu, model, weight_bits: float = 16, prompt_tokens: int = DEFAULT_PROMPT_TOKENS,
                      output_tokens: int = DEFAULT_PROMPT_TOKENS,
@@ -486,7 +497,7 @@ def serving_capacity(gpu, model, weight_bits: float = 16, prompt_tokens: int = D
               "input_tokens_per_s": 0.0, "total_tokens_per_s": 0.0}
     if gpu_count == 0:
         return result
-    mean_context = prompt_tokens + output_tokens / 2
+    mean_context = mean_decode_context(prompt_tokens, output_tokens)
     fits = min(max_batch(g, m, math.ceil(mean_context), weight_bits, gpu_count, kv_bits), batch_limit)
     prefill_tps = prefill_tokens_per_s(g, m, prompt_tokens, weight_bits, gpu_count=gpu_count,
                                        kv_bits=kv_bits, calibration=calibration)
@@ -591,11 +602,12 @@ def stepped_breakeven_tokens_per_month(blended_usd_per_1m: float, replica_usd_pe
 def setup_capacity(setup: str = "article_a100_llama70b", input_share: float = INPUT_SHARE,
                    prompt_tokens: int = DEFAULT_PROMPT_TOKENS,
                    min_sequence_tokens_per_s: float | None = DEFAULT_MIN_SEQUENCE_TOKENS_PER_S,
-                   data_dir: Path | None = None) -> dict:
-    """The model's serving capacity of a ``data/selfhost_setups.csv`` set-up on the GPUs it
-    names (its ``gpu`` is a row of gpu_cloud.csv, e.g. "NVIDIA A100 80GB" or "2x A100 80GB")."""
+                   data_dir: Path | None = None, gpu: str | None = None) -> dict:
+    """The model's serving capacity of a ``data/selfhost_setups.csv`` set-up (its model and
+    bits) on the GPUs it names, or on ``gpu`` when given (a row of gpu_cloud.csv, e.g.
+    "NVIDIA A100 80GB" or "2x A100 80GB")."""
     row = data.row(data.load("selfhost_setups", data_dir), "setup", setup)
-    spec, count = resolve_gpu(row["gpu"], data_dir)
+    spec, count = resolve_gpu(gpu or row["gpu"], data_dir)
     output_tokens = output_tokens_for(prompt_tokens, input_share)
     return serving_capacity(spec, model_spec(row["model"], data_dir), float(row["bits_per_weight"]),
                             prompt_tokens, output_tokens, min_sequence_tokens_per_s, gpu_count=count,
@@ -605,22 +617,23 @@ def setup_capacity(setup: str = "article_a100_llama70b", input_share: float = IN
 def setup_tokens_per_s(setup: str = "article_a100_llama70b", throughput_source: str = "article",
                        input_share: float = INPUT_SHARE, prompt_tokens: int = DEFAULT_PROMPT_TOKENS,
                        min_sequence_tokens_per_s: float | None = DEFAULT_MIN_SEQUENCE_TOKENS_PER_S,
-                       data_dir: Path | None = None) -> float:
+                       data_dir: Path | None = None, gpu: str | None = None) -> float:
     """Tokens/s of a set-up for the breakeven's capacity = tokens_per_s * 3600 * hours.
 
     throughput_source "article": the set-up's ``tokens_per_s_conservative`` (1,500 for the
     article's A100 + Llama 3.3 70B; the article calls it output tokens/s but multiplies it into
-    a capacity it compares with input + output volume).
+    a capacity it compares with input + output volume), whatever ``gpu``.
     throughput_source "model": input + output tokens/s that :func:`serving_capacity` gives for
-    the set-up's GPUs, model and bits, at ``input_share`` (requests of ``prompt_tokens`` in and
-    the matching output) and the per-sequence latency floor; so the capacity counts the same
-    tokens as the monthly volume. 0 when the model does not fit the set-up's GPUs.
+    the set-up's model and bits on its GPUs (or on ``gpu``), at ``input_share`` (requests of
+    ``prompt_tokens`` in and the matching output) and the per-sequence latency floor; so the
+    capacity counts the same tokens as the monthly volume. 0 when the model does not fit.
     """
     if throughput_source not in THROUGHPUT_SOURCES:
         raise ValueError(f"throughput_source must be one of {THROUGHPUT_SOURCES}, got {throughput_source!r}")
     if throughput_source == "article":
         return float(data.row(data.load("selfhost_setups", data_dir), "setup", setup)["tokens_per_s_conservative"])
-    return float(setup_capacity(setup, input_share, prompt_tokens, min_sequence_tokens_per_s, data_dir)["total_tokens_per_s"])
+    return float(setup_capacity(setup, input_share, prompt_tokens, min_sequence_tokens_per_s, data_dir,
+                                gpu=gpu)["total_tokens_per_s"])
 
 
 def published_vs_model(data_dir: Path | None = None, calibration: Calibration = CALIBRATION) -> pd.DataFrame:

@@ -23,10 +23,12 @@ PRECISIONS = {"fp16": 16, "8-bit": 8, "4-bit": 4}
 
 
 def _with_article(frame: pd.DataFrame, ids: list[str], recomputed_column: str,
-                  prefix: str = "article", data_dir: Path | None = None) -> pd.DataFrame:
+                  prefix: str = "article", data_dir: Path | None = None,
+                  comparable: bool = True) -> pd.DataFrame:
     """Add ``<prefix>_text``, ``<prefix>_value`` and ``<prefix>_verdict`` columns: the
     printed figure with id ``ids[i]`` beside row i's ``recomputed_column`` (None: nothing
-    printed)."""
+    printed). ``comparable`` is False when the table was computed under other inputs than the
+    article's: the verdict is then ``other_scenario`` instead of a comparison."""
     figs = article.figures(data_dir)
     texts, values, verdicts = [], [], []
     for figure_id, recomputed in zip(ids, frame[recomputed_column]):
@@ -38,7 +40,8 @@ def _with_article(frame: pd.DataFrame, ids: list[str], recomputed_column: str,
         row = figs.loc[figure_id]
         texts.append(row["printed_text"])
         values.append(float(row["value"]))
-        verdicts.append(article.verdict(recomputed, row["value"], row["resolution"]))
+        verdicts.append(article.verdict(recomputed, row["value"], row["resolution"])
+                        if comparable else article.OTHER_SCENARIO)
     frame = frame.copy()
     frame[f"{prefix}_text"] = texts
     frame[f"{prefix}_value"] = values
@@ -63,7 +66,10 @@ def api_costs(tokens_per_day: float, input_share: float = INPUT_SHARE,
         for b in frame["blended_usd_per_1m"]
     ]
     ids = [f"api.{m}.usd_per_month" for m in frame["model"]]
-    return _with_article(frame.reset_index(drop=True), ids, "usd_per_month", data_dir=data_dir)
+    comparable = article.same_inputs((tokens_per_day, article.value("scenario.tokens_per_day", data_dir)),
+                                     (input_share, INPUT_SHARE), (days_per_month, DAYS_PER_MONTH))
+    return _with_article(frame.reset_index(drop=True), ids, "usd_per_month", data_dir=data_dir,
+                         comparable=comparable)
 
 
 def gpu_cloud(hours_per_month: float = HOURS_PER_MONTH, spot_discount: float = 0.0,
@@ -76,7 +82,9 @@ def gpu_cloud(hours_per_month: float = HOURS_PER_MONTH, spot_discount: float = 0
         selfhost.gpu_usd_per_month(p, hours_per_month, 1, spot_discount) for p in frame["usd_per_hour"]
     ]
     ids = [f"gpu.{g}.usd_per_month" for g in frame["gpu"]]
-    return _with_article(frame.reset_index(drop=True), ids, "usd_per_month", data_dir=data_dir)
+    comparable = article.same_inputs((hours_per_month, HOURS_PER_MONTH), (spot_discount, 0.0))
+    return _with_article(frame.reset_index(drop=True), ids, "usd_per_month", data_dir=data_dir,
+                         comparable=comparable)
 
 
 def consumer_hardware(params_billion: float = 70, data_dir: Path | None = None) -> pd.DataFrame:
@@ -146,7 +154,8 @@ def capacity(setup_name: str = "article_a100_llama70b", hours_per_month: float =
         })
     frame = pd.DataFrame(rows)
     ids = [None, "setup.capacity.tokens_per_month", None]
-    return _with_article(frame, ids, "tokens_per_month", data_dir=data_dir)
+    return _with_article(frame, ids, "tokens_per_month", data_dir=data_dir,
+                         comparable=article.same_inputs((hours_per_month, HOURS_PER_MONTH)))
 
 
 def blended_price(model: str, input_share: float = INPUT_SHARE, data_dir: Path | None = None) -> float:
@@ -172,11 +181,14 @@ def breakeven_volumes(api_model: str, selfhost_usd_per_month: float,
     figs = article.figures(data_dir)
     api_ids = [f"vol.{api_model}.{v}.api" for v in volumes]
     ratio_ids = [f"vol.{api_model}.{v}.ratio" for v in volumes]
-    frame = _with_article(frame, api_ids, "api_usd_per_month", "article_api", data_dir)
-    frame = _with_article(frame, ratio_ids, "cost_ratio", "article_ratio", data_dir)
+    comparable = article.same_inputs(
+        (selfhost_usd_per_month, article.value("setup.gpu.usd_per_month", data_dir)), (input_share, INPUT_SHARE))
+    frame = _with_article(frame, api_ids, "api_usd_per_month", "article_api", data_dir, comparable)
+    frame = _with_article(frame, ratio_ids, "cost_ratio", "article_ratio", data_dir, comparable)
     frame["article_winner"] = [figs.loc[i, "label"] if i in figs.index else None for i in ratio_ids]
     frame["winner_verdict"] = [
-        article.NOT_CHECKABLE if a is None else (article.HOLDS if a == w else article.ERRATUM)
+        article.NOT_CHECKABLE if a is None else (
+            article.OTHER_SCENARIO if not comparable else (article.HOLDS if a == w else article.ERRATUM))
         for a, w in zip(frame["article_winner"], frame["winner"])
     ]
     return frame
@@ -203,14 +215,22 @@ def breakeven_summary(api_models: list[str], selfhost_usd_per_month: float, tco_
             "tco_within_single_gpu_capacity": bool(adjusted <= capacity_tokens_per_month),
         })
     frame = pd.DataFrame(rows)
+    share = (input_share, INPUT_SHARE)
+    days = (days_per_month, DAYS_PER_MONTH)
+    raw = (selfhost_usd_per_month, article.value("setup.gpu.usd_per_month", data_dir))
+    adjusted = (tco_usd_per_month, article.value("tco.total", data_dir))
     frame = _with_article(frame, [f"be.{m}.tokens_per_month" for m in api_models],
-                          "breakeven_tokens_per_month", "article_month", data_dir)
+                          "breakeven_tokens_per_month", "article_month", data_dir,
+                          article.same_inputs(raw, share))
     frame = _with_article(frame, [f"be.{m}.tokens_per_day" for m in api_models],
-                          "breakeven_tokens_per_day", "article_day", data_dir)
+                          "breakeven_tokens_per_day", "article_day", data_dir,
+                          article.same_inputs(raw, share, days))
     frame = _with_article(frame, [f"tco_be.{m}.tokens_per_month" for m in api_models],
-                          "tco_breakeven_tokens_per_month", "article_tco_month", data_dir)
+                          "tco_breakeven_tokens_per_month", "article_tco_month", data_dir,
+                          article.same_inputs(adjusted, share))
     frame = _with_article(frame, [f"tco_be.{m}.tokens_per_day" for m in api_models],
-                          "tco_breakeven_tokens_per_day", "article_tco_day", data_dir)
+                          "tco_breakeven_tokens_per_day", "article_tco_day", data_dir,
+                          article.same_inputs(adjusted, share, days))
     return frame
 
 
@@ -221,7 +241,12 @@ def tco_components(gpu_usd_per_month: float, devops_hours_per_month: float, devo
                                infrastructure_usd_per_month)
     frame = pd.DataFrame({"component": list(parts), "usd_per_month": list(parts.values())})
     ids = ["tco.gpu", "tco.devops", "tco.infrastructure", "tco.total"]
-    return _with_article(frame, ids, "usd_per_month", data_dir=data_dir)
+    comparable = article.same_inputs(
+        (gpu_usd_per_month, article.value("tco.gpu", data_dir)),
+        (devops_hours_per_month, data.hidden_cost("devops_hours_per_month", "point", data_dir)),
+        (devops_usd_per_hour, data.hidden_cost("devops_usd_per_hour", "point", data_dir)),
+        (infrastructure_usd_per_month, data.hidden_cost("infrastructure_usd_per_month", "point", data_dir)))
+    return _with_article(frame, ids, "usd_per_month", data_dir=data_dir, comparable=comparable)
 
 
 def model_quality(data_dir: Path | None = None) -> pd.DataFrame:
@@ -374,7 +399,7 @@ def blended_prices(api_models: list[str], input_share: float = INPUT_SHARE,
         "blended_usd_per_1m": [blended_price(m, input_share, data_dir) for m in api_models],
     })
     return _with_article(frame, [f"blended.{m}" for m in api_models], "blended_usd_per_1m",
-                         data_dir=data_dir)
+                         data_dir=data_dir, comparable=article.same_inputs((input_share, INPUT_SHARE)))
 
 
 def gpu_cloud_with_spot(hours_per_month: float = HOURS_PER_MONTH, data_dir: Path | None = None) -> pd.DataFrame:
@@ -532,7 +557,11 @@ def hybrid(monthly_tokens: float, api_share: float, api_model: str, simple_api_m
     frame = pd.DataFrame(rows)
     frame["share_with_hidden_of_all_api"] = frame["total_with_hidden_usd_per_month"] / everything if everything else float("nan")
     ids = [None if o == "all API" else "hybrid.api.usd_per_month" for o in frame["option"]]
-    return _with_article(frame, ids, "api_usd_per_month", data_dir=data_dir)
+    article_api_model = article.figure("hybrid.api.usd_per_month", data_dir)["row_key"].removeprefix("API: ")
+    comparable = api_model == article_api_model and article.same_inputs(
+        (api_share * monthly_tokens, article.value("hybrid.api.tokens_per_month", data_dir)),
+        (input_share, INPUT_SHARE))
+    return _with_article(frame, ids, "api_usd_per_month", data_dir=data_dir, comparable=comparable)
 
 
 def decision_cases(cases: pd.DataFrame, derived: dict, flagship_api_model: str, budget_api_model: str,
@@ -583,29 +612,34 @@ def decision_cases(cases: pd.DataFrame, derived: dict, flagship_api_model: str, 
 
 
 def verdict_counts(*frames: pd.DataFrame) -> pd.DataFrame:
-    """How many figures hold, are rounding, are errata or not checkable, over every column of
-    ``frames`` whose name ends in ``verdict``."""
+    """How many figures hold, are rounding, are errata or not checkable (or were computed for
+    another scenario), over every column of ``frames`` whose name ends in ``verdict``."""
     values = [v for frame in frames for column in frame.columns if column.endswith("verdict")
               for v in frame[column]]
     order = [article.HOLDS, article.ROUNDING, article.ERRATUM, article.NOT_CHECKABLE]
     counts = pd.Series(values, dtype="object").value_counts()
+    if counts.get(article.OTHER_SCENARIO, 0):
+        order.append(article.OTHER_SCENARIO)  # only in a run under other inputs than the article's
     return pd.DataFrame({"verdict": order, "figures": [int(counts.get(v, 0)) for v in order]})
 
 
 def resolve_tokens_per_s(setup_name: str, throughput_source: str = "article",
-                         tokens_per_s: float | None = None, data_dir: Path | None = None) -> float | None:
+                         tokens_per_s: float | None = None, data_dir: Path | None = None,
+                         gpu: str | None = None, input_share: float = INPUT_SHARE) -> float | None:
     """The throughput a notebook uses: ``tokens_per_s`` when given; otherwise, for
     ``throughput_source == "article"``, None (= the set-up's conservative figure, see
-    :func:`selfhost_scenario`). ``"model"`` (``helpers.capacity``, issue 5) is not wired in here
-    yet: it raises, naming the parameter, rather than silently using the article's figure."""
+    :func:`selfhost_scenario`); for ``"model"``, the capacity model's input + output tokens/s
+    of the set-up's model on one ``gpu`` unit at ``input_share``
+    (:func:`helpers.capacity.setup_tokens_per_s`; 0 when the model does not fit)."""
     if tokens_per_s is not None:
         return float(tokens_per_s)
     if throughput_source == "article":
         data.row(data.load("selfhost_setups", data_dir), "setup", setup_name)  # a clear error if unknown
         return None
-    raise ValueError(f"throughput_source={throughput_source!r}: only 'article' is supported by the "
-                     "notebooks so far (the capacity model of issue 5 is not wired in); set tokens_per_s "
-                     "to use another throughput")
+    if throughput_source == "model":
+        from . import capacity  # noqa: PLC0415  (imported only when asked: it loads more tables)
+        return capacity.setup_tokens_per_s(setup_name, "model", input_share, data_dir=data_dir, gpu=gpu)
+    raise ValueError(f"throughput_source must be 'article' or 'model', got {throughput_source!r}")
 
 
 def article_summary_models(data_dir: Path | None = None) -> list[str]:

@@ -126,11 +126,7 @@ def source_tokens_per_s(inputs: Inputs, data_dir: Path | None = None) -> tuple[f
         if capacity is None:
             raise ValueError("throughput_source 'model' needs helpers/capacity.py, which this "
                              "checkout does not have")
-        spec, count = capacity.resolve_gpu(gpu_name, data_dir)
-        prompt = capacity.DEFAULT_PROMPT_TOKENS
-        served = capacity.serving_capacity(
-            spec, capacity.model_spec(setup_row["model"], data_dir), float(setup_row["bits_per_weight"]),
-            prompt, capacity.output_tokens_for(prompt, inputs.input_share), gpu_count=count, data_dir=data_dir)
+        served = capacity.setup_capacity(inputs.setup, inputs.input_share, data_dir=data_dir, gpu=gpu_name)
         if served["batch"] == 0:
             return 0.0, f"the capacity model: {setup_row['model']} does not fit one {gpu_name}"
         return float(served["total_tokens_per_s"]), (

@@ -40,7 +40,7 @@ scenario.validate(dict(gpu=gpu, gpu_count=gpu_count, spot_discount=spot_discount
                   source="parameters")
 derived = tables.selfhost_scenario(
     gpu, gpu_count, spot_discount, hours_per_month, setup,
-    tables.resolve_tokens_per_s(setup, throughput_source, tokens_per_s))
+    tables.resolve_tokens_per_s(setup, throughput_source, tokens_per_s, gpu=gpu))
 setup_row = data.row(data.load("selfhost_setups"), "setup", setup)
 params_billion = float(setup_row["params_billion"])
 

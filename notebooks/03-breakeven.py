@@ -49,7 +49,8 @@ scenario.validate(dict(
     infrastructure_usd_per_month=infrastructure_usd_per_month), source="parameters")
 derived = tables.selfhost_scenario(
     gpu, gpu_count, spot_discount, hours_per_month, setup,
-    tables.resolve_tokens_per_s(setup, throughput_source, tokens_per_s),
+    tables.resolve_tokens_per_s(setup, throughput_source, tokens_per_s, gpu=gpu,
+                                input_share=input_share),
     devops_hours_per_month, devops_usd_per_hour, infrastructure_usd_per_month)
 selfhost_usd = derived["gpu_usd_per_month"]
 capacity_tokens = derived["capacity_tokens_per_month"]

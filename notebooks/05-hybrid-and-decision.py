@@ -72,7 +72,8 @@ if not hybrid_amortization_months > 0:
     raise ValueError(f"hybrid_amortization_months: must be above 0, got {hybrid_amortization_months!r}")
 derived = tables.selfhost_scenario(
     gpu, gpu_count, spot_discount, hours_per_month, setup,
-    tables.resolve_tokens_per_s(setup, throughput_source, tokens_per_s),
+    tables.resolve_tokens_per_s(setup, throughput_source, tokens_per_s, gpu=gpu,
+                                input_share=input_share),
     devops_hours_per_month, devops_usd_per_hour, infrastructure_usd_per_month)
 
 # %% [markdown]

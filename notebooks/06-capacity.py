@@ -27,9 +27,11 @@ hours_per_month = 720  # GPU hours billed per month (article: 24/7)
 prompt_tokens = 1000  # input tokens of one request; output follows from input_share
 min_sequence_tokens_per_s = 10.0  # latency floor: each sequence decodes at least this fast
 fit_context_tokens = 4096  # context one sequence must hold for a model to "fit"
-devops_hours_per_month = None  # None = article point estimate (data/hidden_costs.csv)
-devops_usd_per_hour = None  # None = article point estimate
-infrastructure_usd_per_month = None  # None = article point estimate
+devops_hours_per_month = None  # None: article point estimate (data/hidden_costs.csv)
+devops_usd_per_hour = None  # None: article point estimate
+infrastructure_usd_per_month = None  # None: article point estimate
+other_curves = [["NVIDIA A100 80GB", 16, 2], ["NVIDIA H100 80GB", 8, 1], ["NVIDIA H200", 8, 1]]  # more [gpu, weight bits, GPUs] throughput curves
+article_point_configs = [[16, 1], [16, 2]]  # [weight bits, GPUs] on the set-up's GPU at which to place the article's tokens/s
 tables_dir = ""  # report runs set this; tables are written there as CSV
 
 # %%
@@ -52,12 +54,10 @@ row = data.row(data.load("selfhost_setups"), "setup", setup)
 setup_gpu, setup_count = capacity.resolve_gpu(row["gpu"])
 setup_bits = float(row["bits_per_weight"])
 output_tokens = capacity.output_tokens_for(prompt_tokens, input_share)
-mean_context = prompt_tokens + output_tokens // 2
-fixed_usd = tco.devops_usd_per_month(
-    data.hidden_cost("devops_hours_per_month") if devops_hours_per_month is None else devops_hours_per_month,
-    data.hidden_cost("devops_usd_per_hour") if devops_usd_per_hour is None else devops_usd_per_hour,
-) + (data.hidden_cost("infrastructure_usd_per_month") if infrastructure_usd_per_month is None
-     else infrastructure_usd_per_month)
+mean_context = math.floor(capacity.mean_decode_context(prompt_tokens, output_tokens))
+# DevOps + infrastructure: the true monthly cost without any GPU
+fixed_usd = tco.tco_usd_per_month(0, **tables.hidden_cost_inputs(
+    devops_hours_per_month, devops_usd_per_hour, infrastructure_usd_per_month))
 cal = capacity.CALIBRATION
 Markdown(f"Set-up **{setup}**: {row['model']} at {setup_bits:g} bits on {row['gpu']}. Requests of "
          f"{prompt_tokens:,} input and {output_tokens:,} output tokens (input share {input_share:.0%}); "
@@ -75,7 +75,7 @@ Markdown(f"Set-up **{setup}**: {row['model']} at {setup_bits:g} bits on {row['gp
 # %%
 Markdown(f"Calibrated factors: **{cal.bandwidth_efficiency:.1%}** of datasheet memory bandwidth, "
          f"**{cal.compute_efficiency:.0%}** of datasheet dense tensor throughput, "
-         f"**{cal.layer_overhead_s * 1e6:.0f} µs** per layer per step, p = {cal.p:g}. "
+         f"**{cal.layer_overhead_us:.0f} µs** per layer per step, p = {cal.p:g}. "
          f"Error on the {cal.points} measured points: RMS {cal.rms_error:.1%}, worst "
          f"{cal.max_abs_error:.1%} (tests hold every point within {capacity.CALIBRATION_ERROR_BOUND:.0%}). "
          "The factors are shares of datasheet peaks; that they carry over to other GPUs is an "
@@ -99,7 +99,8 @@ Markdown(f"The worst point is {worst['model']} {worst['phase']} at batch {worst[
          f"{worst['context_tokens']:,} tokens of context: measured {worst['measured_tokens_per_s']:,.0f} "
          f"tokens/s, modelled {worst['model_tokens_per_s']:,.0f} ({worst['error']:+.1%}). The H200 "
          "measurements time the 70B shapes; note that the model says 70B in bf16 (141 GB of weights) "
-         f"does not fit one H200 for serving: it needs {capacity.gpus_needed('NVIDIA H200', 'Llama 3.1 70B', 16, 1024)}.")
+         f"does not fit one H200 for serving: it needs "
+         f"{capacity.gpus_needed(worst['gpu'], worst['model'], worst['weight_bits'], worst['context_tokens'])}.")
 
 # %% [markdown]
 # ## VRAM and fit: every model size and GPU of the article
@@ -115,7 +116,7 @@ tables.save(fit, "capacity_model", tables_dir)
 fit.pivot_table(index="hardware", columns=["model", "weight_bits"], values="max_batch", sort=False)
 
 # %%
-weights_70b_4bit = fit[(fit["model"] == "Llama 3.3 70B") & (fit["weight_bits"] == 4)].set_index("hardware")
+weights_70b_4bit = fit[(fit["model"] == row["model"]) & (fit["weight_bits"] == setup_bits)].set_index("hardware")
 Markdown(f"**Does 70B fit one RTX 4090 at 4 bits?** No: its weights take "
          f"{weights_70b_4bit.loc['RTX 4090 24GB', 'weights_gb']:.1f} GB against a budget of "
          f"{weights_70b_4bit.loc['RTX 4090 24GB', 'budget_gb']:.1f} GB (the article: \"70B at 4-bit quant\"). "
@@ -126,17 +127,16 @@ Markdown(f"**Does 70B fit one RTX 4090 at 4 bits?** No: its weights take "
 # ## Throughput against batch size, and the article's 1,500 tokens/s
 
 # %%
-curves = [capacity.throughput_curve(setup_gpu["gpu"], row["model"], setup_bits, mean_context, gpu_count=setup_count),
-          capacity.throughput_curve(setup_gpu["gpu"], row["model"], 16, mean_context, gpu_count=2),
-          capacity.throughput_curve("NVIDIA H100 80GB", row["model"], 8, mean_context),
-          capacity.throughput_curve("NVIDIA H200", row["model"], 8, mean_context)]
+curves = [capacity.throughput_curve(setup_gpu["gpu"], row["model"], setup_bits, mean_context, gpu_count=setup_count)]
+curves += [capacity.throughput_curve(name, row["model"], bits, mean_context, gpu_count=count)
+           for name, bits, count in other_curves]
 ax = capacity_plots.throughput_vs_batch(curves, float(row["tokens_per_s_conservative"]),
                                         f"article: {row['tokens_per_s_conservative']:,.0f} tokens/s");
 
 # %%
 points = [capacity.batch_for_tokens_per_s(float(row["tokens_per_s_conservative"]), setup_gpu["gpu"], row["model"],
                                           bits, mean_context, count)
-          for bits, count in ((setup_bits, setup_count), (16, 1), (16, 2))]
+          for bits, count in [(setup_bits, setup_count), *article_point_configs]]
 article_point = pd.DataFrame(points)
 article_point
 

@@ -27,14 +27,14 @@ days_per_month = 30  # days in a billed month
 hours_per_month = 720  # GPU hours billed per month (24/7)
 gpu = "NVIDIA A100 80GB"  # row of data/gpu_cloud.csv
 gpu_count = 1  # how many such rented units
-spot_discount = 0.0  # 0 = on-demand; the article: spot is 40-60% cheaper
+spot_discount = 0.0  # 0 means on-demand; the article: spot is 40-60% cheaper
 setup = "article_a100_llama70b"  # row of data/selfhost_setups.csv (model, throughput)
 throughput_source = "article"  # "article" (the set-up's conservative tokens/s) or "model"
-tokens_per_s = None  # None = the set-up's conservative figure
+tokens_per_s = None  # None: the set-up's conservative figure
 api_models = ["GPT-5", "Claude Sonnet 4.5", "DeepSeek V3.2", "Gemini 2.5 Flash"]  # first is compared
-devops_hours_per_month = None  # None = article point estimate (data/hidden_costs.csv)
-devops_usd_per_hour = None  # None = article point estimate
-infrastructure_usd_per_month = None  # None = article point estimate
+devops_hours_per_month = None  # None: article point estimate (data/hidden_costs.csv)
+devops_usd_per_hour = None  # None: article point estimate
+infrastructure_usd_per_month = None  # None: article point estimate
 hybrid_api_share = 0.1  # share of the volume a hybrid set-up sends to an API
 hybrid_api_model = "GPT-5"  # the API of the hybrid set-up
 privacy_required = False  # compliance forbids third-party APIs
@@ -94,4 +94,4 @@ fig, ax = plt.subplots(figsize=(9, 5.5))
 ax = widgets.plot_costs(results, ax);
 
 # %%
-tables.save(pd.DataFrame([widgets.results_row(results)]), "what_if", tables_dir)
+tables.save(pd.DataFrame([widgets.results_row(results)]), "what_if", tables_dir);

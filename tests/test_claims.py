@@ -122,6 +122,7 @@ NOT_CHECKABLE = {
     "consumer.prices", "consumer.electricity", "setup.throughput_range", "deepseek.startups",
     "deepseek.quality", "infrastructure.range", "quality.table", "idle.share",
     "latency.single_digit_ms", "step4.three_months",
+    "api.workload.tokens_per_day", "hybrid.api_tokens_per_month",  # the article's scenario inputs
 }
 
 # The article's headings, as they stand on their own line.

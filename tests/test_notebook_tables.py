@@ -33,10 +33,18 @@ def test_unknown_gpu_names_the_column():
         tables.selfhost_scenario("NVIDIA A1000")
 
 
-def test_model_throughput_source_is_refused_by_name():
-    with pytest.raises(ValueError, match="throughput_source='model'"):
-        tables.resolve_tokens_per_s("article_a100_llama70b", "model")
-    assert tables.resolve_tokens_per_s("article_a100_llama70b", "model", 900) == 900
+def test_throughput_sources():
+    assert tables.resolve_tokens_per_s("article_a100_llama70b", "article") is None  # the set-up's figure
+    assert tables.resolve_tokens_per_s("article_a100_llama70b", "model", 900) == 900  # typed wins
+    modelled = tables.resolve_tokens_per_s("article_a100_llama70b", "model")
+    # The capacity model puts one A100 well below the article's 1,500 tokens/s for 70B at 4 bits
+    assert 0 < modelled < 1500
+    # Two A100s (one rented unit of "2x A100 80GB") serve more than one
+    assert tables.resolve_tokens_per_s("article_a100_llama70b", "model", gpu="2x A100 80GB") > modelled
+    # 70B does not fit a 24 GB L4 even at 4 bits: no capacity at all
+    assert tables.resolve_tokens_per_s("article_a100_llama70b", "model", gpu="NVIDIA L4") == 0
+    with pytest.raises(ValueError, match="throughput_source"):
+        tables.resolve_tokens_per_s("article_a100_llama70b", "guess")
 
 
 def test_api_costs_vs_article_puts_the_printed_column_at_a_tenth(printed):

@@ -18,10 +18,36 @@ def test_api_costs_every_printed_monthly_bill_is_an_erratum():
             "blended_usd_per_1m", "usd_per_month"} <= set(frame.columns)
 
 
-def test_api_costs_at_one_million_per_day_agree_with_the_article():
+def test_api_costs_at_one_million_per_day_agree_with_the_article(printed):
     frame = tables.api_costs(1_000_000)
-    printed = frame[frame["article_value"].notna()]
-    assert set(printed["article_verdict"]) <= {article.HOLDS, article.ROUNDING}
+    for row in frame[frame["article_value"].notna()].itertuples():
+        figure = printed.loc[f"api.{row.model}.usd_per_month"]
+        assert article.verdict(row.usd_per_month, figure["value"], figure["resolution"]) in (
+            article.HOLDS, article.ROUNDING), row.model
+
+
+@pytest.mark.parametrize("build", [
+    lambda: tables.api_costs(50_000_000)["article_verdict"],
+    lambda: tables.api_costs(10_000_000, input_share=0.3)["article_verdict"],
+    lambda: tables.gpu_cloud(spot_discount=0.5)["article_verdict"],
+    lambda: tables.gpu_cloud(hours_per_month=730)["article_verdict"],
+    lambda: tables.breakeven_volumes("GPT-5", 2880)["article_api_verdict"],
+    lambda: tables.breakeven_volumes("GPT-5", 2880)["winner_verdict"],
+    lambda: tables.breakeven_summary(SUMMARY, 1440, 3240, 3.888e9, days_per_month=31)["article_day_verdict"],
+    lambda: tables.breakeven_summary(SUMMARY, 1440, 4000, 3.888e9)["article_tco_month_verdict"].iloc[:1],
+    lambda: tables.tco_components(1440, 20, 100, 300)["article_verdict"],
+])
+def test_figures_of_another_scenario_are_not_judged_against_the_article(build):
+    """A report at 50M tokens/day must not call the article's 10M/day figures errata."""
+    verdicts = set(build())
+    assert article.OTHER_SCENARIO in verdicts
+    assert verdicts <= {article.OTHER_SCENARIO, article.NOT_CHECKABLE}  # nothing judged
+
+
+def test_scenario_change_leaves_unaffected_columns_judged():
+    # 31-day months change the per-day breakevens, not the per-month ones
+    frame = tables.breakeven_summary(SUMMARY, 1440, 3240, 3.888e9, days_per_month=31)
+    assert set(frame["article_month_verdict"]) == {article.HOLDS}
 
 
 def test_gpu_cloud_all_rows_hold_and_spot_lowers_bills():
