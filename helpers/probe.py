@@ -4,10 +4,10 @@
     python -m helpers.probe --model "Llama 3.1 8B" --gpu "RTX 4090 24GB" --out my_card.csv
     python -c "from helpers import capacity; print(capacity.refit('my_card.csv'))"
 
-What it runs is what ``/work/shared/measured/README.md`` describes for the H200 data: a decoder
-with the exact shapes of a ``data/models.csv`` model (dense models only) and random bf16
-weights (random weights cost what trained ones cost: same shapes, same bytes), each layer
-RMSNorm, fused QKV projection, scaled-dot-product attention over a KV cache, output
+What it runs is what the H200 reference measurements ran (see the ``source`` column of
+``data/measured_h200.csv``): a decoder with the exact shapes of a ``data/models.csv`` model
+(dense models only) and random bf16 weights (random weights cost what trained ones cost:
+same shapes, same bytes), each layer RMSNorm, fused QKV projection, scaled-dot-product attention over a KV cache, output
 projection, SwiGLU MLP, then the LM head. Each step is captured once in a CUDA graph and
 replayed; the median of ``--replays`` replays is reported (grouped-query SDPA needs PyTorch
 2.5+). Decode: one new token for each of ``batch`` sequences over ``context_tokens`` of cache;

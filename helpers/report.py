@@ -57,7 +57,7 @@ from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from . import paths, scenario as scenario_mod
+from . import paths, scenario as scenario_mod, tables as tables_mod
 
 NOTEBOOK_PATTERN = "[0-9][0-9]-*.ipynb"
 FAILED_SUFFIX = ".failed"
@@ -629,6 +629,7 @@ def run_report(scenario_path: Path, date: str, out: Path = paths.REPORTS_DIR,
                              if hashes_before.get(k) != hashes_after.get(k))
             # The recorded hashes would not describe what every notebook read.
             problems = [f"{k} changed during the run" for k in changed]
+            problems += tables_mod.contract_problems(tables_dir)
             status = "passed" if not problems and all(r.status == "passed" for r in results) \
                 else "failed"
             run = {

@@ -21,6 +21,41 @@ from .assumptions import DAYS_PER_MONTH, HOURS_PER_MONTH, INPUT_SHARE
 
 PRECISIONS = {"fp16": 16, "8-bit": 8, "4-bit": 4}
 
+# The reports' tables contract (issue 3): file name -> columns it must hold (more are welcome).
+# Token counts are plain integers of tokens, money in USD.
+CONTRACT = {
+    "api_costs": ["model", "provider", "tier", "usd_per_1m_input", "usd_per_1m_output",
+                  "blended_usd_per_1m", "usd_per_month"],
+    "gpu_cloud": ["gpu", "vram_gb", "usd_per_hour", "usd_per_month"],
+    "consumer_hardware": ["hardware", "memory_gb", "usd_price"],
+    "vram_by_model_size": ["params_billion", "vram_gb_fp16", "vram_gb_4bit", "minimum_hardware"],
+    "breakeven_volumes": ["api_model", "monthly_tokens", "api_usd_per_month", "selfhost_usd_per_month",
+                          "winner", "cost_ratio"],
+    "breakeven_summary": ["api_model", "blended_usd_per_1m", "breakeven_tokens_per_month",
+                          "breakeven_tokens_per_day", "tco_breakeven_tokens_per_month",
+                          "tco_breakeven_tokens_per_day", "within_single_gpu_capacity"],
+    "tco_components": ["component", "usd_per_month"],
+    "capacity": ["gpu", "model", "tokens_per_s", "tokens_per_month"],
+    "model_quality": [],
+    "hybrid": [],
+    "decision_cases": [],
+    "claims": ["claim_id", "section", "claim_text", "article_value", "recomputed_value", "verdict",
+               "explanation"],
+}
+
+
+def contract_problems(tables_dir: str | os.PathLike) -> list[str]:
+    """What the tables written to ``tables_dir`` lack of :data:`CONTRACT`: one line per table
+    that misses a required column (tables not written are not reported)."""
+    problems = []
+    for name, required in CONTRACT.items():
+        path = Path(tables_dir) / f"{name}.csv"
+        if path.exists():
+            missing = [c for c in required if c not in pd.read_csv(path, nrows=0).columns]
+            if missing:
+                problems.append(f"tables/{name}.csv misses contract columns: {', '.join(missing)}")
+    return problems
+
 
 def _with_article(frame: pd.DataFrame, ids: list[str], recomputed_column: str,
                   prefix: str = "article", data_dir: Path | None = None,

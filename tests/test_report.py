@@ -22,21 +22,6 @@ DATE = "2026-03-01"
 COMPLIANCE = paths.PARAMS_DIR / "compliance-50m-per-day.yaml"
 ARTICLE = paths.PARAMS_DIR / "article.yaml"
 
-# The tables contract of issue 3: required columns of each file a notebook may write.
-CONTRACT = {
-    "api_costs": ["model", "provider", "tier", "usd_per_1m_input", "usd_per_1m_output",
-                  "blended_usd_per_1m", "usd_per_month"],
-    "gpu_cloud": ["gpu", "vram_gb", "usd_per_hour", "usd_per_month"],
-    "consumer_hardware": ["hardware", "memory_gb", "usd_price"],
-    "vram_by_model_size": ["params_billion", "vram_gb_fp16", "vram_gb_4bit", "minimum_hardware"],
-    "breakeven_volumes": ["api_model", "monthly_tokens", "api_usd_per_month",
-                          "selfhost_usd_per_month", "winner", "cost_ratio"],
-    "breakeven_summary": ["api_model", "blended_usd_per_1m", "breakeven_tokens_per_month",
-                          "breakeven_tokens_per_day", "tco_breakeven_tokens_per_month",
-                          "tco_breakeven_tokens_per_day", "within_single_gpu_capacity"],
-    "tco_components": ["component", "usd_per_month"],
-    "capacity": ["gpu", "model", "tokens_per_s", "tokens_per_month"],
-}
 
 
 # ------------------------------------------------------------------------------------------
@@ -261,7 +246,7 @@ def test_tables_hold_the_scenarios_figures(good_run):
         breakeven.breakeven_tokens_per_month(selfhost.gpu_usd_per_month(a100["usd_per_hour"]), blended))
     for name in ("api_costs", "breakeven_summary", "gpu_cloud"):
         frame = pd.read_csv(folder / "tables" / f"{name}.csv")
-        assert set(CONTRACT[name]) <= set(frame.columns), name
+        assert set(tables.CONTRACT[name]) <= set(frame.columns), name
 
 
 def test_pages_hide_code_and_show_no_broken_widgets(good_run):
@@ -358,10 +343,11 @@ def test_full_run_of_the_projects_notebooks(tmp_path):
         assert report.WIDGET_MIME not in page and "widget-state+json" not in page, \
             f"{nb.stem}.html holds widget views that cannot render without a kernel"
     written = {p.stem for p in (folder / "tables").glob("*.csv")}
-    for name in written & set(CONTRACT):
+    for name in written & set(tables.CONTRACT):
         frame = pd.read_csv(folder / "tables" / f"{name}.csv")
-        assert set(CONTRACT[name]) <= set(frame.columns), f"{name}.csv misses contract columns"
-    assert "api_costs" in written and "breakeven_summary" in written, sorted(written)
+        assert set(tables.CONTRACT[name]) <= set(frame.columns), f"{name}.csv misses contract columns"
+    assert set(tables.CONTRACT) <= written, f"contract tables not written: {sorted(set(tables.CONTRACT) - written)}"
+    assert run_json["problems"] == []
 
     gpt5 = data.row(data.load("api_prices"), "model", "GPT-5")
     blended = api.blended_usd_per_1m(gpt5["usd_per_1m_input"], gpt5["usd_per_1m_output"])

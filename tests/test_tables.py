@@ -127,3 +127,10 @@ def test_save_failure_leaves_previous_table(tmp_path):
         tables.save(Broken({"a": [2]}), "x", tmp_path)
     assert pd.read_csv(tmp_path / "x.csv")["a"].tolist() == [1]
     assert [p.name for p in tmp_path.iterdir()] == ["x.csv"]
+
+
+def test_contract_problems_name_the_table_and_the_missing_column(tmp_path):
+    tables.save(tables.gpu_cloud(), "gpu_cloud", tmp_path)
+    assert tables.contract_problems(tmp_path) == []
+    tables.save(tables.gpu_cloud().drop(columns=["usd_per_hour"]), "gpu_cloud", tmp_path)
+    assert tables.contract_problems(tmp_path) == ["tables/gpu_cloud.csv misses contract columns: usd_per_hour"]
