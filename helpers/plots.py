@@ -15,14 +15,14 @@ def cost_vs_volume(blended_by_model: dict[str, float], selfhost_usd_per_month: f
                    volume_range: tuple[float, float] = (1e6, 1e10),
                    current_tokens_per_month: float | None = None, ax=None):
     """Monthly cost against monthly volume on log axes: one line per API, self-hosting flat
-    (raw GPU and, if given, with hidden costs), each breakeven marked, and the single-GPU
-    capacity as a vertical line. Returns the Axes."""
+    (raw GPU and, if given, with hidden costs), each breakeven marked, and the deployment's
+    monthly capacity (one GPU in the article's set-up) as a vertical line. Returns the Axes."""
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 5.5))
     volumes = np.logspace(np.log10(volume_range[0]), np.log10(volume_range[1]), 200)
     for (model, blended), color in zip(blended_by_model.items(), API_COLORS * 3):
         ax.plot(volumes, [api.api_usd_per_month(v, blended) for v in volumes], color=color,
-                label=f"{model} API (${blended:.3g}/1M)")
+                label=f"{model} API (${blended:.4g}/1M)")
         for fixed, marker in ((selfhost_usd_per_month, "o"), (tco_usd_per_month, "s")):
             if fixed is None:
                 continue
@@ -36,7 +36,7 @@ def cost_vs_volume(blended_by_model: dict[str, float], selfhost_usd_per_month: f
                    label=f"Self-host with hidden costs (${tco_usd_per_month:,.0f}/month)")
     if capacity_tokens_per_month is not None:
         ax.axvline(capacity_tokens_per_month, color="grey", ls=":", lw=2,
-                   label=f"Single-GPU capacity ({capacity_tokens_per_month / 1e9:.2f}B tokens/month)")
+                   label=f"Capacity of the self-hosted deployment ({capacity_tokens_per_month / 1e9:.2f}B tokens/month)")
     if current_tokens_per_month is not None:
         ax.axvline(current_tokens_per_month, color="orange", lw=1.5,
                    label=f"Current volume ({current_tokens_per_month / 1e6:,.0f}M tokens/month)")
