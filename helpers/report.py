@@ -65,6 +65,7 @@ RUN_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}(\.failed)?$")
 LOCK_NAME = ".lock"
 TABLES = "tables"
 TABLES_DIR_PARAMETER = "tables_dir"
+INTERACTIVE_PARAMETER = "interactive"
 HEADLINE_TABLE = "breakeven_summary"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_NOTE = ('<p class="widget-note"><em>Interactive control: live in JupyterLab '
@@ -143,11 +144,14 @@ def declared_parameters(notebook: Path) -> dict:
 
 
 def parameters_for(declared: dict, scenario_parameters: dict, tables_dir: Path) -> dict:
-    """Only the scenario keys this notebook declares, plus ``tables_dir`` when it declares it:
-    papermill would otherwise inject names the notebook never reads."""
+    """Only the scenario keys this notebook declares, plus ``tables_dir`` and
+    ``interactive=False`` (a report page is static: no widget panel to build) when it declares
+    them: papermill would otherwise inject names the notebook never reads."""
     passed = {k: v for k, v in scenario_parameters.items() if k in declared}
     if TABLES_DIR_PARAMETER in declared:
         passed[TABLES_DIR_PARAMETER] = str(tables_dir)
+    if INTERACTIVE_PARAMETER in declared:
+        passed[INTERACTIVE_PARAMETER] = False
     return passed
 
 
@@ -578,7 +582,9 @@ def _effective_parameters(declared_by: dict[str, dict], scenario_parameters: dic
             entry["defaults"].add(str(info.get("default")))
     result = {}
     for name, entry in table.items():
-        if name in scenario_parameters:
+        if name == INTERACTIVE_PARAMETER:
+            value, source = repr(False), "the report run (static pages)"
+        elif name in scenario_parameters:
             value, source = repr(scenario_parameters[name]), "scenario"
         else:
             value = " | ".join(sorted(entry["defaults"]))

@@ -96,6 +96,8 @@ def test_only_declared_parameters_are_passed():
     assert report.parameters_for(declared, chosen, Path("/x/tables")) == {
         "tokens_per_day": 5, "tables_dir": "/x/tables"}
     assert report.parameters_for({"gpu": {}}, chosen, Path("/x")) == {}
+    # a report page is static: the what-if notebook builds no widget panel there
+    assert report.parameters_for({"interactive": {}}, chosen, Path("/x")) == {"interactive": False}
 
 
 def test_widget_outputs_become_static():
