@@ -12,9 +12,7 @@ without a seed.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import jupytext
@@ -22,6 +20,7 @@ import nbformat
 from nbclient import NotebookClient
 
 from . import paths
+from .files import atomic_write
 
 KEEP_NOTEBOOK_METADATA = ("kernelspec", "jupytext", "language_info")
 KEEP_CELL_METADATA = ("tags",)
@@ -63,14 +62,8 @@ def execute(nb: nbformat.NotebookNode, timeout: int = 600) -> nbformat.NotebookN
 
 
 def write_atomic(nb: nbformat.NotebookNode, target: Path) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            nbformat.write(nb, handle)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(target) as handle:
+        nbformat.write(nb, handle)
 
 
 def build(source: Path) -> Path:

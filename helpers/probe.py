@@ -25,10 +25,10 @@ import os
 import re
 import statistics
 import sys
-import tempfile
 from pathlib import Path
 
 from . import capacity, data, paths
+from .files import atomic_write
 
 COLUMNS = ["gpu", "model", "model_shape", "weight_dtype", "weight_bits", "phase", "batch",
            "context_tokens", "tokens", "step_ms", "tokens_per_s", "source", "as_of"]
@@ -72,17 +72,11 @@ def write_rows(rows: list[dict], path: str | os.PathLike) -> Path:
     if paths.DATA_DIR.resolve() in target.parents:
         raise ValueError(f"the probe does not write into data/ ({target}); copy the file there with its source")
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
-        data.read_table(Path(tmp), "measured_h200")  # raises, naming line and column, if a row is bad
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # check: raises, naming line and column, if a row is bad; the target is then untouched
+    with atomic_write(target, newline="", check=lambda tmp: data.read_table(tmp, "measured_h200")) as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
     return target
 
 

@@ -58,6 +58,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import paths, scenario as scenario_mod, tables as tables_mod
+from .files import atomic_write, current_umask
 
 NOTEBOOK_PATTERN = "[0-9][0-9]-*.ipynb"
 FAILED_SUFFIX = ".failed"
@@ -289,31 +290,18 @@ def install(build: Path, target: Path) -> None:
         shutil.rmtree(aside)
 
 
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def make_readable(folder: Path) -> None:
     """Give a built folder the permissions of an ordinary ``mkdir``/``open`` (temporary files and
     folders are created private), so a web server or a colleague can read the report."""
-    mask = _current_umask()
+    mask = current_umask()
     os.chmod(folder, 0o777 & ~mask)
     for path in folder.rglob("*"):
         os.chmod(path, (0o777 if path.is_dir() else 0o666) & ~mask)
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o666 & ~_current_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(path) as handle:
+        handle.write(text)
 
 
 # --------------------------------------------------------------------------------------------

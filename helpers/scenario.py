@@ -19,7 +19,6 @@ from __future__ import annotations
 import difflib
 import math
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from typing import Any
 import yaml
 
 from . import data
+from .files import atomic_write
 
 DESCRIPTION = "description"
 # Set by the report runner for each run; a scenario must not choose where tables go.
@@ -258,14 +258,8 @@ def save(scenario: dict, path: str | os.PathLike, data_dir: Path | None = None) 
     path = Path(path)
     clean = validate(scenario, data_dir, str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(dumps(clean))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(path) as handle:
+        handle.write(dumps(clean))
     return path
 
 

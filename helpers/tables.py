@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +17,7 @@ import pandas as pd
 from . import api, article, breakeven, data, decision, selfhost, tco
 from . import hybrid as hybrid_mod
 from .assumptions import DAYS_PER_MONTH, HOURS_PER_MONTH, INPUT_SHARE
+from .files import atomic_write
 
 PRECISIONS = {"fp16": 16, "8-bit": 8, "4-bit": 4}
 
@@ -302,14 +302,8 @@ def save(frame: pd.DataFrame, name: str, tables_dir: str | os.PathLike | None) -
     directory = Path(tables_dir)
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / f"{name}.csv"
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", newline="") as handle:
-            frame.to_csv(handle, index=False)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(target, newline="") as handle:
+        frame.to_csv(handle, index=False)
     return target
 
 

@@ -4,7 +4,6 @@ measurements it was calibrated on."""
 import dataclasses
 import math
 
-import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st

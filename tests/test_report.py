@@ -5,7 +5,6 @@ seconds); one test runs the project's own notebooks on the article's scenario. E
 are computed from the data rows with the helpers' formulas, never copied from a report.
 """
 import json
-import os
 import subprocess
 import sys
 from importlib import metadata
