@@ -221,6 +221,16 @@ def validate(scenario: dict, data_dir: Path | None = None, source: str = "scenar
     return clean
 
 
+def notebook_parameters(namespace: dict, data_dir: Path | None = None) -> dict:
+    """The canonical parameters a notebook declares, read from its namespace (``globals()``)
+    and validated; errors name the parameter. Other names in the namespace are ignored.
+
+        params = scenario.notebook_parameters(globals())
+    """
+    found = {name: namespace[name] for name in KEYS if name in namespace}
+    return validate(found, data_dir, source="parameters")
+
+
 def parameters(scenario: dict) -> dict:
     """The notebook parameters of a validated scenario (everything but ``description``)."""
     return {k: v for k, v in scenario.items() if k != DESCRIPTION}

@@ -400,6 +400,20 @@ def selfhost_scenario(gpu: str, gpu_count: int = 1, spot_discount: float = 0.0,
     }
 
 
+def selfhost_from_parameters(params: dict, data_dir: Path | None = None) -> dict:
+    """:func:`selfhost_scenario` for a notebook's validated parameters
+    (:func:`helpers.scenario.notebook_parameters`), the throughput resolved by
+    :func:`resolve_tokens_per_s`; ``gpu`` and ``setup`` are required, every other parameter the
+    notebook does not declare keeps the article's value."""
+    optional = ("gpu_count", "spot_discount", "hours_per_month", "devops_hours_per_month",
+                "devops_usd_per_hour", "infrastructure_usd_per_month")
+    tokens_per_s = resolve_tokens_per_s(params["setup"], params.get("throughput_source", "article"),
+                                        params.get("tokens_per_s"), data_dir, gpu=params["gpu"],
+                                        input_share=params.get("input_share", INPUT_SHARE))
+    return selfhost_scenario(params["gpu"], setup_name=params["setup"], tokens_per_s=tokens_per_s,
+                             data_dir=data_dir, **{k: params[k] for k in optional if k in params})
+
+
 def api_costs_vs_article(frame: pd.DataFrame, days_per_month: float = DAYS_PER_MONTH) -> pd.DataFrame:
     """Add to an :func:`api_costs` frame the ratio article / recomputed and the daily volume at
     which the article's printed monthly figure would be right:

@@ -30,8 +30,7 @@ from helpers import api, scenario, tables
 from helpers.tables import tokens_text, usd_text
 
 tables.display_options()
-scenario.validate(dict(tokens_per_day=tokens_per_day, input_share=input_share,
-                       days_per_month=days_per_month), source="parameters")
+scenario.notebook_parameters(globals())
 monthly_tokens = api.tokens_per_month(tokens_per_day, days_per_month)
 costs = tables.api_costs_vs_article(tables.api_costs(tokens_per_day, input_share, days_per_month),
                                     days_per_month)

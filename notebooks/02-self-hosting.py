@@ -34,13 +34,8 @@ from helpers import article, data, scenario, selfhost, tables
 from helpers.tables import tokens_text, usd_text
 
 tables.display_options()
-scenario.validate(dict(gpu=gpu, gpu_count=gpu_count, spot_discount=spot_discount,
-                       hours_per_month=hours_per_month, setup=setup,
-                       throughput_source=throughput_source, tokens_per_s=tokens_per_s),
-                  source="parameters")
-derived = tables.selfhost_scenario(
-    gpu, gpu_count, spot_discount, hours_per_month, setup,
-    tables.resolve_tokens_per_s(setup, throughput_source, tokens_per_s, gpu=gpu))
+params = scenario.notebook_parameters(globals())
+derived = tables.selfhost_from_parameters(params)
 setup_row = data.row(data.load("selfhost_setups"), "setup", setup)
 params_billion = float(setup_row["params_billion"])
 

@@ -41,17 +41,8 @@ from helpers import api, plots, scenario, tables
 from helpers.tables import tokens_text, usd_text
 
 tables.display_options()
-scenario.validate(dict(
-    tokens_per_day=tokens_per_day, input_share=input_share, days_per_month=days_per_month,
-    hours_per_month=hours_per_month, gpu=gpu, gpu_count=gpu_count, spot_discount=spot_discount,
-    setup=setup, throughput_source=throughput_source, tokens_per_s=tokens_per_s, api_models=api_models,
-    devops_hours_per_month=devops_hours_per_month, devops_usd_per_hour=devops_usd_per_hour,
-    infrastructure_usd_per_month=infrastructure_usd_per_month), source="parameters")
-derived = tables.selfhost_scenario(
-    gpu, gpu_count, spot_discount, hours_per_month, setup,
-    tables.resolve_tokens_per_s(setup, throughput_source, tokens_per_s, gpu=gpu,
-                                input_share=input_share),
-    devops_hours_per_month, devops_usd_per_hour, infrastructure_usd_per_month)
+params = scenario.notebook_parameters(globals())
+derived = tables.selfhost_from_parameters(params)
 selfhost_usd = derived["gpu_usd_per_month"]
 capacity_tokens = derived["capacity_tokens_per_month"]
 summary_args = (selfhost_usd, derived["tco_usd_per_month"], capacity_tokens, input_share, days_per_month)

@@ -58,23 +58,13 @@ from helpers import api, data, decision, scenario, tables
 from helpers.tables import tokens_text, usd_text
 
 tables.display_options()
-scenario.validate(dict(
-    hybrid_monthly_tokens=hybrid_monthly_tokens, hybrid_api_share=hybrid_api_share,
-    hybrid_api_model=hybrid_api_model, tokens_per_day=tokens_per_day, privacy_required=privacy_required,
-    needs_flagship_quality=needs_flagship_quality, has_ml_expertise=has_ml_expertise,
-    api_models=[hybrid_simple_api_model, flagship_api_model, budget_api_model], input_share=input_share,
-    days_per_month=days_per_month, hours_per_month=hours_per_month, gpu=gpu, gpu_count=gpu_count,
-    spot_discount=spot_discount, setup=setup, throughput_source=throughput_source,
-    tokens_per_s=tokens_per_s, devops_hours_per_month=devops_hours_per_month,
-    devops_usd_per_hour=devops_usd_per_hour, infrastructure_usd_per_month=infrastructure_usd_per_month),
-    source="parameters")
+params = scenario.notebook_parameters(globals())
+# the notebook's own API choices are rows of data/api_prices.csv too
+scenario.validate(dict(api_models=[hybrid_simple_api_model, flagship_api_model, budget_api_model]),
+                  source="parameters")
 if not hybrid_amortization_months > 0:
     raise ValueError(f"hybrid_amortization_months: must be above 0, got {hybrid_amortization_months!r}")
-derived = tables.selfhost_scenario(
-    gpu, gpu_count, spot_discount, hours_per_month, setup,
-    tables.resolve_tokens_per_s(setup, throughput_source, tokens_per_s, gpu=gpu,
-                                input_share=input_share),
-    devops_hours_per_month, devops_usd_per_hour, infrastructure_usd_per_month)
+derived = tables.selfhost_from_parameters(params)
 
 # %% [markdown]
 # ## The hybrid example, priced

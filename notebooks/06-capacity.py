@@ -44,10 +44,7 @@ from helpers import capacity, capacity_plots, data, scenario, tables, tco
 from helpers.tables import tokens_text, usd_text
 
 tables.display_options()
-scenario.validate(dict(setup=setup, api_models=api_models, input_share=input_share,
-                       hours_per_month=hours_per_month, devops_hours_per_month=devops_hours_per_month,
-                       devops_usd_per_hour=devops_usd_per_hour,
-                       infrastructure_usd_per_month=infrastructure_usd_per_month), source="parameters")
+scenario.notebook_parameters(globals())
 if prompt_tokens < 1 or fit_context_tokens < 1 or (min_sequence_tokens_per_s or 0) < 0:
     raise ValueError("prompt_tokens and fit_context_tokens must be >= 1, min_sequence_tokens_per_s >= 0")
 row = data.row(data.load("selfhost_setups"), "setup", setup)

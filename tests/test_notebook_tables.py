@@ -132,3 +132,16 @@ def test_decision_cases_bad_boolean_names_file_line_and_column(tmp_path):
     with pytest.raises(data.DataValidationError) as caught:
         data.read_table(bad, "decision_cases")
     assert any(p.line == 3 and p.column == "privacy_required" for p in caught.value.problems), str(caught.value)
+
+
+def test_selfhost_from_parameters_matches_selfhost_scenario():
+    params = {"gpu": "2x A100 80GB", "setup": "article_a100_llama70b", "spot_discount": 0.5,
+              "devops_hours_per_month": 20}
+    derived = tables.selfhost_from_parameters(params)
+    expected = tables.selfhost_scenario("2x A100 80GB", spot_discount=0.5, devops_hours_per_month=20)
+    assert derived == expected
+    modelled = tables.selfhost_from_parameters({**params, "throughput_source": "model"})
+    assert modelled["tokens_per_s"] == tables.resolve_tokens_per_s(
+        "article_a100_llama70b", "model", gpu="2x A100 80GB")
+    with pytest.raises(KeyError, match="gpu"):
+        tables.selfhost_from_parameters({"setup": "article_a100_llama70b"})
