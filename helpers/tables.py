@@ -86,8 +86,12 @@ def _with_article(frame: pd.DataFrame, ids: list[str], recomputed_column: str,
 
 def api_costs(tokens_per_day: float, input_share: float = INPUT_SHARE,
               days_per_month: float = DAYS_PER_MONTH, tiers: list[str] | None = None,
-              data_dir: Path | None = None) -> pd.DataFrame:
-    """Flagship and Budget Models tables: blended price and monthly bill at a daily volume."""
+              data_dir: Path | None = None, judge: bool | None = None) -> pd.DataFrame:
+    """Flagship and Budget Models tables: blended price and monthly bill at a daily volume.
+
+    The printed monthly bills are judged when the inputs are the article's (10M tokens/day,
+    50/50, 30 days), else marked other_scenario; ``judge=True`` judges them at any inputs, to
+    test what workload the article actually computed."""
     prices = data.load("api_prices", data_dir)
     if tiers is not None:
         prices = prices[prices["tier"].isin(tiers)]
@@ -101,8 +105,9 @@ def api_costs(tokens_per_day: float, input_share: float = INPUT_SHARE,
         for b in frame["blended_usd_per_1m"]
     ]
     ids = [f"api.{m}.usd_per_month" for m in frame["model"]]
-    comparable = article.same_inputs((tokens_per_day, article.value("scenario.tokens_per_day", data_dir)),
-                                     (input_share, INPUT_SHARE), (days_per_month, DAYS_PER_MONTH))
+    comparable = judge if judge is not None else article.same_inputs(
+        (tokens_per_day, article.value("scenario.tokens_per_day", data_dir)),
+        (input_share, INPUT_SHARE), (days_per_month, DAYS_PER_MONTH))
     return _with_article(frame.reset_index(drop=True), ids, "usd_per_month", data_dir=data_dir,
                          comparable=comparable)
 
@@ -335,6 +340,13 @@ def tokens_text(tokens: float) -> str:
 def usd_text(usd: float) -> str:
     """Dollars: cents below $100, whole dollars with thousands separators above."""
     return f"${usd:,.2f}" if abs(usd) < 100 else f"${usd:,.0f}"
+
+
+def prose(text: str):
+    """Markdown output of computed prose. Dollar signs are escaped: Jupyter and nbconvert read
+    a pair of ``$`` as LaTeX math, which would swallow "$1,440 ... $5.63" and its bold marks."""
+    from IPython.display import Markdown  # noqa: PLC0415  (notebooks only)
+    return Markdown(text.replace("$", r"\$"))
 
 
 def round_significant(value: float, digits: int = 1) -> float:

@@ -24,19 +24,16 @@ days_per_month = 30  # days in a billed month (article: 30)
 tables_dir = ""  # report runs set this; tables are written there as CSV
 
 # %%
-from IPython.display import Markdown
-
-from helpers import api, scenario, tables
-from helpers.tables import tokens_text, usd_text
+from helpers import api, article, scenario, tables
+from helpers.tables import prose, tokens_text, usd_text
 
 tables.display_options()
 scenario.notebook_parameters(globals())
 monthly_tokens = api.tokens_per_month(tokens_per_day, days_per_month)
-costs = tables.api_costs_vs_article(tables.api_costs(tokens_per_day, input_share, days_per_month),
-                                    days_per_month)
+costs = tables.api_costs(tokens_per_day, input_share, days_per_month)
 shown = ["model", "provider", "usd_per_1m_input", "usd_per_1m_output", "blended_usd_per_1m",
          "usd_per_month", "article_text", "article_verdict"]
-Markdown(f"Workload: {tokens_text(tokens_per_day)} tokens/day x {days_per_month:g} days = "
+prose(f"Workload: {tokens_text(tokens_per_day)} tokens/day x {days_per_month:g} days = "
          f"{tokens_text(monthly_tokens)} tokens/month, {input_share:.0%} of them input.")
 
 # %% [markdown]
@@ -53,7 +50,7 @@ flagship[shown]
 # %%
 gpt5 = costs.set_index("model").loc["GPT-5"]
 opus = costs.set_index("model").loc["Claude Opus 4.5"]
-Markdown(f"At {tokens_text(tokens_per_day)} tokens/day GPT-5 costs **{usd_text(gpt5.usd_per_month)}** "
+prose(f"At {tokens_text(tokens_per_day)} tokens/day GPT-5 costs **{usd_text(gpt5.usd_per_month)}** "
          f"a month; the article prints **{gpt5.article_text}** (verdict: {gpt5.article_verdict}). "
          f"Claude Opus 4.5, which the article cites only in prose (${opus.usd_per_1m_input:g}/"
          f"${opus.usd_per_1m_output:g} per 1M), would cost {usd_text(opus.usd_per_month)} a month.")
@@ -67,23 +64,26 @@ budget[shown]
 
 # %%
 cheapest = budget.sort_values("usd_per_month").iloc[0]
-Markdown(f"The cheapest budget API, {cheapest.model}, costs {usd_text(cheapest.usd_per_month)} a month "
+prose(f"The cheapest budget API, {cheapest.model}, costs {usd_text(cheapest.usd_per_month)} a month "
          f"at this workload; the article prints {cheapest.article_text}.")
 
 # %% [markdown]
 # ## Does the printed "Monthly Cost" column follow from the stated workload?
 #
-# The column's header says 10M tokens/day. For each row: the article's figure divided by the recomputed one, and the daily volume at
-# which the article's figure would be right (`printed / blended * 1e6 / days_per_month`).
+# The column's header says 10M tokens/day (50/50, 30 days). Whatever the parameters, this
+# section checks the article at its own workload: for each row, the article's figure divided
+# by the recomputed one, and the daily volume at which the article's figure would be right
+# (`printed / blended * 1e6 / days_per_month`).
 
 # %%
-printed = costs.dropna(subset=["article_value"])
+article_tokens_per_day = article.value("scenario.tokens_per_day")
+printed = tables.api_costs_vs_article(tables.api_costs(article_tokens_per_day)).dropna(subset=["article_value"])
 printed[["model", "usd_per_month", "article_value", "article_over_recomputed",
          "article_implied_tokens_per_day"]]
 
 # %%
 implied_tokens_per_day = tables.round_significant(printed["article_implied_tokens_per_day"].median())
-at_implied = tables.api_costs(implied_tokens_per_day, input_share, days_per_month)
+at_implied = tables.api_costs(implied_tokens_per_day, judge=True)
 at_implied = at_implied.dropna(subset=["article_value"])
 at_implied[["model", "usd_per_month", "article_text", "article_verdict"]]
 
@@ -93,8 +93,8 @@ agree = at_implied["article_verdict"].isin(["holds", "rounding"]).sum()
 factor = 1 / ratios.median()
 scale = ("matches this workload" if round(factor) == 1 else
          f"is about {factor:.0f}x too small" if factor > 1 else f"is about {1 / factor:.0f}x too large")
-Markdown(f"Every printed monthly cost is between {ratios.min():.3f} and {ratios.max():.3f} times the "
-         f"cost at {tokens_text(tokens_per_day)} tokens/day: the printed column {scale}. "
+prose(f"Every printed monthly cost is between {ratios.min():.3f} and {ratios.max():.3f} times the "
+         f"cost at {tokens_text(article_tokens_per_day)} tokens/day: the printed column {scale}. "
          f"The printed figures imply {tokens_text(printed['article_implied_tokens_per_day'].min())}-"
          f"{tokens_text(printed['article_implied_tokens_per_day'].max())} tokens/day; recomputed at "
          f"{tokens_text(implied_tokens_per_day)} tokens/day, {agree} of {len(at_implied)} printed figures "

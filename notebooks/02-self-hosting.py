@@ -28,10 +28,8 @@ tokens_per_s = None  # None: the set-up's conservative figure
 tables_dir = ""  # report runs set this; tables are written there as CSV
 
 # %%
-from IPython.display import Markdown
-
 from helpers import article, data, scenario, selfhost, tables
-from helpers.tables import tokens_text, usd_text
+from helpers.tables import prose, tokens_text, usd_text
 
 tables.display_options()
 params = scenario.notebook_parameters(globals())
@@ -54,7 +52,7 @@ gpus[["gpu", "vram_gb", "usd_per_hour", "usd_per_month", "article_text", "articl
 # %%
 a100 = gpus.set_index("gpu").loc[setup_row["gpu"]]
 agree = gpus["article_verdict"].isin(["holds", "rounding"]).sum()
-Markdown(f"{agree} of {len(gpus)} monthly prices agree with the article at {hours_per_month:g} hours a "
+prose(f"{agree} of {len(gpus)} monthly prices agree with the article at {hours_per_month:g} hours a "
          f"month. On spot, the set-up's {setup_row['gpu']} would cost "
          f"{usd_text(a100.spot_usd_per_month_low)}-{usd_text(a100.spot_usd_per_month_high)} a month "
          f"instead of {usd_text(a100.usd_per_month)}, at the price of interruptions.")
@@ -75,7 +73,7 @@ fit_columns = [c for c in consumer.columns if c.startswith("fits_")]
 card = consumer.sort_values("usd_price").iloc[0]
 rtx = consumer[consumer["what_it_runs"].str.contains("4-bit")].iloc[0]
 four_bit = tables.PRECISIONS["4-bit"]
-Markdown(f"The article says the {rtx.hardware} runs \"{rtx.what_it_runs}\". A {params_billion:g}B model "
+prose(f"The article says the {rtx.hardware} runs \"{rtx.what_it_runs}\". A {params_billion:g}B model "
          f"at 4 bits needs {selfhost.vram_gb(params_billion, four_bit):g} GB for its weights alone; "
          f"the card has {rtx.memory_gb:g} GB, so it holds at most "
          f"{rtx[f'max_bits_per_weight_{params_billion:g}b']:.2f} bits per weight: the claim is "
@@ -97,7 +95,7 @@ biggest = sizes[-1]
 holders = fits[fits[biggest] != "does not fit"]["hardware"].tolist()
 largest = consumer.sort_values("memory_gb").iloc[-1]
 largest_bits = selfhost.max_bits_per_weight(largest.memory_gb, float(biggest[:-1]))
-Markdown(f"Only {', '.join(holders) or 'none'} hold the weights of a {biggest} model at 4 bits or more. "
+prose(f"Only {', '.join(holders) or 'none'} hold the weights of a {biggest} model at 4 bits or more. "
          f"The largest consumer machine, the {largest.hardware} ({largest.memory_gb:g} GB; the article: "
          f"\"{largest.what_it_runs}\"), holds {biggest} at no more than {largest_bits:.2f} bits per weight.")
 
@@ -115,7 +113,7 @@ vram
 off = vram[(vram["fp16_verdict"] == "erratum") | (vram["4bit_verdict"] == "erratum")]
 lines = [f"{r.params_billion:g}B at 4 bits: {r.vram_gb_4bit:g} GB, the article prints "
          f"~{r.article_vram_gb_4bit:g} GB" for r in off.itertuples()]
-Markdown("Errata (weights only; a real 4-bit file carries some overhead, so the printed figure may be "
+prose("Errata (weights only; a real 4-bit file carries some overhead, so the printed figure may be "
          "a generous estimate rather than a slip): " + "; ".join(lines) + "."
          if lines else "Every printed VRAM figure holds.")
 
@@ -132,7 +130,7 @@ capacity
 # %%
 bill = article.compare(derived["gpu_usd_per_month"], "setup.gpu.usd_per_month")
 held = article.compare(derived["capacity_tokens_per_month"], "setup.capacity.tokens_per_month")
-Markdown(f"{derived['gpu_count']}x {derived['gpu']} ({derived['spot_discount']:.0%} spot discount): "
+prose(f"{derived['gpu_count']}x {derived['gpu']} ({derived['spot_discount']:.0%} spot discount): "
          f"**{usd_text(derived['gpu_usd_per_month'])}** a month; the article prints "
          f"\"{bill['article_text']}\" ({bill['verdict']}). At {derived['tokens_per_s']:,.0f} tokens/s "
          f"it serves **{tokens_text(derived['capacity_tokens_per_month'])} tokens a month**; the "

@@ -35,10 +35,8 @@ infrastructure_usd_per_month = None  # None: the article's point estimate
 tables_dir = ""  # report runs set this; tables are written there as CSV
 
 # %%
-from IPython.display import Markdown
-
 from helpers import api, plots, scenario, tables
-from helpers.tables import tokens_text, usd_text
+from helpers.tables import prose, tokens_text, usd_text
 
 tables.display_options()
 params = scenario.notebook_parameters(globals())
@@ -51,7 +49,7 @@ volumes = tables.breakeven_volumes_all(selfhost_usd, input_share)
 volume_columns = ["monthly_tokens", "api_usd_per_month", "selfhost_usd_per_month", "winner", "cost_ratio",
                   "article_api_text", "article_api_verdict", "article_ratio_text", "article_ratio_verdict",
                   "winner_verdict"]
-Markdown(f"Self-hosting: {derived['gpu_count']}x {derived['gpu']}, **{usd_text(selfhost_usd)}** a month "
+prose(f"Self-hosting: {derived['gpu_count']}x {derived['gpu']}, **{usd_text(selfhost_usd)}** a month "
          f"for the GPU, {usd_text(derived['tco_usd_per_month'])} with hidden costs; one deployment serves "
          f"{tokens_text(capacity_tokens)} tokens a month at {derived['tokens_per_s']:,.0f} tokens/s.")
 
@@ -73,7 +71,7 @@ gpt5[volume_columns]
 
 # %%
 agree = gpt5[["article_api_verdict", "article_ratio_verdict", "winner_verdict"]].isin(["holds", "rounding"])
-Markdown(tables.breakeven_sentence(article_summary, "GPT-5") + f" {int(agree.to_numpy().sum())} of {agree.size} printed figures "
+prose(tables.breakeven_sentence(article_summary, "GPT-5") + f" {int(agree.to_numpy().sum())} of {agree.size} printed figures "
          "of the table agree.")
 
 # %% [markdown]
@@ -85,7 +83,7 @@ deepseek[volume_columns]
 
 # %%
 agree = deepseek[["article_api_verdict", "article_ratio_verdict", "winner_verdict"]].isin(["holds", "rounding"])
-Markdown(tables.breakeven_sentence(article_summary, "DeepSeek V3.2") + f" {int(agree.to_numpy().sum())} of {agree.size} printed "
+prose(tables.breakeven_sentence(article_summary, "DeepSeek V3.2") + f" {int(agree.to_numpy().sum())} of {agree.size} printed "
          "figures of the table agree; the \"Breakeven\" row is a rounded volume, so its API cost is "
          "a little under the GPU bill.")
 
@@ -96,7 +94,7 @@ Markdown(tables.breakeven_sentence(article_summary, "DeepSeek V3.2") + f" {int(a
 
 # %%
 flash = article_summary.loc["Gemini 2.5 Flash"]
-Markdown(tables.breakeven_sentence(article_summary, "Gemini 2.5 Flash") + f" That is "
+prose(tables.breakeven_sentence(article_summary, "Gemini 2.5 Flash") + f" That is "
          f"{flash.breakeven_tokens_per_month / capacity_tokens:.1%} of one deployment's monthly capacity "
          f"({tokens_text(capacity_tokens)}): the GPU would have to run flat out all month just to break even.")
 
@@ -115,7 +113,7 @@ summary[["api_model", "blended_usd_per_1m", "breakeven_tokens_per_month", "break
 # %%
 reachable = summary[summary["within_single_gpu_capacity"]]["api_model"].tolist()
 tco_reachable = summary[summary["tco_within_single_gpu_capacity"]]["api_model"].tolist()
-Markdown(f"On raw GPU cost, one deployment can reach breakeven against {', '.join(reachable) or 'none'}; "
+prose(f"On raw GPU cost, one deployment can reach breakeven against {', '.join(reachable) or 'none'}; "
          f"with hidden costs, only against {', '.join(tco_reachable) or 'none'}.")
 
 # %% [markdown]

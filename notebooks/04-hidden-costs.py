@@ -35,10 +35,8 @@ infrastructure_usd_per_month = None  # None: the article's point estimate
 tables_dir = ""  # report runs set this; tables are written there as CSV
 
 # %%
-from IPython.display import Markdown
-
 from helpers import article, scenario, tables, tco
-from helpers.tables import tokens_text, usd_text
+from helpers.tables import prose, tokens_text, usd_text
 
 tables.display_options()
 params = scenario.notebook_parameters(globals())
@@ -59,7 +57,7 @@ components = tables.tco_components(derived["gpu_usd_per_month"], derived["devops
 components
 
 # %%
-Markdown(f"GPU {usd_text(derived['gpu_usd_per_month'])} + DevOps {derived['devops_hours_per_month']:g} h x "
+prose(f"GPU {usd_text(derived['gpu_usd_per_month'])} + DevOps {derived['devops_hours_per_month']:g} h x "
          f"{usd_text(derived['devops_usd_per_hour'])}/h + infrastructure "
          f"{usd_text(derived['infrastructure_usd_per_month'])} = **{usd_text(derived['tco_usd_per_month'])}** "
          f"a month; the article prints {components['article_text'].iloc[-1]} "
@@ -80,7 +78,7 @@ adjusted
 
 # %%
 gpt5, deepseek = summary.loc["GPT-5"], summary.loc["DeepSeek V3.2"]
-Markdown(f"Against GPT-5 the breakeven moves from {tokens_text(gpt5.breakeven_tokens_per_month)} to "
+prose(f"Against GPT-5 the breakeven moves from {tokens_text(gpt5.breakeven_tokens_per_month)} to "
          f"**{tokens_text(gpt5.tco_breakeven_tokens_per_month)} tokens/month** "
          f"({tokens_text(gpt5.tco_breakeven_tokens_per_day)}/day; the article: {gpt5.article_tco_month_text}, "
          f"{gpt5.article_tco_month_verdict}; {gpt5.article_tco_day_text}, {gpt5.article_tco_day_verdict}). "
@@ -105,7 +103,7 @@ printed_multiplier = tco.tco_multiplier(article.figure("tco.total")["value"], ar
 rule_low, rule_high = ranges["rule_of_thumb_low"].iloc[0], ranges["rule_of_thumb_high"].iloc[0]
 low, high = ranges["tco_multiplier"].min(), ranges["tco_multiplier"].max()
 inside = rule_low <= printed_multiplier <= rule_high
-Markdown(f"The article's own table gives {article.figure('tco.total')['printed_text']} / "
+prose(f"The article's own table gives {article.figure('tco.total')['printed_text']} / "
          f"{article.figure('tco.gpu')['printed_text']} = **{printed_multiplier:.2f}x**, "
          f"{'inside' if inside else 'outside'} its rule of thumb of {rule_low:g}x-{rule_high:g}x. Across its "
          f"own ranges (DevOps hours and rate, infrastructure) the multiple runs from {low:.2f}x to {high:.2f}x "
@@ -124,7 +122,7 @@ quality
 # %%
 best = quality.sort_values("mmlu_pct").iloc[-1]
 hosted = quality[quality["self_hostable"]].sort_values("mmlu_pct").iloc[0]
-Markdown(f"The weakest self-hostable entry, {hosted.model}, trails {best.model} by "
+prose(f"The weakest self-hostable entry, {hosted.model}, trails {best.model} by "
          f"{hosted.mmlu_gap_to_best_pct:g} points on MMLU and {hosted.humaneval_gap_to_best_pct:g} on "
          f"HumanEval. These are the article's rounded figures (no source is given for them); the "
          f"workbook reproduces the table, it does not verify the benchmarks.")

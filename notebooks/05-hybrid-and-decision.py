@@ -52,10 +52,9 @@ tables_dir = ""  # report runs set this; tables are written there as CSV
 
 # %%
 import pandas as pd
-from IPython.display import Markdown
 
 from helpers import api, data, decision, scenario, tables
-from helpers.tables import tokens_text, usd_text
+from helpers.tables import prose, tokens_text, usd_text
 
 tables.display_options()
 params = scenario.notebook_parameters(globals())
@@ -91,7 +90,7 @@ split = hybrid.iloc[1:]
 self_hosted = split[split["small_model_fits"].notna()]
 api_part = split.iloc[0]
 cheaper = self_hosted[self_hosted["share_of_all_api"] < 1]
-Markdown(f"The API part: {tokens_text(api_part.api_tokens_per_month)} tokens to {hybrid_api_model} cost "
+prose(f"The API part: {tokens_text(api_part.api_tokens_per_month)} tokens to {hybrid_api_model} cost "
          f"**{usd_text(api_part.api_usd_per_month)}** a month; the article prints \"{api_part.article_text}\" "
          f"({api_part.article_verdict}). Routing all {tokens_text(hybrid_monthly_tokens)} tokens to "
          f"{hybrid_api_model} would cost {usd_text(everything.total_usd_per_month)}. The self-hosted options "
@@ -106,7 +105,7 @@ Markdown(f"The API part: {tokens_text(api_part.api_tokens_per_month)} tokens to 
 best = self_hosted.sort_values("share_of_all_api").iloc[0]
 rented = self_hosted[self_hosted["option"].str.contains("rented")]
 holds = best.share_of_all_api <= tables.HYBRID_FRACTION_AT_MOST
-Markdown(f"**\"A fraction of routing everything through an API\"** "
+prose(f"**\"A fraction of routing everything through an API\"** "
          f"{'holds' if holds else 'does not hold'} at this volume for the cheapest self-hosted option "
          f"({best.simple_tasks_on}, {best.option}: {best.share_of_all_api:.0%}, reading \"a fraction\" as at most "
          f"{tables.HYBRID_FRACTION_AT_MOST:.0%}); a rented GPU costs {rented['share_of_all_api'].min():.1%}-"
@@ -140,7 +139,7 @@ decisions[["team", "tokens_per_day", "privacy_required", "needs_flagship_quality
 mine = decisions.iloc[-1]
 selfhosters = decisions[decisions["recommendation"] == decision.SELF_HOST]
 dearer = selfhosters[selfhosters["cheaper_at_open_model_quality"] == "API"]
-Markdown(f"The parameters' team ({tokens_text(mine.tokens_per_day)} tokens/day): **{mine.recommendation}** "
+prose(f"The parameters' team ({tokens_text(mine.tokens_per_day)} tokens/day): **{mine.recommendation}** "
          f"(step {mine.step}: {mine.reason}). At its volume {flagship_api_model} costs "
          f"{usd_text(mine.flagship_api_usd_per_month)}, {budget_api_model} {usd_text(mine.budget_api_usd_per_month)}, "
          f"and self-hosting {usd_text(mine.selfhost_tco_usd_per_month)} a month with hidden costs. Of the "
@@ -153,7 +152,7 @@ step_costs = tables.api_costs(low_day, input_share, days_per_month).set_index("m
 step_costs_high = tables.api_costs(high_day, input_share, days_per_month).set_index("model")
 cheap = step_costs[step_costs["tier"] == "budget"].sort_values("usd_per_month")
 flag = step_costs_high[step_costs_high["tier"] == "flagship"]["usd_per_month"]
-Markdown(f"At the step-1 threshold ({tokens_text(low_day)} tokens/day) the budget APIs cost "
+prose(f"At the step-1 threshold ({tokens_text(low_day)} tokens/day) the budget APIs cost "
          f"{usd_text(cheap['usd_per_month'].min())}-{usd_text(cheap['usd_per_month'].max())} a month; in step 2's "
          f"band ({tokens_text(low_day)}-{tokens_text(high_day)} tokens/day) the flagship APIs cost "
          f"{usd_text(step_costs[step_costs['tier'] == 'flagship']['usd_per_month'].min())}-{usd_text(flag.max())}. "

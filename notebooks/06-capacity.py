@@ -38,10 +38,9 @@ tables_dir = ""  # report runs set this; tables are written there as CSV
 import math
 
 import pandas as pd
-from IPython.display import Markdown
 
 from helpers import capacity, capacity_plots, data, scenario, tables, tco
-from helpers.tables import tokens_text, usd_text
+from helpers.tables import prose, tokens_text, usd_text
 
 tables.display_options()
 scenario.notebook_parameters(globals())
@@ -56,7 +55,7 @@ mean_context = math.floor(capacity.mean_decode_context(prompt_tokens, output_tok
 fixed_usd = tco.tco_usd_per_month(0, **tables.hidden_cost_inputs(
     devops_hours_per_month, devops_usd_per_hour, infrastructure_usd_per_month))
 cal = capacity.CALIBRATION
-Markdown(f"Set-up **{setup}**: {row['model']} at {setup_bits:g} bits on {row['gpu']}. Requests of "
+prose(f"Set-up **{setup}**: {row['model']} at {setup_bits:g} bits on {row['gpu']}. Requests of "
          f"{prompt_tokens:,} input and {output_tokens:,} output tokens (input share {input_share:.0%}); "
          f"mean context while decoding {mean_context:,} tokens.")
 
@@ -70,7 +69,7 @@ Markdown(f"Set-up **{setup}**: {row['model']} at {setup_bits:g} bits on {row['gp
 # max() roofline (inf), and the efficiency factors, by least squares on the 24 H200 points.
 
 # %%
-Markdown(f"Calibrated factors: **{cal.bandwidth_efficiency:.1%}** of datasheet memory bandwidth, "
+prose(f"Calibrated factors: **{cal.bandwidth_efficiency:.1%}** of datasheet memory bandwidth, "
          f"**{cal.compute_efficiency:.0%}** of datasheet dense tensor throughput, "
          f"**{cal.layer_overhead_us:.0f} µs** per layer per step, p = {cal.p:g}. "
          f"Error on the {cal.points} measured points: RMS {cal.rms_error:.1%}, worst "
@@ -92,7 +91,7 @@ ax = capacity_plots.model_vs_measured(calibration, "measured_tokens_per_s", "mod
 
 # %%
 worst = calibration.loc[calibration["error"].abs().idxmax()]
-Markdown(f"The worst point is {worst['model']} {worst['phase']} at batch {worst['batch']} and "
+prose(f"The worst point is {worst['model']} {worst['phase']} at batch {worst['batch']} and "
          f"{worst['context_tokens']:,} tokens of context: measured {worst['measured_tokens_per_s']:,.0f} "
          f"tokens/s, modelled {worst['model_tokens_per_s']:,.0f} ({worst['error']:+.1%}). The H200 "
          "measurements time the 70B shapes; note that the model says 70B in bf16 (141 GB of weights) "
@@ -114,7 +113,7 @@ fit.pivot_table(index="hardware", columns=["model", "weight_bits"], values="max_
 
 # %%
 weights_70b_4bit = fit[(fit["model"] == row["model"]) & (fit["weight_bits"] == setup_bits)].set_index("hardware")
-Markdown(f"**Does 70B fit one RTX 4090 at 4 bits?** No: its weights take "
+prose(f"**Does 70B fit one RTX 4090 at 4 bits?** No: its weights take "
          f"{weights_70b_4bit.loc['RTX 4090 24GB', 'weights_gb']:.1f} GB against a budget of "
          f"{weights_70b_4bit.loc['RTX 4090 24GB', 'budget_gb']:.1f} GB (the article: \"70B at 4-bit quant\"). "
          f"Two RTX 4090s hold it with room for {weights_70b_4bit.loc['2x RTX 4090', 'max_batch']} sequences "
@@ -139,7 +138,7 @@ article_point
 
 # %%
 at4, at16_one, at16_two = points
-Markdown(f"At {at4['weight_bits']:g} bits one A100 80GB holds {at4['max_batch_in_memory']} sequences of "
+prose(f"At {at4['weight_bits']:g} bits one A100 80GB holds {at4['max_batch_in_memory']} sequences of "
          f"{mean_context:,} tokens and then decodes {at4['tokens_per_s_at_max_batch']:,.0f} tokens/s; "
          + ("no batch up to 4,096 reaches the article's 1,500 tokens/s: compute and KV-cache reads grow "
             "with the batch as its tokens do. "
@@ -169,7 +168,7 @@ ax = capacity_plots.model_vs_measured(published, "published_output_tokens_per_s"
 # %%
 held = published[published["concurrency"].notna() & (published["model_batch"] == published["concurrency"])]
 offline = published[published["concurrency"].isna()]
-Markdown(f"Where the concurrency is fixed and fits the model's memory ({len(held)} runs), the published "
+prose(f"Where the concurrency is fixed and fits the model's memory ({len(held)} runs), the published "
          f"figures lie at {held['share_of_model'].min():.2f}-{held['share_of_model'].max():.2f} times the "
          f"model. TensorRT-LLM's offline FP8 runs reach {offline['share_of_model'].min():.2f}-"
          f"{offline['share_of_model'].max():.2f} times it, {int((offline['share_of_model'] > 1).sum())} of "
@@ -209,4 +208,4 @@ for m, s, t in zip(model_steps.itertuples(), model_steps["stepped_breakeven_toke
     tco_text = "never" if math.isinf(t) else f"{tokens_text(t)}"
     lines.append(f"- {m.api_model} (${m.blended_usd_per_1m:g}/1M): breakeven {raw}; "
                  f"with {usd_text(fixed_usd)} of hidden costs a month, {tco_text}.")
-Markdown("\n".join(lines))
+prose("\n".join(lines))

@@ -23,9 +23,8 @@
 tables_dir = ""  # report runs set this; tables are written there as CSV
 
 # %%
-from IPython.display import Markdown
-
 from helpers import article, claims, tables
+from helpers.tables import prose
 
 tables.display_options()
 if not isinstance(tables_dir, str):
@@ -37,7 +36,7 @@ counts
 
 # %%
 by_verdict = dict(zip(counts["verdict"], counts["claims"]))
-Markdown(f"Of **{len(audit)}** claims, **{by_verdict[article.ERRATUM]}** are errata, "
+prose(f"Of **{len(audit)}** claims, **{by_verdict[article.ERRATUM]}** are errata, "
          f"{by_verdict[article.ROUNDING]} are off by rounding only, {by_verdict[article.HOLDS]} hold and "
          f"{by_verdict[article.NOT_CHECKABLE]} cannot be checked from the workbook's data. "
          f"Claims depend on the article's assumptions (50/50 input share, 30-day months, 720 GPU-hours); "
@@ -49,7 +48,7 @@ Markdown(f"Of **{len(audit)}** claims, **{by_verdict[article.ERRATUM]}** are err
 # Each erratum quotes the article, then the arithmetic that contradicts it.
 
 # %%
-Markdown(claims.as_markdown(audit[audit["verdict"] == article.ERRATUM]))
+prose(claims.as_markdown(audit[audit["verdict"] == article.ERRATUM]))
 
 # %% [markdown]
 # ## Off by rounding
@@ -57,7 +56,7 @@ Markdown(claims.as_markdown(audit[audit["verdict"] == article.ERRATUM]))
 # The figure is within the article's last printed digit or 5% of it, but not a correct rounding.
 
 # %%
-Markdown(claims.as_markdown(audit[audit["verdict"] == article.ROUNDING]))
+prose(claims.as_markdown(audit[audit["verdict"] == article.ROUNDING]))
 
 # %% [markdown]
 # ## Claims that hold
@@ -73,4 +72,4 @@ audit.loc[audit["verdict"] == article.HOLDS,
 # it holds no data on.
 
 # %%
-Markdown(claims.as_markdown(audit[audit["verdict"] == article.NOT_CHECKABLE]))
+prose(claims.as_markdown(audit[audit["verdict"] == article.NOT_CHECKABLE]))

@@ -46,9 +46,9 @@ tables_dir = ""  # report runs set this; tables are written there as CSV
 # %%
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import Markdown
 
 from helpers import tables, widgets
+from helpers.tables import prose
 
 tables.display_options()
 inputs = widgets.Inputs.from_parameters(dict(
@@ -81,7 +81,7 @@ widgets.panel_or_note(inputs, interactive)
 # cannot run (the dated HTML reports).
 
 # %%
-Markdown(widgets.summary_markdown(results))
+prose(widgets.summary_markdown(results))
 
 # %%
 widgets.costs_frame(results)

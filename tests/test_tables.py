@@ -134,3 +134,14 @@ def test_contract_problems_name_the_table_and_the_missing_column(tmp_path):
     assert tables.contract_problems(tmp_path) == []
     tables.save(tables.gpu_cloud().drop(columns=["usd_per_hour"]), "gpu_cloud", tmp_path)
     assert tables.contract_problems(tmp_path) == ["tables/gpu_cloud.csv misses contract columns: usd_per_hour"]
+
+
+def test_judge_tests_the_article_at_another_workload():
+    """The printed monthly column agrees with the bills at 1M tokens/day, when asked to judge."""
+    frame = tables.api_costs(1_000_000, judge=True).dropna(subset=["article_value"])
+    assert set(frame["article_verdict"]) <= {article.HOLDS, article.ROUNDING}
+    assert set(tables.api_costs(1_000_000)["article_verdict"]) == {article.OTHER_SCENARIO, article.NOT_CHECKABLE}
+
+
+def test_prose_escapes_dollar_signs_for_markdown():
+    assert tables.prose("**$1,440** against ~$168").data == r"**\$1,440** against ~\$168"
