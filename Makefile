@@ -26,7 +26,7 @@ test: $(STAMP) ## Run every test: helpers, properties, bad data, notebooks (nbva
 	$(BIN)/python -m pytest
 
 lab: $(STAMP) ## Open JupyterLab on notebooks/
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: report bench
 SCENARIO ?= params/article.yaml
