@@ -68,6 +68,7 @@ TABLES = "tables"
 TABLES_DIR_PARAMETER = "tables_dir"
 INTERACTIVE_PARAMETER = "interactive"
 HEADLINE_TABLE = "breakeven_summary"
+WORKLOAD_TABLE = "what_if"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_NOTE = ('<p class="widget-note"><em>Interactive control: live in JupyterLab '
                '(<code>make lab</code>) or the what-if app (<code>make app</code>); this static '
@@ -482,6 +483,25 @@ def headline_html(tables_dir: Path) -> str:
     return _table([label for _, label, _ in present], rows, numeric=set(range(1, len(present) - 1)))
 
 
+def workload_html(tables_dir: Path) -> str:
+    """One sentence on the scenario's own workload (from the what-if notebook's
+    ``tables/what_if.csv``): which is cheaper, by how much, and the decision framework's answer."""
+    path = tables_dir / f"{WORKLOAD_TABLE}.csv"
+    if not path.exists():
+        return ""
+    import pandas as pd
+
+    row = pd.read_csv(path).iloc[0]
+    api_model = str(row["api_models"]).split(";")[0]
+    return (f"<p><b>At this scenario's workload</b> ({_tokens(row['tokens_per_day'])} tokens/day, "
+            f"{_tokens(row['tokens_per_month'])} tokens/month): {html.escape(api_model)} costs "
+            f"${float(row['api_usd_per_month']):,.0f} a month, self-hosting "
+            f"${float(row['tco_usd_per_month']):,.0f} with hidden costs "
+            f"(${float(row['selfhost_usd_per_month']):,.0f} for the GPU alone). Cheaper: "
+            f"<b>{html.escape(str(row['winner']))}</b>, {float(row['cost_ratio']):.2f}x. The decision "
+            f"framework says <b>{html.escape(str(row['decision']))}</b> (step {int(row['decision_step'])}).</p>")
+
+
 def run_index_html(run: dict, tables_dir: Path) -> str:
     """The page of one run."""
     status = run["status"]
@@ -494,6 +514,7 @@ def run_index_html(run: dict, tables_dir: Path) -> str:
         parts.append(f"<p class=\"failed\">{html.escape(problem)}</p>")
     parts.append("<h2>Headline: breakeven summary</h2>")
     parts.append(headline_html(tables_dir))
+    parts.append(workload_html(tables_dir))
     parts.append("<h2>Notebooks</h2>")
     rows = []
     for nb in run["notebooks"]:

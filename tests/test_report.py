@@ -349,6 +349,10 @@ def test_full_run_of_the_projects_notebooks(tmp_path):
         assert set(tables.CONTRACT[name]) <= set(frame.columns), f"{name}.csv misses contract columns"
     assert set(tables.CONTRACT) <= written, f"contract tables not written: {sorted(set(tables.CONTRACT) - written)}"
     assert run_json["problems"] == []
+    index = (folder / "index.html").read_text()
+    # the headline names the winner at the scenario's own workload (what_if.csv of notebook 08)
+    what_if = pd.read_csv(folder / "tables" / "what_if.csv").iloc[0]
+    assert "At this scenario's workload" in index and f"<b>{what_if['winner']}</b>" in index
 
     gpt5 = data.row(data.load("api_prices"), "model", "GPT-5")
     blended = api.blended_usd_per_1m(gpt5["usd_per_1m_input"], gpt5["usd_per_1m_output"])
