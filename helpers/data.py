@@ -74,8 +74,12 @@ class TableSpec:
 
     columns: dict[str, pa.Column]
     key: list[str]
-    numeric: list[str] = field(default_factory=list)
     booleans: list[str] = field(default_factory=list)
+
+    @property
+    def numeric(self) -> list[str]:
+        """The columns declared as numbers (``_number``): parsed from text before validation."""
+        return [name for name, column in self.columns.items() if str(column.dtype) == "float64"]
 
     def schema(self) -> pa.DataFrameSchema:
         return pa.DataFrameSchema(self.columns, strict=True, unique=self.key, ordered=False)
@@ -109,7 +113,6 @@ SPECS: dict[str, TableSpec] = {
             **PROVENANCE,
         },
         key=["model"],
-        numeric=["usd_per_1m_input", "usd_per_1m_output"],
         booleans=["open_weights"],
     ),
     "gpu_cloud": TableSpec(
@@ -124,7 +127,6 @@ SPECS: dict[str, TableSpec] = {
             **PROVENANCE,
         },
         key=["gpu", "pricing"],
-        numeric=["gpu_count", "vram_gb", "usd_per_hour"],
     ),
     "consumer_hardware": TableSpec(
         columns={
@@ -138,7 +140,6 @@ SPECS: dict[str, TableSpec] = {
             **PROVENANCE,
         },
         key=["hardware"],
-        numeric=["gpu_count", "memory_gb", "usd_price"],
     ),
     "model_sizes": TableSpec(
         columns={
@@ -149,7 +150,6 @@ SPECS: dict[str, TableSpec] = {
             **PROVENANCE,
         },
         key=["params_billion"],
-        numeric=["params_billion", "vram_gb_fp16", "vram_gb_4bit"],
     ),
     "selfhost_setups": TableSpec(
         columns={
@@ -166,13 +166,6 @@ SPECS: dict[str, TableSpec] = {
             **PROVENANCE,
         },
         key=["setup"],
-        numeric=[
-            "params_billion",
-            "bits_per_weight",
-            "tokens_per_s_low",
-            "tokens_per_s_high",
-            "tokens_per_s_conservative",
-        ],
     ),
     "hidden_costs": TableSpec(
         columns={
@@ -184,7 +177,6 @@ SPECS: dict[str, TableSpec] = {
             **PROVENANCE,
         },
         key=["parameter"],
-        numeric=["low", "high", "point"],
     ),
     "model_quality": TableSpec(
         columns={
@@ -196,7 +188,6 @@ SPECS: dict[str, TableSpec] = {
             **PROVENANCE,
         },
         key=["model"],
-        numeric=["mmlu_pct", "humaneval_pct"],
         booleans=["self_hostable"],
     ),
     "decision_cases": TableSpec(
@@ -209,7 +200,6 @@ SPECS: dict[str, TableSpec] = {
             **PROVENANCE,
         },
         key=["team"],
-        numeric=["tokens_per_day"],
         booleans=["privacy_required", "needs_flagship_quality", "has_ml_expertise"],
     ),
     "article_figures": TableSpec(
@@ -227,7 +217,6 @@ SPECS: dict[str, TableSpec] = {
             **PROVENANCE,
         },
         key=["figure_id"],
-        numeric=["value", "resolution"],
     ),
     # Capacity model (issue 5, helpers/capacity.py). Throughput columns are dense (no 2:4
     # sparsity); blank where the part has no such unit or the vendor publishes no figure.
@@ -245,8 +234,6 @@ SPECS: dict[str, TableSpec] = {
             **PROVENANCE,
         },
         key=["gpu"],
-        numeric=["memory_gb", "memory_bandwidth_gb_per_s", "bf16_tflops", "fp16_tflops",
-                 "fp8_tflops", "int8_tops"],
     ),
     "models": TableSpec(
         columns={
@@ -268,9 +255,6 @@ SPECS: dict[str, TableSpec] = {
             **PROVENANCE,
         },
         key=["model"],
-        numeric=["params_billion", "active_params_billion", "layers", "hidden_size",
-                 "attention_heads", "kv_heads", "head_dim", "ffn_size", "vocab_size", "experts",
-                 "experts_per_token"],
         booleans=["tied_embeddings"],
     ),
     "measured_h200": TableSpec(
@@ -289,7 +273,6 @@ SPECS: dict[str, TableSpec] = {
             **PROVENANCE,
         },
         key=["gpu", "model", "weight_bits", "phase", "batch", "context_tokens"],
-        numeric=["step_ms", "weight_bits", "batch", "context_tokens", "tokens", "tokens_per_s"],
     ),
     "published_benchmarks": TableSpec(
         columns={
@@ -308,8 +291,6 @@ SPECS: dict[str, TableSpec] = {
             **PROVENANCE,
         },
         key=["benchmark_id"],
-        numeric=["output_tokens_per_s", "gpu_count", "weight_bits", "input_tokens",
-                 "output_tokens", "concurrency"],
     ),
     # Claims audit (issue 4, helpers/claims.py): one row per checkable claim of the article.
     # ``check`` names a function of helpers.claims.CHECKS; ``given`` its inputs
@@ -334,7 +315,6 @@ SPECS: dict[str, TableSpec] = {
             **PROVENANCE,
         },
         key=["claim_id"],
-        numeric=["article_value", "resolution"],
     ),
 }
 
