@@ -37,7 +37,7 @@ report: $(STAMP) ## Run every notebook into reports/DATE/ (SCENARIO=params/....y
 	$(BIN)/python -m helpers.report --scenario $(SCENARIO) --date $(DATE) $(if $(JOBS),--jobs $(JOBS))
 
 bench: $(STAMP) ## Time a full report run beside its floor (kernel start + imports x notebooks / cores)
-	$(BIN)/python -m helpers.bench $(if $(JOBS),--jobs $(JOBS))
+	$(BIN)/python -m helpers.tools.bench $(if $(JOBS),--jobs $(JOBS))
 
 .PHONY: app bench-widgets
 APP_PORT ?= 8866
@@ -48,4 +48,4 @@ app: $(STAMP) ## Serve the what-if notebook as a web page (Voila) on localhost:8
 		'--VoilaConfiguration.extension_denylist=["jupyterlab-jupytext"]'
 
 bench-widgets: $(STAMP) ## Time one what-if change: calculation (< 50 ms) and redraw (< 200 ms)
-	$(BIN)/python -m helpers.bench_widgets
+	$(BIN)/python -m helpers.tools.bench_widgets

@@ -1,12 +1,14 @@
-"""The workbook's calculations: every figure in the notebooks comes from a function here
-applied to a row of a CSV file in ``data/``.
+"""The workbook's calculations, in layers; imports point down this list, never up.
 
-Modules follow the article's argument: ``api`` (what an API costs), ``selfhost`` (what a GPU
-costs and serves), ``breakeven`` (where the two cross), ``tco`` (hidden costs), ``hybrid``,
-``decision`` (the four-step framework), ``article`` (the article's printed figures and how we
-compare against them), ``tables`` (each reproduced table), ``plots``; ``capacity`` (memory and
-throughput from first principles) and ``probe`` (measure your own GPU); ``claims`` (the audit of
-every checkable claim); ``widgets`` (the what-if panel); ``scenario`` and ``report`` (headless
-report runs); ``data`` and ``paths`` (loading and validating ``data/``); ``nbtools`` (building
-the committed notebooks).
+- ``paths``, ``files``, ``data``, ``assumptions``: the ground floor (where files are, atomic
+  writes, loading and validating ``data/*.csv``, the article's standing assumptions).
+- ``costs/``: pure cost formulas on numbers (API bill, GPU bill, hidden costs, breakeven,
+  hybrid split, the decision framework).
+- ``capacity/``: memory and throughput from first principles (roofline, calibration, serving).
+- ``scenario``: every input of the workbook, typed once; ``derive``: the one wiring point that
+  turns a scenario and the data into every cost, capacity, breakeven and winner.
+- ``article/``: the article's printed figures and verdicts, its tables rebuilt, the claims audit.
+- ``show/``: formatting, figures and the what-if panel.
+- ``report/``: the headless report runner.
+- ``tools/``: measure your own GPU, benchmarks, building the committed notebooks.
 """

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from . import paths
+from helpers import paths
 
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 BOOL_TEXT = {"true": True, "false": False}
@@ -293,7 +293,7 @@ SPECS: dict[str, TableSpec] = {
         key=["benchmark_id"],
     ),
     # Claims audit (issue 4, helpers/claims.py): one row per checkable claim of the article.
-    # ``check`` names a function of helpers.claims.CHECKS; ``given`` its inputs
+    # ``check`` names a function of helpers.article.claims.CHECKS; ``given`` its inputs
     # ("key=value; key=value", lists joined by "|"); ``figure_id`` a row of article_figures.csv
     # that holds the article's value (then article_value stays empty).
     "claims": TableSpec(

@@ -25,8 +25,8 @@ from typing import Any
 
 import yaml
 
-from . import data
-from .files import atomic_write
+from helpers import data
+from helpers.files import atomic_write
 
 DESCRIPTION = "description"
 # Set by the report runner for each run; a scenario must not choose where tables go.

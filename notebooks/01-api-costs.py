@@ -24,8 +24,10 @@ days_per_month = 30  # days in a billed month (article: 30)
 tables_dir = ""  # report runs set this; tables are written there as CSV
 
 # %%
-from helpers import api, article, scenario, tables
-from helpers.tables import prose, tokens_text, usd_text
+from helpers.costs import api
+from helpers import article, scenario
+from helpers.article import tables
+from helpers.article.tables import prose, tokens_text, usd_text
 
 tables.display_options()
 scenario.notebook_parameters(globals())

@@ -28,8 +28,10 @@ tokens_per_s = None  # None: the set-up's conservative figure
 tables_dir = ""  # report runs set this; tables are written there as CSV
 
 # %%
-from helpers import article, data, scenario, selfhost, tables
-from helpers.tables import prose, tokens_text, usd_text
+from helpers import article, data, scenario
+from helpers.costs import selfhost
+from helpers.article import tables
+from helpers.article.tables import prose, tokens_text, usd_text
 
 tables.display_options()
 params = scenario.notebook_parameters(globals())

@@ -35,8 +35,11 @@ infrastructure_usd_per_month = None  # None: the article's point estimate
 tables_dir = ""  # report runs set this; tables are written there as CSV
 
 # %%
-from helpers import api, plots, scenario, tables
-from helpers.tables import prose, tokens_text, usd_text
+from helpers.costs import api
+from helpers.show import plots
+from helpers import scenario
+from helpers.article import tables
+from helpers.article.tables import prose, tokens_text, usd_text
 
 tables.display_options()
 params = scenario.notebook_parameters(globals())

@@ -35,8 +35,10 @@ infrastructure_usd_per_month = None  # None: the article's point estimate
 tables_dir = ""  # report runs set this; tables are written there as CSV
 
 # %%
-from helpers import article, scenario, tables, tco
-from helpers.tables import prose, tokens_text, usd_text
+from helpers import article, scenario
+from helpers.article import tables
+from helpers.costs import tco
+from helpers.article.tables import prose, tokens_text, usd_text
 
 tables.display_options()
 params = scenario.notebook_parameters(globals())

@@ -53,8 +53,10 @@ tables_dir = ""  # report runs set this; tables are written there as CSV
 # %%
 import pandas as pd
 
-from helpers import api, data, decision, scenario, tables
-from helpers.tables import prose, tokens_text, usd_text
+from helpers.costs import api, decision
+from helpers import data, scenario
+from helpers.article import tables
+from helpers.article.tables import prose, tokens_text, usd_text
 
 tables.display_options()
 params = scenario.notebook_parameters(globals())
@@ -119,7 +121,7 @@ prose(f"**\"A fraction of routing everything through an API\"** "
 # %% [markdown]
 # ## The decision framework, applied
 #
-# `helpers.decision.decide` walks the article's four steps. For each team: the recommendation,
+# `helpers.costs.decision.decide` walks the article's four steps. For each team: the recommendation,
 # the step that decided it, and the monthly cost of the flagship API, the budget API, and
 # self-hosting (as many deployments as the volume needs, raw and with the article's hidden
 # costs). The last row is the parameters' own team.

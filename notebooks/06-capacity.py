@@ -39,8 +39,11 @@ import math
 
 import pandas as pd
 
-from helpers import capacity, capacity_plots, data, scenario, tables, tco
-from helpers.tables import prose, tokens_text, usd_text
+from helpers import capacity, data, scenario
+from helpers.show import capacity_plots
+from helpers.article import tables
+from helpers.costs import tco
+from helpers.article.tables import prose, tokens_text, usd_text
 
 tables.display_options()
 scenario.notebook_parameters(globals())

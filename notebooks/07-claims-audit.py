@@ -23,8 +23,9 @@
 tables_dir = ""  # report runs set this; tables are written there as CSV
 
 # %%
-from helpers import article, claims, tables
-from helpers.tables import prose
+from helpers import article
+from helpers.article import claims, tables
+from helpers.article.tables import prose
 
 tables.display_options()
 if not isinstance(tables_dir, str):

@@ -17,7 +17,7 @@
 # notebook gives each of them a control and asks: at these inputs, is an API or self-hosting
 # cheaper, by how much, where is the breakeven, and what does the article's decision framework
 # say? Every figure comes from the same `helpers/` functions as the static notebooks
-# (`helpers.widgets.evaluate`). "Save scenario" writes the inputs as `params/<name>.yaml`,
+# (`helpers.show.widgets.evaluate`). "Save scenario" writes the inputs as `params/<name>.yaml`,
 # which the report command accepts.
 
 # %% tags=["parameters"]
@@ -47,8 +47,9 @@ tables_dir = ""  # report runs set this; tables are written there as CSV
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from helpers import tables, widgets
-from helpers.tables import prose
+from helpers.article import tables
+from helpers.show import widgets
+from helpers.article.tables import prose
 
 tables.display_options()
 inputs = widgets.Inputs.from_parameters(dict(

@@ -1,7 +1,7 @@
-"""helpers.api against the article's printed blended rates and per-volume API bills."""
+"""helpers.costs.api against the article's printed blended rates and per-volume API bills."""
 import pytest
 
-from helpers import api
+from helpers.costs import api
 from tests.conftest import within_print
 
 

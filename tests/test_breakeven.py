@@ -1,9 +1,10 @@
-"""helpers.breakeven against the article's breakeven figures, recomputed from CSV rows."""
+"""helpers.costs.breakeven against the article's breakeven figures, recomputed from CSV rows."""
 import math
 
 import pytest
 
-from helpers import api, breakeven, data, selfhost, tco
+from helpers.costs import api, breakeven, selfhost, tco
+from helpers import data
 from tests.conftest import within_print
 
 SUMMARY = ["GPT-5", "Claude Sonnet 4.5", "DeepSeek V3.2", "Gemini 2.5 Flash"]

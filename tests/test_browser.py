@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import paths, widgets
+from helpers import paths
+from helpers.show import widgets
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

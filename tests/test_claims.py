@@ -11,7 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import article, claims, data, paths
+from helpers import article, data, paths
+from helpers.article import claims
 
 ARTICLE = paths.ROOT.parent / "shared" / "article.txt"
 

@@ -1,7 +1,7 @@
-"""helpers.decision: the four steps of the Quick Decision Framework."""
+"""helpers.costs.decision: the four steps of the Quick Decision Framework."""
 import pytest
 
-from helpers.decision import API, API_OR_HIRE, HYBRID, SELF_HOST, decide
+from helpers.costs.decision import API, API_OR_HIRE, HYBRID, SELF_HOST, decide
 
 
 @pytest.mark.parametrize("tokens_per_day, privacy, flagship, expertise, expected, step", [

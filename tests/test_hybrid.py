@@ -1,7 +1,7 @@
-"""helpers.hybrid against the article's e-commerce example."""
+"""helpers.costs.hybrid against the article's e-commerce example."""
 import pytest
 
-from helpers import api, hybrid
+from helpers.costs import api, hybrid
 from tests.conftest import within_print
 
 

@@ -4,7 +4,9 @@ import csv
 
 import pytest
 
-from helpers import article, data, decision, paths, tables
+from helpers import article, data, paths
+from helpers.costs import decision
+from helpers.article import tables
 
 
 

@@ -22,7 +22,8 @@ import pandas as pd
 import papermill
 import pytest
 
-from helpers import article, assumptions, data, paths, tables
+from helpers import article, assumptions, data, paths
+from helpers.article import tables
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
 ISSUE_2_NOTEBOOKS = [p for p in NOTEBOOKS if p.name[:2] in {"01", "02", "03", "04", "05"}]

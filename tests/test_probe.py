@@ -6,7 +6,8 @@ import types
 
 import pytest
 
-from helpers import capacity, data, paths, probe
+from helpers import capacity, data, paths
+from helpers.tools import probe
 
 
 def _no_torch():

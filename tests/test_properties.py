@@ -4,7 +4,7 @@ import math
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from helpers import api, breakeven, hybrid, selfhost, tco
+from helpers.costs import api, breakeven, hybrid, selfhost, tco
 
 price = st.floats(min_value=0.01, max_value=100, allow_nan=False)
 share = st.floats(min_value=0, max_value=1, allow_nan=False)

@@ -15,7 +15,9 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from helpers import api, breakeven, data, paths, report, scenario, selfhost, tables
+from helpers.costs import api, breakeven, selfhost
+from helpers import data, paths, report, scenario
+from helpers.article import tables
 
 DATE = "2026-03-01"
 COMPLIANCE = paths.PARAMS_DIR / "compliance-50m-per-day.yaml"
@@ -45,7 +47,7 @@ def fixture_notebooks(folder: Path, failing: bool = False) -> Path:
     write_notebook(
         folder / "01-costs.ipynb",
         'tokens_per_day = 10_000_000  # the workload\ntables_dir = ""  # report runs set this',
-        "from helpers import tables\nimport matplotlib.pyplot as plt",
+        "from helpers.article import tables\nimport matplotlib.pyplot as plt",
         "frame = tables.api_costs(tokens_per_day)\ntables.save(frame, 'api_costs', tables_dir)",
         "s = tables.setup()\n"
         "summary = tables.breakeven_summary(['GPT-5', 'DeepSeek V3.2'], s['gpu_usd_per_month'],\n"
@@ -56,7 +58,7 @@ def fixture_notebooks(folder: Path, failing: bool = False) -> Path:
     write_notebook(
         folder / "02-widget.ipynb",
         'privacy_required = False  # compliance\ntables_dir = ""  # report runs set this',
-        "import ipywidgets\nfrom helpers import tables\n"
+        "import ipywidgets\nfrom helpers.article import tables\n"
         "tables.save(tables.gpu_cloud(), 'gpu_cloud', tables_dir)",
         "ipywidgets.IntSlider(value=3, description='unique-slider-label')",
     )

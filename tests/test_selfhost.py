@@ -1,7 +1,8 @@
-"""helpers.selfhost against the Cloud GPU table, the set-up's capacity and the VRAM table."""
+"""helpers.costs.selfhost against the Cloud GPU table, the set-up's capacity and the VRAM table."""
 import pytest
 
-from helpers import data, selfhost
+from helpers import data
+from helpers.costs import selfhost
 from tests.conftest import within_print
 
 

@@ -1,8 +1,9 @@
-"""helpers.tables: each rebuilt article table, its verdicts and the report's column contract."""
+"""helpers.article.tables: each rebuilt article table, its verdicts and the report's column contract."""
 import pandas as pd
 import pytest
 
-from helpers import article, tables
+from helpers import article
+from helpers.article import tables
 
 SUMMARY = ["GPT-5", "Claude Sonnet 4.5", "DeepSeek V3.2", "Gemini 2.5 Flash"]
 

@@ -1,7 +1,8 @@
-"""helpers.tco against the Total Cost Adjustment table."""
+"""helpers.costs.tco against the Total Cost Adjustment table."""
 import pytest
 
-from helpers import data, selfhost, tco
+from helpers import data
+from helpers.costs import selfhost, tco
 from tests.conftest import within_print
 
 

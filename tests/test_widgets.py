@@ -9,7 +9,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from helpers import breakeven, data, decision, scenario, widgets
+from helpers.costs import breakeven, decision
+from helpers import data, scenario
+from helpers.show import widgets
 from tests.conftest import within_print
 
 

@@ -1,7 +1,7 @@
 """Build the committed notebooks from their jupytext ``py:percent`` sources.
 
-    python -m helpers.nbtools build notebooks/01-api-costs.py [...]   # or: build --all
-    python -m helpers.nbtools check                                 # pairs in sync, metadata clean
+    python -m helpers.tools.nbtools build notebooks/01-api-costs.py [...]   # or: build --all
+    python -m helpers.tools.nbtools check                                 # pairs in sync, metadata clean
 
 ``build`` reads the ``.py`` source, executes it in a fresh kernel with ``notebooks/`` as the
 working directory, strips volatile metadata (timings, cell ids, widget state) and
@@ -19,8 +19,8 @@ import jupytext
 import nbformat
 from nbclient import NotebookClient
 
-from . import paths
-from .files import atomic_write
+from helpers import paths
+from helpers.files import atomic_write
 
 KEEP_NOTEBOOK_METADATA = ("kernelspec", "jupytext", "language_info")
 KEEP_CELL_METADATA = ("tags",)
@@ -90,7 +90,7 @@ def check() -> list[str]:
     for source in sources():
         target = source.with_suffix(".ipynb")
         if not target.exists():
-            problems.append(f"{target.name}: missing (run python -m helpers.nbtools build {source.name})")
+            problems.append(f"{target.name}: missing (run python -m helpers.tools.nbtools build {source.name})")
             continue
         built = nbformat.read(target, as_version=4)
         paired = jupytext.read(source)
@@ -113,7 +113,7 @@ def check() -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.nbtools", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m helpers.tools.nbtools", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="execute sources and write the paired .ipynb")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import data
+from helpers import data
 
 HOLDS = "holds"
 ROUNDING = "rounding"

@@ -29,8 +29,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import api, breakeven, data, decision, hybrid, paths, plots, scenario, tables
-from .assumptions import DAYS_PER_MONTH, HOURS_PER_MONTH, INPUT_SHARE
+from helpers.costs import api, breakeven, decision, hybrid
+from helpers import data, paths, scenario
+from helpers.show import plots
+from helpers.article import tables
+from helpers.assumptions import DAYS_PER_MONTH, HOURS_PER_MONTH, INPUT_SHARE
 
 # The volume control's span in tokens per day (log scale): from a hobby project to far
 # beyond one GPU's capacity, so that every breakeven of the article lies inside it.
@@ -105,7 +108,7 @@ def capacity_module():
     """``helpers.capacity`` (the capacity model of issue 5) if this checkout has it, else
     ``None``: imported lazily, so the panel works on the article's throughput without it."""
     try:
-        from . import capacity  # noqa: PLC0415
+        from helpers import capacity  # noqa: PLC0415
     except ImportError:
         return None
     return capacity if hasattr(capacity, "serving_capacity") else None
@@ -141,7 +144,7 @@ def source_tokens_per_s(inputs: Inputs, data_dir: Path | None = None) -> tuple[f
 def evaluate(inputs: Inputs, data_dir: Path | None = None) -> dict:
     """Every figure the what-if shows, for one set of inputs.
 
-    self-hosting side  = helpers.tables.selfhost_scenario (as in the static notebooks):
+    self-hosting side  = helpers.article.tables.selfhost_scenario (as in the static notebooks):
         gpu = usd_per_hour * hours * gpu_count * (1 - spot_discount); with hidden costs =
         gpu + devops_hours * rate + infrastructure; capacity = tokens/s * 3600 * hours * count
     api        = tokens_per_month / 1e6 * blended(api_models[0])        (api.py)
@@ -289,7 +292,7 @@ def summary_markdown(results: dict) -> str:
 
 
 def plot_costs(results: dict, ax, volume_range: tuple[float, float] | None = None):
-    """The cost-against-volume plot (helpers.plots.cost_vs_volume) of these results, with the
+    """The cost-against-volume plot (helpers.show.plots.cost_vs_volume) of these results, with the
     current volume marked. Returns the Axes."""
     days = results["inputs"].days_per_month
     if volume_range is None:

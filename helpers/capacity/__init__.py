@@ -35,8 +35,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import data, selfhost
-from .assumptions import HOURS_PER_MONTH, INPUT_SHARE, SECONDS_PER_HOUR, TOKENS_PER_MILLION
+from helpers import data
+from helpers.costs import selfhost
+from helpers.assumptions import HOURS_PER_MONTH, INPUT_SHARE, SECONDS_PER_HOUR, TOKENS_PER_MILLION
 
 BYTES_PER_GIB = 2**30  # datasheet memory sizes are binary: an A100 80GB holds 81,920 MiB
 BYTES_PER_GB = 1e9  # model sizes are decimal, as the article's "140 GB" for 70B at FP16
@@ -751,7 +752,7 @@ def breakeven_stepped(api_models, setup: str = "article_a100_llama70b", throughp
     """The Breakeven Summary with capacity steps: one replica of the set-up serves
     setup_tokens_per_s * 3600 * hours tokens a month and costs its GPUs' rent; past that volume
     another replica is rented. Beside it the article's flat breakeven (one GPU, no ceiling)."""
-    from . import tables  # noqa: PLC0415 - tables imports many modules; only this builder needs it
+    from helpers.article import tables  # noqa: PLC0415 - tables imports many modules; only this builder needs it
 
     row = data.row(data.load("selfhost_setups", data_dir), "setup", setup)
     cloud = data.row(data.load("gpu_cloud", data_dir), "gpu", row["gpu"])

@@ -1,7 +1,7 @@
 """What an API costs: section "The Cost of API Access" of the article."""
 from __future__ import annotations
 
-from .assumptions import DAYS_PER_MONTH, INPUT_SHARE, TOKENS_PER_MILLION
+from helpers.assumptions import DAYS_PER_MONTH, INPUT_SHARE, TOKENS_PER_MILLION
 
 
 def _check_share(input_share: float) -> None:

@@ -1,7 +1,7 @@
 """The hybrid architecture: section "The Hybrid Approach: Best of Both Worlds"."""
 from __future__ import annotations
 
-from .api import api_usd_per_month
+from helpers.costs.api import api_usd_per_month
 
 
 def hybrid_usd_per_month(monthly_tokens: float, api_share: float, blended_usd_per_1m: float,

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import api, article, breakeven, data, decision, selfhost, tco
-from . import hybrid as hybrid_mod
-from .assumptions import DAYS_PER_MONTH, HOURS_PER_MONTH, INPUT_SHARE
-from .files import atomic_write
+from helpers.costs import api, breakeven, decision, selfhost, tco
+from helpers import article, data
+from helpers.costs import hybrid as hybrid_mod
+from helpers.assumptions import DAYS_PER_MONTH, HOURS_PER_MONTH, INPUT_SHARE
+from helpers.files import atomic_write
 
 PRECISIONS = {"fp16": 16, "8-bit": 8, "4-bit": 4}
 
@@ -622,7 +623,7 @@ def hybrid(monthly_tokens: float, api_share: float, api_model: str, simple_api_m
 def decision_cases(cases: pd.DataFrame, derived: dict, flagship_api_model: str, budget_api_model: str,
                    input_share: float = INPUT_SHARE, days_per_month: float = DAYS_PER_MONTH,
                    data_dir: Path | None = None) -> pd.DataFrame:
-    """The four-step framework (:func:`helpers.decision.decide`) applied to each team of
+    """The four-step framework (:func:`helpers.costs.decision.decide`) applied to each team of
     ``cases`` (columns team, tokens_per_day, privacy_required, needs_flagship_quality,
     has_ml_expertise), with what the options cost at that team's volume:
 
@@ -692,7 +693,7 @@ def resolve_tokens_per_s(setup_name: str, throughput_source: str = "article",
         data.row(data.load("selfhost_setups", data_dir), "setup", setup_name)  # a clear error if unknown
         return None
     if throughput_source == "model":
-        from . import capacity  # noqa: PLC0415  (imported only when asked: it loads more tables)
+        from helpers import capacity  # noqa: PLC0415  (imported only when asked: it loads more tables)
         return capacity.setup_tokens_per_s(setup_name, "model", input_share, data_dir=data_dir, gpu=gpu)
     raise ValueError(f"throughput_source must be 'article' or 'model', got {throughput_source!r}")
 

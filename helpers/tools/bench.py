@@ -1,6 +1,6 @@
 """How close a full report run comes to its floor (``make bench``).
 
-    python -m helpers.bench [--jobs N] [--repeat K]
+    python -m helpers.tools.bench [--jobs N] [--repeat K]
 
 floor = (seconds to start one fresh kernel and import the stack: pandas, matplotlib, helpers)
         * number of notebooks / cores used
@@ -23,9 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import paths, report
+from helpers import paths, report
 
-STACK_IMPORT = "import pandas\nimport matplotlib.pyplot\nimport helpers.tables\nimport helpers.plots"
+STACK_IMPORT = "import pandas\nimport matplotlib.pyplot\nimport helpers.article.tables\nimport helpers.show.plots"
 TARGET_RATIO = 1.5
 
 
@@ -44,7 +44,7 @@ def kernel_start_and_import_s() -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.bench", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m helpers.tools.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--jobs", type=int, default=None, help="as for helpers.report (default: cores)")
     parser.add_argument("--repeat", type=int, default=3, help="kernel starts to time (median; default 3)")

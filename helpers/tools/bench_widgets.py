@@ -1,12 +1,12 @@
 """How fast the what-if panel answers one change (issue 6 targets: calculation under 50 ms,
 redraw under 200 ms on this machine).
 
-    python -m helpers.bench_widgets [--repeat N]
+    python -m helpers.tools.bench_widgets [--repeat N]
 
 Builds the panel once (no browser: the widgets' messages go nowhere), then moves one control
 at a time through a fixed sequence of values — volume across the breakevens, the API model,
 the GPU, spot pricing, hidden costs, the decision-framework boxes — and prints the median and
-the worst time of the calculation (:func:`helpers.widgets.evaluate`) and of the redraw (text,
+the worst time of the calculation (:func:`helpers.show.widgets.evaluate`) and of the redraw (text,
 tables and the PNG of the plot), as measured by the panel itself for each change.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ import statistics
 import sys
 import time
 
-from . import widgets
+from helpers.show import widgets
 
 CALC_TARGET_S = 0.050
 REDRAW_TARGET_S = 0.200
@@ -57,7 +57,7 @@ def measure(repeat: int = 3) -> dict[str, list[float]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.bench_widgets", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m helpers.tools.bench_widgets", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3, help="passes over the change sequence")
     args = parser.parse_args(argv)

@@ -10,7 +10,7 @@ What a run writes, in ``<out>/<date>/``:
 - ``NN-name.html`` (no code cells) and ``NN-name.ipynb`` (the executed notebook) per notebook;
 - ``run.json``: parameters, sha256 of every ``data/*.csv``, package versions, git commit, start and
   end time, status per notebook;
-- ``tables/*.csv``: what each notebook wrote through ``helpers.tables.save``.
+- ``tables/*.csv``: what each notebook wrote through ``helpers.article.tables.save``.
 
 ``<out>/index.html`` lists every run, newest first.
 
@@ -57,8 +57,9 @@ from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from . import paths, scenario as scenario_mod, tables as tables_mod
-from .files import atomic_write, current_umask
+from helpers import paths, scenario as scenario_mod
+from helpers.article import tables as tables_mod
+from helpers.files import atomic_write, current_umask
 
 NOTEBOOK_PATTERN = "[0-9][0-9]-*.ipynb"
 FAILED_SUFFIX = ".failed"
@@ -751,6 +752,3 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_LOCKED
     return code
 
-
-if __name__ == "__main__":
-    sys.exit(main())

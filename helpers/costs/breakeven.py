@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import math
 
-from .api import api_usd_per_month
-from .assumptions import DAYS_PER_MONTH, TOKENS_PER_MILLION
+from helpers.costs.api import api_usd_per_month
+from helpers.assumptions import DAYS_PER_MONTH, TOKENS_PER_MILLION
 
 API = "API"
 SELF_HOST = "Self-host"

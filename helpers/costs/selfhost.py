@@ -2,7 +2,7 @@
 What Hardware" and the breakeven set-up."""
 from __future__ import annotations
 
-from .assumptions import HOURS_PER_MONTH, SECONDS_PER_HOUR
+from helpers.assumptions import HOURS_PER_MONTH, SECONDS_PER_HOUR
 
 BYTES_PER_GB = 1e9
 

@@ -5,7 +5,7 @@ The claims live in ``data/claims.csv``: one row per claim, with the article's he
 or ``figure_id`` pointing into ``data/article_figures.csv``, or taken by the check from the data
 table the article's figure already lives in), the assumptions it rests on, and ``check``: the
 name of the function of :data:`CHECKS` that recomputes it from ``data/`` and the formulas of
-``helpers.api/selfhost/breakeven/tco/hybrid/tables``. ``given`` holds that function's inputs
+``helpers.costs.api/selfhost/breakeven/tco/hybrid/tables``. ``given`` holds that function's inputs
 (``key=value; key=value``; lists joined by ``|``).
 
 How a claim is judged (``comparator``):
@@ -29,9 +29,11 @@ from typing import Callable
 
 import pandas as pd
 
-from . import api, article, breakeven, data, hybrid, selfhost, tables, tco
-from .assumptions import DAYS_PER_MONTH, HOURS_PER_MONTH, INPUT_SHARE
-from .tables import tokens_text
+from helpers.costs import api, breakeven, hybrid, selfhost, tco
+from helpers import article, data
+from helpers.article import tables
+from helpers.assumptions import DAYS_PER_MONTH, HOURS_PER_MONTH, INPUT_SHARE
+from helpers.article.tables import tokens_text
 
 ARTICLE_SETUP = "article_a100_llama70b"
 VERDICT_ORDER = [article.ERRATUM, article.ROUNDING, article.HOLDS, article.NOT_CHECKABLE]

@@ -1,0 +1,4 @@
+"""Pure cost formulas on numbers, one module per step of the article's argument: what an API
+costs (``api``), what a GPU costs and holds (``selfhost``), hidden costs (``tco``), where the
+two cross (``breakeven``), the hybrid split (``hybrid``) and the four-step framework
+(``decision``). Nothing here reads ``data/`` or knows about scenarios."""
