@@ -27,9 +27,9 @@ tables_dir = ""  # report runs set this; tables are written there as CSV
 from helpers.costs import api
 from helpers import article, scenario
 from helpers.article import tables
-from helpers.article.tables import prose, tokens_text, usd_text
+from helpers.show.format import display_options, prose, tokens_text, usd_text
 
-tables.display_options()
+display_options()
 scenario.notebook_parameters(globals())
 monthly_tokens = api.tokens_per_month(tokens_per_day, days_per_month)
 costs = tables.api_costs(tokens_per_day, input_share, days_per_month)

@@ -31,9 +31,9 @@ tables_dir = ""  # report runs set this; tables are written there as CSV
 from helpers import article, data, scenario
 from helpers.costs import selfhost
 from helpers.article import tables
-from helpers.article.tables import prose, tokens_text, usd_text
+from helpers.show.format import display_options, prose, tokens_text, usd_text
 
-tables.display_options()
+display_options()
 params = scenario.notebook_parameters(globals())
 derived = tables.selfhost_from_parameters(params)
 setup_row = data.row(data.load("selfhost_setups"), "setup", setup)

@@ -39,9 +39,9 @@ from helpers.costs import api
 from helpers.show import plots
 from helpers import scenario
 from helpers.article import tables
-from helpers.article.tables import prose, tokens_text, usd_text
+from helpers.show.format import display_options, prose, tokens_text, usd_text
 
-tables.display_options()
+display_options()
 params = scenario.notebook_parameters(globals())
 derived = tables.selfhost_from_parameters(params)
 selfhost_usd = derived["gpu_usd_per_month"]
@@ -127,11 +127,23 @@ prose(f"On raw GPU cost, one deployment can reach breakeven against {', '.join(r
 # with hidden costs; the dotted line is one deployment's capacity, the orange line the
 # parameters' workload.
 
-# %%
+# %% tags=["headline-chart"]
 # Assigned, not echoed: under nbval (no stored history) a trailing ";" alone does not hide the Axes.
 ax = plots.cost_vs_volume(dict(zip(blended["api_model"], blended["blended_usd_per_1m"])), selfhost_usd,
                           derived["tco_usd_per_month"], capacity_tokens,
                           current_tokens_per_month=api.tokens_per_month(tokens_per_day, days_per_month));
+
+# %% [markdown]
+# ## Which is cheaper, by volume and input share
+#
+# The first API's bill over the self-hosting bill with hidden costs, when a deployment's
+# capacity is full another one is rented. Blue cells: the API is cheaper; red: self-hosting.
+# The star is the parameters' workload.
+
+# %%
+grid = plots.cheaper_grid({share: tables.blended_price(api_models[0], share) for share in plots.GRID_INPUT_SHARES},
+                          selfhost_usd, capacity_tokens, derived["hidden_usd_per_month"])
+ax = plots.cheaper_heatmap(grid, api_models[0], api.tokens_per_month(tokens_per_day, days_per_month), input_share);
 
 # %% [markdown]
 # ## Verdicts and saved tables

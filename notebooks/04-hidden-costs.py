@@ -38,9 +38,9 @@ tables_dir = ""  # report runs set this; tables are written there as CSV
 from helpers import article, scenario
 from helpers.article import tables
 from helpers.costs import tco
-from helpers.article.tables import prose, tokens_text, usd_text
+from helpers.show.format import display_options, prose, tokens_text, usd_text
 
-tables.display_options()
+display_options()
 params = scenario.notebook_parameters(globals())
 derived = tables.selfhost_from_parameters(params)
 summary = tables.breakeven_summary(tables.article_summary_models(), derived["gpu_usd_per_month"],

@@ -56,9 +56,9 @@ import pandas as pd
 from helpers.costs import api, decision
 from helpers import data, scenario
 from helpers.article import tables
-from helpers.article.tables import prose, tokens_text, usd_text
+from helpers.show.format import display_options, prose, tokens_text, usd_text
 
-tables.display_options()
+display_options()
 params = scenario.notebook_parameters(globals())
 # the notebook's own API choices are rows of data/api_prices.csv too
 scenario.validate(dict(api_models=[hybrid_simple_api_model, flagship_api_model, budget_api_model]),

@@ -43,9 +43,9 @@ from helpers import capacity, data, scenario
 from helpers.show import capacity_plots
 from helpers.article import tables
 from helpers.costs import tco
-from helpers.article.tables import prose, tokens_text, usd_text
+from helpers.show.format import display_options, prose, tokens_text, usd_text
 
-tables.display_options()
+display_options()
 scenario.notebook_parameters(globals())
 if prompt_tokens < 1 or fit_context_tokens < 1 or (min_sequence_tokens_per_s or 0) < 0:
     raise ValueError("prompt_tokens and fit_context_tokens must be >= 1, min_sequence_tokens_per_s >= 0")

@@ -25,9 +25,9 @@ tables_dir = ""  # report runs set this; tables are written there as CSV
 # %%
 from helpers import article
 from helpers.article import claims, tables
-from helpers.article.tables import prose
+from helpers.show.format import display_options, prose
 
-tables.display_options()
+display_options()
 if not isinstance(tables_dir, str):
     raise TypeError(f"parameter tables_dir must be a string (a folder, or empty), got {tables_dir!r}")
 audit = claims.errata_first(claims.audit())

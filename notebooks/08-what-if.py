@@ -49,9 +49,9 @@ import pandas as pd
 
 from helpers.article import tables
 from helpers.show import widgets
-from helpers.article.tables import prose
+from helpers.show.format import display_options, prose
 
-tables.display_options()
+display_options()
 inputs = widgets.Inputs.from_parameters(dict(
     tokens_per_day=tokens_per_day, input_share=input_share, days_per_month=days_per_month,
     hours_per_month=hours_per_month, gpu=gpu, gpu_count=gpu_count, spot_discount=spot_discount,

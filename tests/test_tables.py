@@ -144,5 +144,3 @@ def test_judge_tests_the_article_at_another_workload():
     assert set(tables.api_costs(1_000_000)["article_verdict"]) == {article.OTHER_SCENARIO, article.NOT_CHECKABLE}
 
 
-def test_prose_escapes_dollar_signs_for_markdown():
-    assert tables.prose("**$1,440** against ~$168").data == r"**\$1,440** against ~\$168"

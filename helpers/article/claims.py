@@ -33,7 +33,7 @@ from helpers.costs import api, breakeven, hybrid, selfhost, tco
 from helpers import article, data
 from helpers.article import tables
 from helpers.assumptions import DAYS_PER_MONTH, HOURS_PER_MONTH, INPUT_SHARE
-from helpers.article.tables import tokens_text
+from helpers.show.format import tokens_text, usd_text as _usd_text
 
 ARTICLE_SETUP = "article_a100_llama70b"
 VERDICT_ORDER = [article.ERRATUM, article.ROUNDING, article.HOLDS, article.NOT_CHECKABLE]
@@ -232,15 +232,10 @@ def _figure_result(claim: Claim, ctx: Context, recomputed: float, explanation: s
     return Result(float(recomputed), article.verdict(recomputed, value, resolution), explanation, value)
 
 
-def usd_text(usd: float) -> str:
-    """Dollars as exact as the arithmetic: $1,440, $1,687.50, $5.625 (so an explanation never
-    rounds the figure it is checking)."""
-    usd = float(usd)
-    if abs(usd - round(usd)) < 1e-9:
-        return f"${usd:,.0f}"
-    if abs(usd * 100 - round(usd * 100)) < 1e-6:
-        return f"${usd:,.2f}"
-    return f"${usd:,.4f}".rstrip("0")
+def exact_usd(usd: float) -> str:
+    """Dollars as exact as the arithmetic ($1,440, $1,687.50, $5.625): an explanation never
+    rounds the figure it is checking."""
+    return _usd_text(usd, exact=True)
 
 
 def _ratio_text(x: float) -> str:
@@ -328,7 +323,7 @@ def _api_monthly(claim: Claim, ctx: Context) -> Result:
     cost = float(row["usd_per_month"])
     text = (f"{tokens_text(per_day)} tokens/day x {DAYS_PER_MONTH} days = {tokens_text(monthly)} tokens x "
             f"${row['blended_usd_per_1m']:.4g} per 1M (50/50 blend of ${row['usd_per_1m_input']:.2f} and "
-            f"${row['usd_per_1m_output']:.2f}) = {usd_text(cost)} a month.")
+            f"${row['usd_per_1m_output']:.2f}) = {exact_usd(cost)} a month.")
     result = _figure_result(claim, ctx, cost, text)
     if result.verdict == article.ERRATUM:
         implied = result.article_value / cost * per_day
@@ -341,8 +336,8 @@ def _api_monthly(claim: Claim, ctx: Context) -> Result:
 @check("zero_volume_api_cost")
 def _zero_volume(claim: Claim, ctx: Context) -> Result:
     cost = api.api_usd_per_month(0, ctx.blended(claim.text("api_model")))
-    return _result(claim, cost, f"The API bill is volume x price, so zero tokens cost {usd_text(cost)} "
-                                f"(the rented GPU still costs {usd_text(ctx.gpu_usd_per_month)} a month).")
+    return _result(claim, cost, f"The API bill is volume x price, so zero tokens cost {exact_usd(cost)} "
+                                f"(the rented GPU still costs {exact_usd(ctx.gpu_usd_per_month)} a month).")
 
 
 def _crossing_text(ctx: Context, model: str, volume_per_day: float) -> tuple[float, str]:
@@ -355,7 +350,7 @@ def _crossing_text(ctx: Context, model: str, volume_per_day: float) -> tuple[flo
     self_usd, self_units = ctx.selfhost_usd(monthly)
     gpus = f"{self_units} A100" + ("s" if self_units > 1 else "")
     text = (f"At {tokens_text(volume_per_day)} tokens/day ({tokens_text(monthly)}/month) {model} costs "
-            f"{usd_text(api_usd)} a month against {usd_text(self_usd)} for self-hosting with hidden costs "
+            f"{exact_usd(api_usd)} a month against {exact_usd(self_usd)} for self-hosting with hidden costs "
             f"({gpus}).")
     if math.isinf(crossing):
         text += f" Self-hosting never costs less than {model}."
@@ -400,7 +395,7 @@ def _selfhost_savings(claim: Claim, ctx: Context) -> Result:
     self_usd, units = ctx.selfhost_usd(monthly)
     savings = 1 - self_usd / api_usd
     text = (f"At {tokens_text(per_day)} tokens/day ({tokens_text(monthly)}/month) {units} A100s with hidden "
-            f"costs cost {usd_text(self_usd)} a month against {usd_text(api_usd)} for {model}: self-hosting "
+            f"costs cost {exact_usd(self_usd)} a month against {exact_usd(api_usd)} for {model}: self-hosting "
             f"saves {_share_text(savings)}. Whether that is 'significant' is the reader's call; the "
             f"direction holds.")
     return _result(claim, savings, text)
@@ -412,7 +407,7 @@ def _gpu_monthly(claim: Claim, ctx: Context) -> Result:
     row = data.row(frame, "gpu", claim.text("hardware"))
     return _figure_result(claim, ctx, row["usd_per_month"],
                           f"${row['usd_per_hour']:.2f}/hr x {HOURS_PER_MONTH} hours = "
-                          f"{usd_text(row['usd_per_month'])} a month.")
+                          f"{exact_usd(row['usd_per_month'])} a month.")
 
 
 def _hardware(ctx: Context, name: str) -> tuple[pd.Series, str]:
@@ -434,8 +429,8 @@ def _multi_unit(claim: Claim, ctx: Context) -> Result:
     column = claim.text("column")
     count = int(whole["gpu_count"])
     recomputed = count * float(unit[column])
-    show = {"vram_gb": _gb, "memory_gb": _gb, "usd_per_hour": lambda x: f"{usd_text(x)}/hr",
-            "usd_price": usd_text}[column]
+    show = {"vram_gb": _gb, "memory_gb": _gb, "usd_per_hour": lambda x: f"{exact_usd(x)}/hr",
+            "usd_price": exact_usd}[column]
     text = (f"{count} x {claim.text('unit_hardware')} at {show(float(unit[column]))} = "
             f"{show(recomputed)}; the article prints {show(float(whole[column]))}.")
     return _result(claim, recomputed, text, float(whole[column]))
@@ -469,8 +464,8 @@ def _spot_discount(claim: Claim, ctx: Context) -> Result:
     return Result(math.nan, article.NOT_CHECKABLE,
                   f"Not checkable: data/gpu_cloud.csv holds on-demand prices only, so there is no spot "
                   f"quote to compare. Taken at its word, {low:.0%}-{high:.0%} off would bring the "
-                  f"{claim.text('hardware')} from {usd_text(ctx.gpu_usd_per_month)} to "
-                  f"{usd_text(cheap)}-{usd_text(dear)} a month.")
+                  f"{claim.text('hardware')} from {exact_usd(ctx.gpu_usd_per_month)} to "
+                  f"{exact_usd(cheap)}-{exact_usd(dear)} a month.")
 
 
 @check("vram")
@@ -501,7 +496,7 @@ def _vram_cut(claim: Claim, ctx: Context) -> Result:
 def _setup_gpu(claim: Claim, ctx: Context) -> Result:
     return _figure_result(claim, ctx, ctx.gpu_usd_per_month,
                           f"${ctx.gpu_row['usd_per_hour']:.2f}/hr x {HOURS_PER_MONTH} hours = "
-                          f"{usd_text(ctx.gpu_usd_per_month)} a month for the {ctx.setup['gpu']}.")
+                          f"{exact_usd(ctx.gpu_usd_per_month)} a month for the {ctx.setup['gpu']}.")
 
 
 @check("setup_capacity")
@@ -514,7 +509,7 @@ def _setup_capacity(claim: Claim, ctx: Context) -> Result:
 @check("gpu_capacity")
 def _gpu_capacity(claim: Claim, ctx: Context) -> Result:
     return _result(claim, ctx.capacity,
-                   f"The rented {ctx.setup['gpu']} costs {usd_text(ctx.gpu_usd_per_month)} a month at any "
+                   f"The rented {ctx.setup['gpu']} costs {exact_usd(ctx.gpu_usd_per_month)} a month at any "
                    f"volume; at the article's {ctx.setup['tokens_per_s']:,.0f} tokens/s it serves at most "
                    f"{tokens_text(ctx.capacity)} tokens a month, about the 'four billion' named.")
 
@@ -542,14 +537,14 @@ def _volume_api_cost(claim: Claim, ctx: Context) -> Result:
     b = ctx.blended(claim.text("api_model"))
     return _figure_result(claim, ctx, row["api_usd_per_month"],
                           f"{tokens_text(row['monthly_tokens'])} tokens x ${b:.4g} per 1M = "
-                          f"{usd_text(row['api_usd_per_month'])}.")
+                          f"{exact_usd(row['api_usd_per_month'])}.")
 
 
 @check("volume_ratio")
 def _volume_ratio(claim: Claim, ctx: Context) -> Result:
     row = _volume_row(claim, ctx)
     dear, cheap = sorted((row["api_usd_per_month"], row["selfhost_usd_per_month"]), reverse=True)
-    text = (f"{usd_text(dear)} / {usd_text(cheap)} = {_ratio_text(row['cost_ratio'])}: "
+    text = (f"{exact_usd(dear)} / {exact_usd(cheap)} = {_ratio_text(row['cost_ratio'])}: "
             f"{row['winner']}" + ("" if row["winner"] == breakeven.BREAKEVEN else " is cheaper") + ".")
     result = _figure_result(claim, ctx, row["cost_ratio"], text)
     if row["winner_verdict"] == article.ERRATUM:
@@ -561,7 +556,7 @@ def _volume_ratio(claim: Claim, ctx: Context) -> Result:
 def _breakeven_result(claim: Claim, ctx: Context, selfhost_usd: float, per_day: bool, label: str) -> Result:
     b = ctx.blended(claim.text("api_model"))
     monthly = breakeven.breakeven_tokens_per_month(selfhost_usd, b)
-    text = f"{label} {usd_text(selfhost_usd)} / ${b:.4g} per 1M = {tokens_text(monthly)} tokens/month"
+    text = f"{label} {exact_usd(selfhost_usd)} / ${b:.4g} per 1M = {tokens_text(monthly)} tokens/month"
     if per_day:
         daily = breakeven.breakeven_tokens_per_day(selfhost_usd, b, DAYS_PER_MONTH)
         return _figure_result(claim, ctx, daily, text + f"; / {DAYS_PER_MONTH} days = {tokens_text(daily)}/day.")
@@ -597,7 +592,7 @@ def _capacity_share(claim: Claim, ctx: Context) -> Result:
     volume = breakeven.breakeven_tokens_per_month(cost, ctx.blended(model))
     share = volume / ctx.capacity
     label = "GPU bill" if basis == "gpu" else "true monthly cost"
-    text = (f"Breakeven against {model} ({label} {usd_text(cost)} / ${ctx.blended(model):.4g} per 1M) is "
+    text = (f"Breakeven against {model} ({label} {exact_usd(cost)} / ${ctx.blended(model):.4g} per 1M) is "
             f"{tokens_text(volume)} tokens/month, {share:.3g}x the {tokens_text(ctx.capacity)} one "
             f"{ctx.setup['gpu']} serves at {ctx.setup['tokens_per_s']:,.0f} tokens/s.")
     return _result(claim, share, text)
@@ -649,7 +644,7 @@ def _devops_cost(claim: Claim, ctx: Context) -> Result:
     inputs = ctx.hidden[claim.text("which")]
     usd = tco.devops_usd_per_month(inputs["devops_hours_per_month"], inputs["devops_usd_per_hour"])
     return _result(claim, usd, f"{inputs['devops_hours_per_month']:g} h x ${inputs['devops_usd_per_hour']:g}/h = "
-                               f"{usd_text(usd)} a month.")
+                               f"{exact_usd(usd)} a month.")
 
 
 @check("tco_total")
@@ -657,10 +652,10 @@ def _tco_total(claim: Claim, ctx: Context) -> Result:
     case = claim.text("which")
     inputs = ctx.hidden[case]
     total = ctx.tco(ctx.gpu_usd_per_month, case)
-    text = (f"With the article's {case}-end hidden costs: GPU {usd_text(ctx.gpu_usd_per_month)} + "
+    text = (f"With the article's {case}-end hidden costs: GPU {exact_usd(ctx.gpu_usd_per_month)} + "
             f"{inputs['devops_hours_per_month']:g} h x ${inputs['devops_usd_per_hour']:g}/h + "
-            f"{usd_text(inputs['infrastructure_usd_per_month'])} = {usd_text(total)} a month "
-            f"(point estimate {usd_text(ctx.tco_usd_per_month)}).")
+            f"{exact_usd(inputs['infrastructure_usd_per_month'])} = {exact_usd(total)} a month "
+            f"(point estimate {exact_usd(ctx.tco_usd_per_month)}).")
     return _result(claim, total, text)
 
 
@@ -669,8 +664,8 @@ def _tco_multiplier_table(claim: Claim, ctx: Context) -> Result:
     high = data.hidden_cost("tco_multiplier", "high", ctx.data_dir)
     low = data.hidden_cost("tco_multiplier", "low", ctx.data_dir)
     multiplier = tco.tco_multiplier(ctx.tco_usd_per_month, ctx.gpu_usd_per_month)
-    text = (f"The article's own Total Cost Adjustment table gives {usd_text(ctx.tco_usd_per_month)} / "
-            f"{usd_text(ctx.gpu_usd_per_month)} = {multiplier:.3g}x, "
+    text = (f"The article's own Total Cost Adjustment table gives {exact_usd(ctx.tco_usd_per_month)} / "
+            f"{exact_usd(ctx.gpu_usd_per_month)} = {multiplier:.3g}x, "
             f"{'inside' if low <= multiplier <= high else 'outside'} its {low:g}x-{high:g}x rule.")
     return _result(claim, multiplier, text, high)
 
@@ -681,8 +676,8 @@ def _tco_multiplier_end(claim: Claim, ctx: Context) -> Result:
     rule = data.hidden_cost("tco_multiplier", case, ctx.data_dir)
     total = ctx.tco(ctx.gpu_usd_per_month, case)
     multiplier = tco.tco_multiplier(total, ctx.gpu_usd_per_month)
-    text = (f"With the article's {case}-end hidden costs the true cost is {usd_text(total)} / "
-            f"{usd_text(ctx.gpu_usd_per_month)} = {multiplier:.3g}x the GPU bill, against the rule's {rule:g}x.")
+    text = (f"With the article's {case}-end hidden costs the true cost is {exact_usd(total)} / "
+            f"{exact_usd(ctx.gpu_usd_per_month)} = {multiplier:.3g}x the GPU bill, against the rule's {rule:g}x.")
     return _result(claim, multiplier, text, rule)
 
 
@@ -695,13 +690,13 @@ def _tco_component(claim: Claim, ctx: Context) -> Result:
     component = claim.text("component")
     usd = float(data.row(frame, "component", component)["usd_per_month"])
     text = {
-        "gpu_rental": f"${ctx.gpu_row['usd_per_hour']:.2f}/hr x {HOURS_PER_MONTH} hours = {usd_text(usd)}.",
-        "devops_time": f"{inputs['devops_hours_per_month']:g} h x ${inputs['devops_usd_per_hour']:g}/h = {usd_text(usd)}.",
-        "infrastructure_overhead": f"The article's point estimate, {usd_text(usd)} (its range "
-                                   f"{usd_text(ctx.hidden['low']['infrastructure_usd_per_month'])}-"
-                                   f"{usd_text(ctx.hidden['high']['infrastructure_usd_per_month'])}).",
-        "true_monthly_cost": " + ".join(usd_text(v) for k, v in zip(frame["component"], frame["usd_per_month"])
-                                        if k != component) + f" = {usd_text(usd)}.",
+        "gpu_rental": f"${ctx.gpu_row['usd_per_hour']:.2f}/hr x {HOURS_PER_MONTH} hours = {exact_usd(usd)}.",
+        "devops_time": f"{inputs['devops_hours_per_month']:g} h x ${inputs['devops_usd_per_hour']:g}/h = {exact_usd(usd)}.",
+        "infrastructure_overhead": f"The article's point estimate, {exact_usd(usd)} (its range "
+                                   f"{exact_usd(ctx.hidden['low']['infrastructure_usd_per_month'])}-"
+                                   f"{exact_usd(ctx.hidden['high']['infrastructure_usd_per_month'])}).",
+        "true_monthly_cost": " + ".join(exact_usd(v) for k, v in zip(frame["component"], frame["usd_per_month"])
+                                        if k != component) + f" = {exact_usd(usd)}.",
     }[component]
     return _figure_result(claim, ctx, usd, text)
 
@@ -731,7 +726,7 @@ def _hybrid_api_cost(claim: Claim, ctx: Context) -> Result:
     return _figure_result(claim, ctx, parts["api_usd_per_month"],
                           f"{claim.number('api_share'):.0%} of {tokens_text(claim.number('tokens_per_month'))} = "
                           f"{tokens_text(parts['api_tokens_per_month'])} tokens x ${b:.4g} per 1M = "
-                          f"{usd_text(parts['api_usd_per_month'])} a month.")
+                          f"{exact_usd(parts['api_usd_per_month'])} a month.")
 
 
 @check("hybrid_selfhost_share")
@@ -751,10 +746,10 @@ def _hybrid_vs_all_api(claim: Claim, ctx: Context) -> Result:
     all_api = api.api_usd_per_month(total_tokens, ctx.blended(model))
     share = parts["total_usd_per_month"] / all_api
     text = (f"At the example's {tokens_text(total_tokens)} tokens/month ({_per_day(total_tokens)}/day), "
-            f"all of it through {model} costs {usd_text(all_api)}; the hybrid costs "
-            f"{usd_text(parts['api_usd_per_month'])} + {usd_text(parts['selfhost_usd_per_month'])} for the "
+            f"all of it through {model} costs {exact_usd(all_api)}; the hybrid costs "
+            f"{exact_usd(parts['api_usd_per_month'])} + {exact_usd(parts['selfhost_usd_per_month'])} for the "
             f"cheapest GPU that holds a {claim.number('params_billion'):g}B model ({gpu['gpu']}) = "
-            f"{usd_text(parts['total_usd_per_month'])}, {share:.1%} of it, before any hidden costs.")
+            f"{exact_usd(parts['total_usd_per_month'])}, {share:.1%} of it, before any hidden costs.")
     return _result(claim, share, text)
 
 
@@ -762,8 +757,8 @@ def _hybrid_vs_all_api(claim: Claim, ctx: Context) -> Result:
 def _hybrid_vs_large(claim: Claim, ctx: Context) -> Result:
     parts, gpu = _hybrid_parts(claim, ctx)
     share = parts["total_usd_per_month"] / ctx.gpu_usd_per_month
-    text = (f"Hybrid {usd_text(parts['total_usd_per_month'])} ({gpu['gpu']} + API) against "
-            f"{usd_text(ctx.gpu_usd_per_month)} for {ctx.setup['model']} on one {ctx.setup['gpu']}: "
+    text = (f"Hybrid {exact_usd(parts['total_usd_per_month'])} ({gpu['gpu']} + API) against "
+            f"{exact_usd(ctx.gpu_usd_per_month)} for {ctx.setup['model']} on one {ctx.setup['gpu']}: "
             f"{share:.0%} of it.")
     return _result(claim, share, text)
 
@@ -778,9 +773,9 @@ def _hybrid_min_simple_share(claim: Claim, ctx: Context) -> Result:
     gpu_usd = selfhost.gpu_usd_per_month(gpu["usd_per_hour"], HOURS_PER_MONTH)
     all_api = api.api_usd_per_month_at_daily(per_day, ctx.blended(model))
     minimum = gpu_usd / all_api
-    text = (f"At {tokens_text(per_day)} tokens/day, all of it through {model} costs {usd_text(all_api)} a "
-            f"month; one {gpu['gpu']} ({usd_text(gpu_usd)}) pays for itself once simple tasks are "
-            f"{usd_text(gpu_usd)} / {usd_text(all_api)} = {minimum:.0%} of the tokens, so 70%+ is enough "
+    text = (f"At {tokens_text(per_day)} tokens/day, all of it through {model} costs {exact_usd(all_api)} a "
+            f"month; one {gpu['gpu']} ({exact_usd(gpu_usd)}) pays for itself once simple tasks are "
+            f"{exact_usd(gpu_usd)} / {exact_usd(all_api)} = {minimum:.0%} of the tokens, so 70%+ is enough "
             f"from this volume up (at lower volumes more is needed).")
     return _result(claim, minimum, text)
 
@@ -800,7 +795,7 @@ def _hybrid_overkill(claim: Claim, ctx: Context) -> Result:
     cheap_usd = api.api_usd_per_month(at, ctx.blended(cheap_model))
     hybrid_usd = hybrid.hybrid_usd_per_month(at, share, ctx.blended(model), gpu_usd)["total_usd_per_month"]
     text = (f"At {tokens_text(claim.article_value)} tokens/day, {cheap_model} for everything costs "
-            f"{usd_text(cheap_usd)} a month against {usd_text(hybrid_usd)} for the hybrid ({gpu['gpu']} + "
+            f"{exact_usd(cheap_usd)} a month against {exact_usd(hybrid_usd)} for the hybrid ({gpu['gpu']} + "
             f"{share:.0%} to {model}); the hybrid only gets cheaper above {_per_day(crossing)} tokens/day. "
             f"The article's own e-commerce example (100M tokens/month, {_per_day(1e8)}/day) is below this line.")
     return _result(claim, api.tokens_per_day(crossing), text)
@@ -815,12 +810,12 @@ def _api_cost(claim: Claim, ctx: Context) -> Result:
     cost = costs[model]
     text = (f"At {tokens_text(per_day)} tokens/day x {DAYS_PER_MONTH} days = "
             f"{tokens_text(api.tokens_per_month(per_day))} tokens x ${ctx.blended(model):.4g} per 1M, "
-            f"{model} costs {usd_text(cost)} a month")
+            f"{model} costs {exact_usd(cost)} a month")
     if len(costs) > 1:
         text += f" ({'cheapest' if pick is min else 'dearest'} of {', '.join(costs)})"
     verdict = _judge(claim, cost, claim.article_value)
     if verdict == article.ERRATUM:
-        text += f", {_ratio_text(cost / claim.article_value)} the article's {usd_text(claim.article_value)}."
+        text += f", {_ratio_text(cost / claim.article_value)} the article's {exact_usd(claim.article_value)}."
     else:
         text += "."
     return Result(cost, verdict, text)

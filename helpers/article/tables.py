@@ -19,6 +19,7 @@ from helpers import article, data
 from helpers.costs import hybrid as hybrid_mod
 from helpers.assumptions import DAYS_PER_MONTH, HOURS_PER_MONTH, INPUT_SHARE
 from helpers.files import atomic_write
+from helpers.show.format import tokens_text
 
 PRECISIONS = {"fp16": 16, "8-bit": 8, "4-bit": 4}
 
@@ -314,41 +315,9 @@ def save(frame: pd.DataFrame, name: str, tables_dir: str | os.PathLike | None) -
 
 
 # ---------------------------------------------------------------------------------------------
-# Notebook support (issue 2): display settings, prose formatting, the scenario's self-hosting
-# figures, and the builders of the tables the first builders do not cover.
+# Notebook support: the scenario's self-hosting figures, and the builders of the tables the
+# first builders do not cover. Display settings and formatters live in helpers.show.format.
 # ---------------------------------------------------------------------------------------------
-
-DISPLAY_PRECISION = 4
-
-
-def display_options() -> None:
-    """Fixed pandas display settings, so a notebook's committed outputs are deterministic."""
-    pd.set_option("display.precision", DISPLAY_PRECISION)
-    pd.set_option("display.max_columns", 60)
-    pd.set_option("display.width", 250)
-    pd.set_option("display.max_colwidth", 70)
-
-
-def tokens_text(tokens: float) -> str:
-    """A token count as the article writes it, three significant digits: 256M, 3.89B, 8.53M."""
-    tokens = float(tokens)
-    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(tokens) >= size:
-            return f"{tokens / size:.3g}{suffix}"
-    return f"{tokens:.3g}"
-
-
-def usd_text(usd: float) -> str:
-    """Dollars: cents below $100, whole dollars with thousands separators above."""
-    return f"${usd:,.2f}" if abs(usd) < 100 else f"${usd:,.0f}"
-
-
-def prose(text: str):
-    """Markdown output of computed prose. Dollar signs are escaped: Jupyter and nbconvert read
-    a pair of ``$`` as LaTeX math, which would swallow "$1,440 ... $5.63" and its bold marks."""
-    from IPython.display import Markdown  # noqa: PLC0415  (notebooks only)
-    return Markdown(text.replace("$", r"\$"))
-
 
 def round_significant(value: float, digits: int = 1) -> float:
     """``value`` rounded to ``digits`` significant digits (1,004,000 -> 1,000,000)."""

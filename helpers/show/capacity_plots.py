@@ -5,6 +5,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from helpers.show.plots import source_line
+
 
 def throughput_vs_batch(curves: list[pd.DataFrame], target_tokens_per_s: float | None = None,
                         target_label: str = "", ax=None):
@@ -25,10 +27,11 @@ def throughput_vs_batch(curves: list[pd.DataFrame], target_tokens_per_s: float |
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
     ax.set_xlabel("Batch (sequences decoded together)")
-    ax.set_ylabel("Output tokens/s (decode)")
+    ax.set_ylabel("Output tokens per second (decode, tokens/s)")
     ax.set_title("Decode throughput grows with batch until compute binds; memory caps the batch")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8, loc="lower right")
+    source_line(ax, "data/gpu_specs.csv, data/model_sizes.csv; helpers/capacity (roofline model)")
     return ax
 
 
@@ -46,9 +49,16 @@ def model_vs_measured(table: pd.DataFrame, x: str, y: str, label: str, title: st
     ax.fill_between(grid, grid * 0.9, grid * 1.1, color="grey", alpha=0.2, label="+-10%")
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel(x.replace("_", " "))
-    ax.set_ylabel(y.replace("_", " "))
+    ax.set_xlabel(_axis_label(x))
+    ax.set_ylabel(_axis_label(y))
     ax.set_title(title)
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
+    source_line(ax, "data/published_benchmarks.csv, data/measured_h200.csv; helpers/capacity")
     return ax
+
+
+def _axis_label(column: str) -> str:
+    """``measured_tokens_per_s`` -> "measured tokens per s (tokens/s)"."""
+    unit = " (tokens/s)" if column.endswith("tokens_per_s") else ""
+    return column.replace("_", " ") + unit

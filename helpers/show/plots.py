@@ -1,12 +1,50 @@
-"""Plots of the workbook. Notebooks call these and end the cell with ``;``."""
+"""Plots of the workbook. Notebooks call these and end the cell with ``;``.
+
+Every figure wears the seaborn theme (:func:`set_theme`, installed by
+``helpers.show.format.display_options``), has a title, axes labelled with their units, and a
+source line under it naming the data it was drawn from (:func:`source_line`).
+"""
 from __future__ import annotations
 
+
 import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
 import numpy as np
+import pandas as pd
+import seaborn as sns
 
 from helpers.costs import api, breakeven
+from helpers.show.format import tokens_text, usd_text
 
-API_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2"]
+API_COLORS = sns.color_palette("colorblind", 6).as_hex()
+THEME = {"style": "whitegrid", "context": "notebook", "palette": "colorblind"}
+SOURCE_PREFIX = "Source: "
+# The heatmap's grid: input shares from mostly output to mostly input, volumes 10M..100B a month.
+GRID_INPUT_SHARES = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+GRID_TOKENS_PER_MONTH = tuple(float(v) for v in np.logspace(7, 11, 9))
+
+
+def set_theme() -> None:
+    """The seaborn theme every figure of the workbook uses (whitegrid, colour-blind palette);
+    figures keep matplotlib's default size and resolution so pages stay light."""
+    sns.set_theme(**THEME, rc={"axes.titlesize": 11, "axes.titleweight": "bold"})
+
+
+def source_line(ax, text: str) -> None:
+    """``Source: text`` in small grey type under the plot (the data file or formula drawn)."""
+    ax.figure.text(0.01, 0.005, SOURCE_PREFIX + text, fontsize=7, color="#555555",
+                   ha="left", va="bottom")
+    ax.figure.subplots_adjust(bottom=max(ax.figure.subplotpars.bottom, 0.14))
+
+
+def tokens_axis(axis) -> None:
+    """Tick labels of a token axis as the article writes counts (10M, 1B)."""
+    axis.set_major_formatter(mticker.FuncFormatter(lambda v, _: tokens_text(v)))
+
+
+def usd_axis(axis) -> None:
+    """Tick labels of a dollar axis ($100, $10,000)."""
+    axis.set_major_formatter(mticker.FuncFormatter(lambda v, _: usd_text(v)))
 
 
 def cost_vs_volume(blended_by_model: dict[str, float], selfhost_usd_per_month: float,
@@ -38,13 +76,74 @@ def cost_vs_volume(blended_by_model: dict[str, float], selfhost_usd_per_month: f
         ax.axvline(capacity_tokens_per_month, color="grey", ls=":", lw=2,
                    label=f"Capacity of the self-hosted deployment ({capacity_tokens_per_month / 1e9:.2f}B tokens/month)")
     if current_tokens_per_month is not None:
-        ax.axvline(current_tokens_per_month, color="orange", lw=1.5,
+        ax.axvline(current_tokens_per_month, color="black", ls="-.", lw=1.2,
                    label=f"Current volume ({current_tokens_per_month / 1e6:,.0f}M tokens/month)")
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("Monthly volume (tokens)")
-    ax.set_ylabel("Monthly cost (USD)")
+    ax.set_xlabel("Monthly volume (tokens per month)")
+    ax.set_ylabel("Monthly cost (USD per month)")
+    tokens_axis(ax.xaxis)
+    usd_axis(ax.yaxis)
     ax.set_title("API cost grows with volume; self-hosting is flat (o: breakeven, s: with hidden costs)")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8, loc="upper left")
+    source_line(ax, "data/api_prices.csv, data/gpu_cloud.csv, data/hidden_costs.csv; "
+                    "helpers/costs (api, breakeven, tco)")
+    return ax
+
+
+def cheaper_grid(blended_usd_per_1m_by_share: dict[float, float], replica_usd_per_month: float,
+                 replica_tokens_per_month: float, hidden_usd_per_month: float,
+                 tokens_per_month=GRID_TOKENS_PER_MONTH) -> pd.DataFrame:
+    """Long table of API against self-hosting cost at each (input share, monthly volume):
+
+    api_usd_per_month = tokens_per_month / 1e6 * blended(input share)
+    replicas          = max(1, ceil(tokens_per_month / replica_tokens_per_month))
+    tco_usd_per_month = replicas * replica_usd_per_month + hidden_usd_per_month
+    api_over_selfhost = api_usd_per_month / tco_usd_per_month (above 1: self-hosting is cheaper)
+    """
+    volumes = np.asarray(tokens_per_month, dtype=float)
+    replicas = np.maximum(1, np.ceil(volumes / replica_tokens_per_month))
+    tco = replicas * replica_usd_per_month + hidden_usd_per_month
+    rows = []
+    for share, blended in blended_usd_per_1m_by_share.items():
+        api_usd = np.array([api.api_usd_per_month(v, blended) for v in volumes])
+        rows.append(pd.DataFrame({"input_share": share, "tokens_per_month": volumes,
+                                  "api_usd_per_month": api_usd, "replicas": replicas.astype(int),
+                                  "tco_usd_per_month": tco, "api_over_selfhost": api_usd / tco}))
+    frame = pd.concat(rows, ignore_index=True)
+    frame["cheaper"] = np.where(frame["api_over_selfhost"] > 1, "self-host", "API")
+    return frame
+
+
+def cheaper_heatmap(grid: pd.DataFrame, api_model: str, current_tokens_per_month: float | None = None,
+                    current_input_share: float | None = None, ax=None):
+    """Heatmap of :func:`cheaper_grid`: rows input share, columns monthly volume, colour the
+    API bill over the self-hosting bill with hidden costs on a log scale centred on 1 (blue:
+    the API is cheaper, red: self-hosting is), each cell annotated with that ratio. Returns the
+    Axes."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 4.8))
+    table = grid.pivot(index="input_share", columns="tokens_per_month", values="api_over_selfhost")
+    table = table.sort_index(ascending=False)
+    logs = np.log10(table)
+    bound = max(1e-9, float(np.nanmax(np.abs(logs.to_numpy()))))
+    sns.heatmap(logs, ax=ax, cmap="RdBu_r", center=0, vmin=-bound, vmax=bound,
+                annot=table.map(lambda r: f"{r:.2g}x"), fmt="", annot_kws={"fontsize": 7},
+                linewidths=0.5, linecolor="white",
+                cbar_kws={"label": "log10(API cost / self-host cost)\n< 0: API cheaper, > 0: self-host"})
+    ax.set_xticklabels([tokens_text(v) for v in table.columns], rotation=0)
+    ax.set_yticklabels([f"{s:.0%}" for s in table.index], rotation=0)
+    ax.set_xlabel("Monthly volume (tokens per month)")
+    ax.set_ylabel("Input share of tokens (%)")
+    ax.set_title(f"Cheaper option: {api_model} API against self-hosting with hidden costs "
+                 f"(capacity steps included)")
+    if current_tokens_per_month is not None and current_input_share is not None:
+        cols = np.asarray(table.columns, dtype=float)
+        x = float(np.interp(np.log10(current_tokens_per_month), np.log10(cols), np.arange(len(cols)))) + 0.5
+        y = float(np.interp(current_input_share, table.index[::-1], np.arange(len(table))[::-1])) + 0.5
+        ax.plot([x], [y], marker="*", color="black", markersize=14, label="the scenario")
+        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.18), fontsize=8, frameon=False)
+    source_line(ax, "data/api_prices.csv, data/gpu_cloud.csv, data/selfhost_setups.csv, "
+                    "data/hidden_costs.csv; helpers/costs")
     return ax

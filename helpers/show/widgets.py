@@ -31,7 +31,7 @@ import pandas as pd
 
 from helpers.costs import api, breakeven, decision, hybrid
 from helpers import data, paths, scenario
-from helpers.show import plots
+from helpers.show import format as format_, plots
 from helpers.article import tables
 from helpers.assumptions import DAYS_PER_MONTH, HOURS_PER_MONTH, INPUT_SHARE
 
@@ -215,12 +215,12 @@ def evaluate(inputs: Inputs, data_dir: Path | None = None) -> dict:
 
 # --- What the results look like (shared by the panel and the static notebook) --------------
 
-_usd = tables.usd_text
+_usd = format_.usd_text
 
 
 def _tokens(value: float) -> str:
     """A token count as the article writes it (256M, 3.89B); "never" for an infinite breakeven."""
-    return "never" if value is None or pd.isna(value) or math.isinf(value) else tables.tokens_text(value)
+    return "never" if value is None or pd.isna(value) or math.isinf(value) else format_.tokens_text(value)
 
 
 def costs_frame(results: dict) -> pd.DataFrame:
