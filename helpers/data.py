@@ -10,6 +10,7 @@ Nothing here writes into ``data/``.
 """
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -429,8 +430,15 @@ def read_table(path: Path, table: str) -> pd.DataFrame:
         raise KeyError(f"unknown table {table!r}; known tables: {', '.join(SPECS)}")
     if not path.exists():
         raise DataValidationError([Problem(label, None, None, "file not found")])
+    raw = path.read_bytes()
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        raise DataValidationError([Problem(label, line, None, f"not UTF-8 text (byte 0x{raw[err.start]:02x}); "
+                                                              "save the file as UTF-8")]) from None
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
     except pd.errors.EmptyDataError:
         raise DataValidationError([Problem(label, None, None, "the file is empty")]) from None
     except pd.errors.ParserError as err:

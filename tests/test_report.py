@@ -5,6 +5,7 @@ seconds); one test runs the project's own notebooks on the article's scenario. E
 are computed from the data rows with the helpers' formulas, never copied from a report.
 """
 import json
+import shutil
 import subprocess
 import sys
 from importlib import metadata
@@ -17,6 +18,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from helpers.costs import api, breakeven, selfhost
 from helpers import data, paths, report, scenario
+from helpers.report import verify
 from helpers.article import tables
 
 DATE = "2026-03-01"
@@ -53,7 +55,7 @@ def fixture_notebooks(folder: Path, failing: bool = False) -> Path:
         "summary = tables.breakeven_summary(['GPT-5', 'DeepSeek V3.2'], s['gpu_usd_per_month'],\n"
         "    3 * s['gpu_usd_per_month'], s['tokens_per_month_capacity'])\n"
         "tables.save(summary, 'breakeven_summary', tables_dir)\nsummary",
-        "plt.plot([1, 2], [3, 4]);",
+        "_ = plt.plot([1, 2], [3, 4])",
     )
     write_notebook(
         folder / "02-widget.ipynb",
@@ -266,7 +268,8 @@ def test_index_pages(good_run):
     _, folder, _ = good_run
     index = (folder / "index.html").read_text()
     for text in ('href="01-costs.html"', 'href="02-widget.html"', "tokens_per_day", "50000000",
-                 'class="passed"', "Breakeven tokens/month", "has_ml_expertise"):
+                 'class="passed"', "self-hosting pays above 256M tokens/month", "has_ml_expertise",
+                 "No earlier good report"):
         assert text in index, text
     top = (folder.parent / "index.html").read_text()
     assert f'href="{DATE}/index.html"' in top
@@ -320,7 +323,7 @@ def test_a_run_that_crashes_installs_nothing(tmp_path, monkeypatch):
     def crash(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(report, "run_index_html", crash)
+    monkeypatch.setattr(report.pages, "run_index_html", crash)
     with pytest.raises(RuntimeError, match="disk full"):
         run(ARTICLE, out, notebooks, jobs=2)
     assert (previous / "run.json").read_text() == '{"status": "passed"}'
@@ -331,11 +334,25 @@ def test_a_run_that_crashes_installs_nothing(tmp_path, monkeypatch):
 # The project's own notebooks
 
 
-def test_full_run_of_the_projects_notebooks(tmp_path):
+SCALE = paths.PARAMS_DIR / "scale-200m-per-day-spot.yaml"
+LATER = "2026-03-08"
+
+
+@pytest.fixture(scope="module")
+def project_reports(tmp_path_factory):
+    """The project's notebooks run twice into one folder: the article's scenario on DATE, then
+    the 200M tokens/day spot scenario on LATER."""
+    out = tmp_path_factory.mktemp("project") / "reports"
+    first = run(ARTICLE, out, paths.NOTEBOOKS_DIR)
+    second = run(SCALE, out, paths.NOTEBOOKS_DIR, date=LATER)
+    return first, second
+
+
+def test_full_run_of_the_projects_notebooks(project_reports):
     """Every notebook in notebooks/ on the article's scenario: all pass, every page and table is
     there, and the tables hold the figures the helpers compute from the data rows."""
     notebooks = report.discover(paths.NOTEBOOKS_DIR)
-    code, folder, lines = run(ARTICLE, tmp_path / "reports", paths.NOTEBOOKS_DIR)
+    code, folder, lines = project_reports[0]
     run_json = json.loads((folder / "run.json").read_text())
     failures = [(n["name"], n["error"]) for n in run_json["notebooks"] if n["status"] != "passed"]
     assert code == report.EXIT_OK, failures
@@ -355,6 +372,10 @@ def test_full_run_of_the_projects_notebooks(tmp_path):
     # the headline names the winner at the scenario's own workload (what_if.csv of notebook 08)
     what_if = pd.read_csv(folder / "tables" / "what_if.csv").iloc[0]
     assert "At this scenario's workload" in index and f"<b>{what_if['winner']}</b>" in index
+    assert '<img class="chart"' in index and 'src="data:image/png;base64,' in index
+    errata = int((pd.read_csv(folder / "tables" / "claims.csv")["verdict"] == "erratum").sum())
+    assert f"<b>{errata} errata</b>" in index and 'href="07-claims-audit.html"' in index
+    assert "No earlier good report" in index
 
     gpt5 = data.row(data.load("api_prices"), "model", "GPT-5")
     blended = api.blended_usd_per_1m(gpt5["usd_per_1m_input"], gpt5["usd_per_1m_output"])
@@ -415,3 +436,171 @@ def test_data_changing_during_a_run_fails_it(tmp_path, monkeypatch):
     assert run_json["problems"] == ["data/api_prices.csv changed during the run"]
     assert "data/api_prices.csv changed during the run" in (folder / "index.html").read_text()
     assert lines[-1].startswith("failed: data/api_prices.csv changed")
+
+
+# ------------------------------------------------------------------------------------------
+# Bad input stops the run once, before any notebook
+
+
+def _data_copy(tmp_path: Path) -> Path:
+    copy = tmp_path / "data"
+    copy.mkdir()
+    for csv in paths.DATA_DIR.glob("*.csv"):
+        (copy / csv.name).write_bytes(csv.read_bytes())
+    return copy
+
+
+def test_a_bad_csv_stops_the_run_once_naming_file_line_and_column(tmp_path):
+    copy = _data_copy(tmp_path)
+    lines = (copy / "gpu_cloud.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    cells = lines[2].split(",")
+    cells[header.index("usd_per_hour")] = "two dollars"
+    lines[2] = ",".join(cells)
+    (copy / "gpu_cloud.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "reports"
+    with pytest.raises(report.ReportError) as raised:
+        report.run_report(ARTICLE, DATE, out, fixture_notebooks(tmp_path / "notebooks"), data_dir=copy)
+    message = str(raised.value)
+    assert "gpu_cloud.csv, line 3, column usd_per_hour" in message and "no notebook was run" in message
+    assert message.count("usd_per_hour") == 1, "one problem, reported once"
+    assert not out.exists(), "nothing written"
+
+
+def test_a_csv_that_is_not_utf8_gets_one_line_naming_it(tmp_path):
+    copy = _data_copy(tmp_path)
+    text = (copy / "api_prices.csv").read_bytes()
+    first_row_end = text.index(b"\n", text.index(b"\n") + 1)
+    (copy / "api_prices.csv").write_bytes(text[:first_row_end] + b" caf\xe9" + text[first_row_end:])
+    with pytest.raises(report.ReportError) as raised:
+        report.run_report(ARTICLE, DATE, tmp_path / "reports", fixture_notebooks(tmp_path / "notebooks"),
+                          data_dir=copy)
+    problems = [line for line in str(raised.value).splitlines() if "api_prices.csv" in line]
+    assert len(problems) == 1 and "line 2" in problems[0] and "not UTF-8" in problems[0], problems
+    assert not (tmp_path / "reports").exists()
+
+
+def test_a_scenario_that_is_not_utf8_gets_one_line_naming_it(tmp_path, capsys):
+    bad = tmp_path / "latin1.yaml"
+    bad.write_bytes("description: caf\u00e9 scenario\n".encode("latin-1"))
+    code = report.main(["--scenario", str(bad), "--date", DATE, "--out", str(tmp_path / "reports")])
+    err = capsys.readouterr().err
+    assert code == report.EXIT_BAD_INPUT
+    assert f"{bad}: not UTF-8 text" in err and "Traceback" not in err
+    assert not (tmp_path / "reports").exists()
+
+
+# ------------------------------------------------------------------------------------------
+# A kernel that dies before it replies
+
+
+def _dying_kernel(monkeypatch, deaths: int):
+    """Make the first ``deaths`` kernel starts fail the way a port race does."""
+    real = report.execute._execute
+    calls = []
+
+    def execute(notebook, executed, parameters, timeout):
+        calls.append(notebook.stem)
+        if len(calls) <= deaths:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return real(notebook, executed, parameters, timeout)
+
+    monkeypatch.setattr(report.execute, "_execute", execute)
+    return calls
+
+
+def test_a_kernel_that_dies_before_replying_is_started_again(tmp_path, monkeypatch):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    write_notebook(notebooks / "01-one.ipynb", 'tables_dir = ""  # report runs set this', "1 + 1")
+    calls = _dying_kernel(monkeypatch, deaths=1)
+    code, folder, lines = run(ARTICLE, tmp_path / "reports", notebooks, jobs=1)
+    assert code == report.EXIT_OK and calls == ["01-one", "01-one"]
+    assert any(line.startswith("  retry    01-one: the kernel died before it replied") for line in lines)
+    (nb,) = json.loads((folder / "run.json").read_text())["notebooks"]
+    assert nb["status"] == "passed" and nb["kernel_restarts"] == 1
+
+
+def test_a_kernel_that_keeps_dying_fails_its_notebook_after_bounded_starts(tmp_path, monkeypatch):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    write_notebook(notebooks / "01-one.ipynb", 'tables_dir = ""  # report runs set this', "1 + 1")
+    calls = _dying_kernel(monkeypatch, deaths=100)
+    code, folder, _ = run(ARTICLE, tmp_path / "reports", notebooks, jobs=1)
+    assert code == report.EXIT_FAILED and len(calls) == report.KERNEL_START_ATTEMPTS
+    (nb,) = json.loads((folder / "run.json").read_text())["notebooks"]
+    assert nb["error"].endswith(f"(the kernel was started {report.KERNEL_START_ATTEMPTS} times)")
+
+
+def test_a_failing_cell_is_not_retried(tmp_path, monkeypatch):
+    notebooks = fixture_notebooks(tmp_path / "notebooks", failing=True)
+    calls = _dying_kernel(monkeypatch, deaths=0)
+    run(ARTICLE, tmp_path / "reports", notebooks, jobs=1)
+    assert calls.count("03-fails") == 1
+
+
+# ------------------------------------------------------------------------------------------
+# nbval on a report
+
+
+def test_verify_report_passes_on_a_fresh_report_and_fails_on_an_altered_one(good_run, tmp_path):
+    _, folder, _ = good_run
+    out = tmp_path / "reports"
+    copy = out / folder.name
+    shutil.copytree(folder, copy)
+    lines = []
+    assert verify.verify(copy, log=lines.append) == verify.EXIT_OK, "\n".join(lines)
+    run_json = json.loads((copy / "run.json").read_text())
+    assert run_json["verification"]["status"] == "passed"
+    assert run_json["verification"]["notebooks"] == {"01-costs": "passed", "02-widget": "passed"}
+    assert "Re-executed with nbval" in (copy / "index.html").read_text()
+    assert not list(copy.glob("tables/*.csv.*")) and not (copy / "tables" / "tables").exists()
+
+    # Alter one stored output of the executed notebook: nbval must see it.
+    nb = nbformat.read(copy / "01-costs.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if c.cell_type == "code" and "summary" in c.source and c.outputs)
+    data = cell.outputs[0]["data"]
+    data["text/plain"] = data["text/plain"].replace("GPT-5", "GPT-6")
+    nbformat.write(nb, copy / "01-costs.ipynb")
+    lines = []
+    assert verify.verify(copy, log=lines.append) == verify.EXIT_DIFFERS
+    run_json = json.loads((copy / "run.json").read_text())
+    assert run_json["verification"]["status"] == "failed"
+    assert run_json["verification"]["notebooks"]["01-costs"] == "failed"
+    assert run_json["verification"]["notebooks"]["02-widget"] == "passed"
+    assert "outputs differ in 01-costs" in (copy / "index.html").read_text()
+    assert verify.main(["--out", str(out), "--date", "1999-01-01"]) == verify.EXIT_NO_RUN
+
+
+def test_a_second_report_names_the_first_and_what_moved_and_why(project_reports):
+    (_, first, _), (code, second, _) = project_reports
+    assert code == report.EXIT_OK
+    # By hand from the data rows: GPT-5's blend and the A100's hourly price, 720 hours, and the
+    # scale scenario's 50% spot discount halving the GPU bill.
+    gpt5 = data.row(data.load("api_prices"), "model", "GPT-5")
+    blended = (gpt5["usd_per_1m_input"] + gpt5["usd_per_1m_output"]) / 2
+    a100 = data.row(data.load("gpu_cloud"), "gpu", "NVIDIA A100 80GB")["usd_per_hour"]
+    old_breakeven = a100 * 720 / blended * 1e6
+    new_breakeven = a100 * 720 * 0.5 / blended * 1e6
+
+    moved = pd.read_csv(second / "tables" / "changes.csv")
+    row = moved[(moved["table"] == "breakeven_summary") & (moved["key"] == "GPT-5")
+                & (moved["column"] == "breakeven_tokens_per_month")].iloc[0]
+    assert float(row["old"]) == pytest.approx(old_breakeven, abs=1)
+    assert float(row["new"]) == pytest.approx(new_breakeven, abs=1)
+    assert float(row["change_share"]) == pytest.approx(-0.5, abs=1e-6)
+
+    run_json = json.loads((second / "run.json").read_text())
+    assert run_json["changes"]["previous"] == {
+        "folder": DATE, "date": DATE, "scenario_file": "params/article.yaml",
+        "finished_at": json.loads((first / "run.json").read_text())["finished_at"]}
+    causes = run_json["changes"]["causes"]
+    assert "scenario file params/article.yaml -> params/scale-200m-per-day-spot.yaml" in causes
+    assert "scenario spot_discount: not set (the article's value) -> 0.5" in causes
+    assert not any(c.startswith("data/") for c in causes), "same data files"
+
+    index = (second / "index.html").read_text()
+    assert f'href="../{DATE}/index.html">the report of {DATE}</a>' in index
+    assert "params/article.yaml" in index and "scenario spot_discount" in index
+    assert "GPT-5 breakeven_tokens_per_month" in index
+    assert ">256M<" in index and ">128M<" in index and "-128M (-50%)" in index

@@ -5,18 +5,26 @@ without code, into a dated folder.
 
 What a run writes, in ``<out>/<date>/``:
 
-- ``index.html``: the scenario's parameters, a link to each notebook's page, pass or fail for each
-  (with the error), and the headline breakeven summary (``tables/breakeven_summary.csv``);
-- ``NN-name.html`` (no code cells) and ``NN-name.ipynb`` (the executed notebook) per notebook;
+- ``index.html``: a one-page summary (the decision at the scenario's workload, the headline chart,
+  the breakevens, the errata count, what moved since the previous report), then a link to each
+  notebook's page with pass or fail (and the error), the parameters and the provenance;
+- ``NN-name.html`` (no code cells, nothing loaded from the network) and ``NN-name.ipynb`` (the
+  executed notebook, which ``python -m helpers.report.verify`` re-checks with nbval);
 - ``run.json``: parameters, sha256 of every ``data/*.csv``, package versions, git commit, start and
   end time, status per notebook;
-- ``tables/*.csv``: what each notebook wrote through ``helpers.article.tables.save``.
+- ``tables/*.csv``: what each notebook wrote through ``helpers.article.tables.save``, and
+  ``tables/changes.csv``: the headline figures that moved since the latest earlier good report in
+  the same folder (``helpers.report.changes``).
 
 ``<out>/index.html`` lists every run, newest first.
 
 Nothing is lost:
 
-- the scenario, the date and the notebook list are checked before anything is written;
+- every data file (all of ``helpers.data.SPECS``), the scenario, the date and the notebook list
+  are checked before anything is written: a bad CSV stops the run once, naming file, line and
+  column;
+- a kernel that dies before it replies (two kernels racing for a port) is started again, up to
+  three starts, each logged, before its notebook is failed;
 - a run is built in a hidden sibling folder (``<out>/.<date>.building-*``) and renamed into place
   only when complete, so no half-written dated folder is ever visible;
 - a run in which every notebook passed replaces ``<date>/``: the previous folder is first renamed
@@ -27,8 +35,8 @@ Nothing is lost:
 - a lock (``<out>/.lock``, fcntl) keeps two runs on the same output folder apart: the second stops at
   once with a message naming the first run's process.
 
-Exit codes: 0 all notebooks passed, 1 a notebook failed, 2 bad input (scenario, date, notebooks),
-3 another run holds the lock.
+Exit codes: 0 all notebooks passed, 1 a notebook failed, 2 bad input (data, scenario, date,
+notebooks), 3 another run holds the lock.
 """
 from __future__ import annotations
 
@@ -37,44 +45,37 @@ import ast
 import concurrent.futures
 import datetime as dt
 import fcntl
-import hashlib
-import html
 import io
 import json
 import logging
 import os
-import platform
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 import tokenize
-import tomllib
-from dataclasses import asdict, dataclass, field
-from importlib import metadata
+from dataclasses import asdict
 from pathlib import Path
 
-from helpers import paths, scenario as scenario_mod
+from helpers import data as data_mod, paths, scenario as scenario_mod
 from helpers.article import tables as tables_mod
 from helpers.files import atomic_write, current_umask
+from helpers.report import changes as changes_mod, pages
+# Re-exported: the runner's public names stay where callers and tests found them.
+from helpers.report.execute import (CELL_TIMEOUT_S, KERNEL_START_ATTEMPTS, WIDGET_MIME, WIDGET_NOTE,
+                                    NotebookResult, export_html, run_notebook, static_widgets)
+from helpers.report.provenance import (data_hashes, display_path, git_commit, now, package_versions,
+                                       sha256_of)
 
 NOTEBOOK_PATTERN = "[0-9][0-9]-*.ipynb"
 FAILED_SUFFIX = ".failed"
 RUN_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}(\.failed)?$")
 LOCK_NAME = ".lock"
-TABLES = "tables"
+TABLES = pages.TABLES
 TABLES_DIR_PARAMETER = "tables_dir"
 INTERACTIVE_PARAMETER = "interactive"
-HEADLINE_TABLE = "breakeven_summary"
-WORKLOAD_TABLE = "what_if"
-WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
-WIDGET_NOTE = ('<p class="widget-note"><em>Interactive control: live in JupyterLab '
-               '(<code>make lab</code>) or the what-if app (<code>make app</code>); this static '
-               'page shows the result of its default setting.</em></p>')
-CELL_TIMEOUT_S = 600
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_LOCKED = 0, 1, 2, 3
 
 
@@ -84,17 +85,6 @@ class ReportError(Exception):
 
 class LockedError(Exception):
     """Another run holds the output folder's lock."""
-
-
-@dataclass
-class NotebookResult:
-    name: str
-    status: str = "pending"  # "passed" or "failed"
-    seconds: float = 0.0
-    error: str | None = None
-    parameters: dict = field(default_factory=dict)
-    html: str | None = None
-    ipynb: str | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -165,60 +155,30 @@ def parse_date(text: str) -> str:
         raise ReportError(f"--date: expected YYYY-MM-DD, got {text!r}") from None
 
 
-# --------------------------------------------------------------------------------------------
-# Provenance
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def data_hashes(data_dir: Path = paths.DATA_DIR) -> dict[str, str]:
-    """sha256 of every ``data/*.csv`` (the notebooks read them all through helpers.data)."""
-    return {f"data/{p.name}": sha256_of(p) for p in sorted(Path(data_dir).glob("*.csv"))}
-
-
-def package_versions() -> dict[str, str]:
-    """Installed version of each dependency pinned in pyproject.toml, and Python's."""
-    with open(paths.ROOT / "pyproject.toml", "rb") as handle:
-        pins = tomllib.load(handle)["project"]["dependencies"]
-    versions = {"python": platform.python_version()}
-    for pin in pins:
-        name = re.split(r"[=<>!~\[; ]", pin, maxsplit=1)[0]
+def check_data(data_dir: Path = paths.DATA_DIR) -> None:
+    """Validate every data table (all of ``helpers.data.SPECS``) before any notebook starts: one
+    ReportError listing every problem (file, line, column), instead of the same error in each of
+    the notebooks that read the file."""
+    problems = []
+    for table in data_mod.SPECS:
         try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions
+            data_mod.read_table(Path(data_dir) / f"{table}.csv", table)
+        except data_mod.DataValidationError as err:
+            problems += [str(p) for p in err.problems]
+    if problems:
+        raise ReportError(f"{len(problems)} problem(s) in the data, no notebook was run:\n"
+                          + "\n".join(f"  {p}" for p in problems))
 
 
-def git_commit(root: Path = paths.ROOT) -> dict:
-    """The checked-out commit and whether the working tree differs from it (None without git)."""
-    def git(*args):
-        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
-                              timeout=30, check=True).stdout.strip()
+def load_scenario(path: Path) -> dict:
+    """The validated scenario, or a ReportError of one line per problem naming the file."""
     try:
-        commit = git("rev-parse", "HEAD")
-        dirty = bool(git("status", "--porcelain", "--untracked-files=no"))
-    except (OSError, subprocess.SubprocessError):
-        return {"commit": None, "dirty": None}
-    return {"commit": commit, "dirty": dirty}
-
-
-def display_path(path: Path) -> str:
-    """``path`` relative to the project when it lies inside it (run.json stays portable)."""
-    try:
-        return str(Path(path).resolve().relative_to(paths.ROOT))
-    except ValueError:
-        return str(path)
-
-
-def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        return scenario_mod.load(path)
+    except scenario_mod.ScenarioError as err:
+        raise ReportError(str(err)) from None
+    except UnicodeDecodeError as err:
+        raise ReportError(f"{path}: not UTF-8 text (byte 0x{err.object[err.start]:02x} at offset "
+                          f"{err.start}); save the file as UTF-8") from None
 
 
 # --------------------------------------------------------------------------------------------
@@ -307,89 +267,21 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# Execution and export
+# Scheduling
 
 
-def _first_error(exc: BaseException) -> str:
-    ename = getattr(exc, "ename", None)
-    if ename:
-        cell = getattr(exc, "exec_count", None)
-        where = f" (cell [{cell}])" if cell is not None else ""
-        return f"{ename}: {getattr(exc, 'evalue', '')}{where}"
-    return f"{type(exc).__name__}: {exc}"
-
-
-def static_widgets(nb) -> None:
-    """Make widget outputs static, in place: drop the widget state and views (they would render
-    as broken placeholders without a kernel) and say where the control is live."""
-    nb.metadata.pop("widgets", None)
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            data = output.get("data")
-            if not data or WIDGET_MIME not in data:
-                continue
-            data.pop(WIDGET_MIME)
-            # What remains beside the view is the widget's repr, e.g. "VBox(children=...)".
-            data.pop("text/plain", None)
-            if not data:
-                data["text/html"] = WIDGET_NOTE
-
-
-def export_html(executed: Path, target: Path) -> None:
-    """The executed notebook as HTML without code cells or prompts."""
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    nb = nbformat.read(executed, as_version=4)
-    static_widgets(nb)
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": executed.stem}})
-    write_text_atomic(target, body)
-
-
-def run_notebook(notebook: Path, build: Path, parameters: dict, timeout: int = CELL_TIMEOUT_S) -> NotebookResult:
-    """Execute one notebook in a fresh kernel into ``build`` and export its page. Never raises:
-    a failure is recorded in the result."""
-    import papermill
-
-    result = NotebookResult(notebook.stem, parameters=parameters)
-    executed = build / notebook.name
-    start = time.perf_counter()
-    try:
-        papermill.execute_notebook(
-            str(notebook), str(executed), parameters=parameters,
-            # The kernel starts in the notebook's folder. Not papermill's cwd=, which os.chdir()s
-            # the whole process: with notebooks run in threads that races, and can leave this
-            # process in another run's (deleted) build folder.
-            resources={"metadata": {"path": str(notebook.parent)}},
-            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-            execution_timeout=timeout,
-            # The kernel's start-up warnings (e.g. "running over TCP") would drown the progress
-            # lines; a kernel that dies still fails its notebook.
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-        )
-        result.status = "passed"
-    except Exception as exc:  # a failing notebook must not stop the others
-        result.status = "failed"
-        result.error = _first_error(exc)
-    if executed.exists():
-        result.ipynb = executed.name
-        try:
-            export_html(executed, build / f"{notebook.stem}.html")
-            result.html = f"{notebook.stem}.html"
-        except Exception as exc:
-            result.status = "failed"
-            result.error = (result.error + "; " if result.error else "") + f"HTML export: {_first_error(exc)}"
-    result.seconds = round(time.perf_counter() - start, 2)
-    return result
+def run_folders(out: Path) -> list[Path]:
+    """The installed runs under ``out``, newest date first; for one date the good report before
+    its failed attempt."""
+    if not Path(out).is_dir():
+        return []
+    folders = [p for p in Path(out).iterdir() if p.is_dir() and RUN_FOLDER.match(p.name)]
+    return sorted(folders, key=lambda p: (p.name[:10], not p.name.endswith(FAILED_SUFFIX)), reverse=True)
 
 
 def previous_seconds(out: Path) -> dict[str, float]:
     """Seconds each notebook took in the newest run recorded under ``out`` ({} if none)."""
-    runs = sorted((p for p in out.iterdir() if p.is_dir() and RUN_FOLDER.match(p.name)),
-                  key=lambda p: p.name, reverse=True) if out.is_dir() else []
-    for folder in runs:
+    for folder in run_folders(out):
         try:
             notebooks = json.loads((folder / "run.json").read_text())["notebooks"]
             return {nb["name"]: float(nb["seconds"]) for nb in notebooks}
@@ -413,167 +305,6 @@ def schedule(notebooks: list[Path], out: Path) -> list[Path]:
 
 def default_jobs(count: int) -> int:
     return max(1, min(count, os.cpu_count() or 1))
-
-
-# --------------------------------------------------------------------------------------------
-# Pages
-
-
-CSS = """
-body { font-family: system-ui, sans-serif; max-width: 72rem; margin: 2rem auto; padding: 0 1rem;
-       color: #222; }
-table { border-collapse: collapse; margin: 1rem 0; }
-th, td { border: 1px solid #ccc; padding: .3rem .6rem; text-align: left; vertical-align: top; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.passed { color: #176f2c; font-weight: 600; }
-.failed { color: #b00020; font-weight: 600; }
-.error { font-family: monospace; white-space: pre-wrap; }
-.muted { color: #666; }
-.warning { color: #8a5a00; }
-"""
-
-
-def _page(title: str, body: str) -> str:
-    return (f"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-            f"{body}\n</body>\n</html>\n")
-
-
-def _table(header: list[str], rows: list[list[str]], numeric: set[int] = frozenset()) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    lines = []
-    for row in rows:
-        cells = "".join(
-            f"<td class=\"num\">{c}</td>" if i in numeric else f"<td>{c}</td>" for i, c in enumerate(row)
-        )
-        lines.append(f"<tr>{cells}</tr>")
-    return f"<table>\n<tr>{head}</tr>\n" + "\n".join(lines) + "\n</table>"
-
-
-def _tokens(value) -> str:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return html.escape(str(value))
-    if number >= 1e9:
-        return f"{number / 1e9:,.2f}B"
-    return f"{number / 1e6:,.1f}M"
-
-
-def headline_html(tables_dir: Path) -> str:
-    """The breakeven summary (when a notebook wrote it) as an HTML table."""
-    path = tables_dir / f"{HEADLINE_TABLE}.csv"
-    if not path.exists():
-        return ("<p class=\"muted\">No breakeven summary: no notebook wrote "
-                f"<code>tables/{HEADLINE_TABLE}.csv</code> in this run.</p>")
-    import pandas as pd
-
-    frame = pd.read_csv(path)
-    columns = [
-        ("api_model", "API model", str),
-        ("blended_usd_per_1m", "Blended USD per 1M", lambda v: f"${float(v):,.3f}"),
-        ("breakeven_tokens_per_month", "Breakeven tokens/month", _tokens),
-        ("breakeven_tokens_per_day", "Breakeven tokens/day", _tokens),
-        ("tco_breakeven_tokens_per_month", "With hidden costs, tokens/month", _tokens),
-        ("tco_breakeven_tokens_per_day", "With hidden costs, tokens/day", _tokens),
-        ("within_single_gpu_capacity", "Within one GPU's capacity", lambda v: "yes" if v else "no"),
-    ]
-    present = [c for c in columns if c[0] in frame.columns]
-    rows = [[html.escape(fmt(record[name])) if fmt is str else fmt(record[name])
-             for name, _, fmt in present] for record in frame.to_dict("records")]
-    return _table([label for _, label, _ in present], rows, numeric=set(range(1, len(present) - 1)))
-
-
-def workload_html(tables_dir: Path) -> str:
-    """One sentence on the scenario's own workload (from the what-if notebook's
-    ``tables/what_if.csv``): which is cheaper, by how much, and the decision framework's answer."""
-    path = tables_dir / f"{WORKLOAD_TABLE}.csv"
-    if not path.exists():
-        return ""
-    import pandas as pd
-
-    row = pd.read_csv(path).iloc[0]
-    api_model = str(row["api_models"]).split(";")[0]
-    return (f"<p><b>At this scenario's workload</b> ({_tokens(row['tokens_per_day'])} tokens/day, "
-            f"{_tokens(row['tokens_per_month'])} tokens/month): {html.escape(api_model)} costs "
-            f"${float(row['api_usd_per_month']):,.0f} a month, self-hosting "
-            f"${float(row['tco_usd_per_month']):,.0f} with hidden costs "
-            f"(${float(row['selfhost_usd_per_month']):,.0f} for the GPU alone). Cheaper: "
-            f"<b>{html.escape(str(row['winner']))}</b>, {float(row['cost_ratio']):.2f}x. The decision "
-            f"framework says <b>{html.escape(str(row['decision']))}</b> (step {int(row['decision_step'])}).</p>")
-
-
-def run_index_html(run: dict, tables_dir: Path) -> str:
-    """The page of one run."""
-    status = run["status"]
-    parts = [f"<h1>Report {html.escape(run['date'])}: "
-             f"<span class=\"{status}\">{html.escape(status)}</span></h1>"]
-    description = run["scenario"].get(scenario_mod.DESCRIPTION)
-    parts.append(f"<p>Scenario <code>{html.escape(run['scenario_file'])}</code>"
-                 + (f": {html.escape(description)}" if description else "") + "</p>")
-    for problem in run.get("problems", []):
-        parts.append(f"<p class=\"failed\">{html.escape(problem)}</p>")
-    parts.append("<h2>Headline: breakeven summary</h2>")
-    parts.append(headline_html(tables_dir))
-    parts.append(workload_html(tables_dir))
-    parts.append("<h2>Notebooks</h2>")
-    rows = []
-    for nb in run["notebooks"]:
-        link = (f"<a href=\"{html.escape(nb['html'])}\">{html.escape(nb['name'])}</a>"
-                if nb["html"] else html.escape(nb["name"]))
-        executed = f"<a href=\"{html.escape(nb['ipynb'])}\">.ipynb</a>" if nb["ipynb"] else ""
-        rows.append([link, f"<span class=\"{nb['status']}\">{nb['status']}</span>",
-                     f"{nb['seconds']:.1f}", executed,
-                     f"<span class=\"error\">{html.escape(nb['error'] or '')}</span>"])
-    parts.append(_table(["notebook", "status", "seconds", "executed", "error"], rows, numeric={2}))
-    parts.append("<h2>Parameters</h2>")
-    parts.append("<p>Every parameter a notebook declares: the scenario's value where it sets one, "
-                 "otherwise the notebook's default (the article's scenario).</p>")
-    rows = []
-    for name, info in run["parameters"].items():
-        rows.append([f"<code>{html.escape(name)}</code>", f"<code>{html.escape(info['value'])}</code>",
-                     html.escape(info["source"]), html.escape(", ".join(info["notebooks"]))])
-    parts.append(_table(["parameter", "value", "from", "declared by"], rows))
-    if run["unused_scenario_keys"]:
-        parts.append("<p class=\"warning\">Scenario keys no notebook declares (not used): "
-                     + html.escape(", ".join(run["unused_scenario_keys"])) + "</p>")
-    tables = "".join(f"<li><a href=\"tables/{html.escape(t)}\">{html.escape(t)}</a></li>"
-                     for t in run["tables"])
-    parts.append(f"<h2>Tables</h2>\n<ul>{tables or '<li class=muted>none</li>'}</ul>")
-    git = run["git"]
-    parts.append(
-        "<h2>Provenance</h2>\n<p class=\"muted\">"
-        f"Started {html.escape(run['started_at'])}, finished {html.escape(run['finished_at'])}; "
-        f"git {html.escape(str(git['commit']))}{' (with uncommitted changes)' if git['dirty'] else ''}; "
-        f"data files, their sha256 and package versions in <a href=\"run.json\">run.json</a>.</p>")
-    return _page(f"Report {run['date']} ({status})", "\n".join(parts))
-
-
-def reports_index_html(out: Path) -> str:
-    """``<out>/index.html``: every installed run, newest first."""
-    rows = []
-    folders = [p for p in out.iterdir() if p.is_dir() and RUN_FOLDER.match(p.name)]
-    # Newest date first; for one date the good report before its failed attempt.
-    for folder in sorted(folders, key=lambda p: (p.name[:10], not p.name.endswith(FAILED_SUFFIX)),
-                         reverse=True):
-        try:
-            run = json.loads((folder / "run.json").read_text())
-        except (OSError, ValueError):
-            rows.append([html.escape(folder.name), "<span class=failed>unreadable run.json</span>", "", "", ""])
-            continue
-        passed = sum(nb["status"] == "passed" for nb in run["notebooks"])
-        description = run["scenario"].get(scenario_mod.DESCRIPTION, "")
-        rows.append([
-            f"<a href=\"{html.escape(folder.name)}/index.html\">{html.escape(folder.name)}</a>",
-            f"<span class=\"{run['status']}\">{html.escape(run['status'])}</span>",
-            f"{passed}/{len(run['notebooks'])}",
-            f"<code>{html.escape(run['scenario_file'])}</code> {html.escape(description)}",
-            html.escape(run["finished_at"]),
-        ])
-    body = "<h1>Reports</h1>\n" + (
-        _table(["run", "status", "notebooks passed", "scenario", "finished (UTC)"], rows)
-        if rows else "<p class=\"muted\">No runs yet.</p>")
-    return _page("Reports", body)
 
 
 # --------------------------------------------------------------------------------------------
@@ -605,17 +336,16 @@ def _effective_parameters(declared_by: dict[str, dict], scenario_parameters: dic
 
 def run_report(scenario_path: Path, date: str, out: Path = paths.REPORTS_DIR,
                notebooks_dir: Path = paths.NOTEBOOKS_DIR, jobs: int | None = None,
-               timeout: int = CELL_TIMEOUT_S, log=print) -> tuple[int, Path]:
+               timeout: int = CELL_TIMEOUT_S, log=print,
+               data_dir: Path = paths.DATA_DIR) -> tuple[int, Path]:
     """Run every notebook and install the report. Returns (exit code, installed folder).
 
     Raises ReportError (bad input: nothing written) or LockedError (another run is active).
     """
     date = parse_date(date)
     scenario_path = Path(scenario_path)
-    try:
-        chosen = scenario_mod.load(scenario_path)
-    except scenario_mod.ScenarioError as err:
-        raise ReportError(str(err)) from None
+    check_data(data_dir)  # first: the scenario's names are looked up in the data
+    chosen = load_scenario(scenario_path)
     notebooks = discover(notebooks_dir)
     declared_by = {nb.stem: declared_parameters(nb) for nb in notebooks}
     scenario_parameters = scenario_mod.parameters(chosen)
@@ -668,15 +398,18 @@ def run_report(scenario_path: Path, date: str, out: Path = paths.REPORTS_DIR,
             }
             for r in run["notebooks"]:
                 r["parameters"] = {k: v for k, v in r["parameters"].items() if k != TABLES_DIR_PARAMETER}
+            run["changes"] = changes_mod.compare(out, run_folders(out), run, tables_dir)
+            run["tables"] = sorted(p.name for p in tables_dir.glob("*.csv"))
             write_text_atomic(build / "run.json", json.dumps(run, indent=2, default=str) + "\n")
-            write_text_atomic(build / "index.html", run_index_html(run, tables_dir))
+            chart = pages.headline_chart(build, run["notebooks"])
+            write_text_atomic(build / "index.html", pages.run_index_html(run, tables_dir, chart))
             make_readable(build)
             target = out / (date if status == "passed" else date + FAILED_SUFFIX)
             install(build, target)
         except BaseException:
             shutil.rmtree(build, ignore_errors=True)
             raise
-        write_text_atomic(out / "index.html", reports_index_html(out))
+        write_text_atomic(out / "index.html", pages.reports_index_html(out, run_folders(out)))
     failed = [r.name for r in results if r.status != "passed"]
     log(f"report {status}: {len(results) - len(failed)}/{len(results)} notebooks passed in "
         f"{run['wall_s']:.1f} s -> {target / 'index.html'}")
@@ -695,11 +428,15 @@ def _execute_all(notebooks, order, build, declared_by, scenario_parameters, tabl
     print_lock = threading.Lock()
     finished = [0]
 
+    def locked_log(line: str) -> None:
+        with print_lock:
+            log(line)
+
     def one(notebook: Path) -> NotebookResult:
         with print_lock:
             log(f"  start    {notebook.stem}")
         passed = parameters_for(declared_by[notebook.stem], scenario_parameters, tables_dir)
-        result = run_notebook(notebook, build, passed, timeout)
+        result = run_notebook(notebook, build, passed, timeout, log=locked_log)
         with print_lock:
             finished[0] += 1
             tail = f": {result.error}" if result.error else ""
