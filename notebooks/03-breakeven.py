@@ -38,6 +38,7 @@ tables_dir = ""  # report runs set this; tables are written there as CSV
 from helpers.costs import api
 from helpers.show import plots
 from helpers import scenario
+from helpers.scenario import Scenario
 from helpers.article import tables
 from helpers.show.format import display_options, prose, tokens_text, usd_text
 
@@ -141,8 +142,7 @@ ax = plots.cost_vs_volume(dict(zip(blended["api_model"], blended["blended_usd_pe
 # The star is the parameters' workload.
 
 # %%
-grid = plots.cheaper_grid({share: tables.blended_price(api_models[0], share) for share in plots.GRID_INPUT_SHARES},
-                          selfhost_usd, capacity_tokens, derived["hidden_usd_per_month"])
+grid = plots.cheaper_grid(Scenario.from_notebook(globals()), api_models[0])
 ax = plots.cheaper_heatmap(grid, api_models[0], api.tokens_per_month(tokens_per_day, days_per_month), input_share);
 
 # %% [markdown]

@@ -160,3 +160,67 @@ def _drag_across_the_breakeven(page) -> None:
     page.wait_for_selector(".whatif-winner:has-text('API (GPT-5) wins')", timeout=UPDATE_TIMEOUT_MS)
     assert "step 1" in page.inner_text(".whatif-decision")
     assert_no_error(page)
+
+
+# ------------------------------------------------------------------------------------------
+# A report's pages, opened from files with the network cut off
+
+
+@pytest.fixture(scope="module")
+def fresh_report(tmp_path_factory):
+    """A fresh report of the project's notebooks on the article's scenario."""
+    from helpers import report
+
+    out = tmp_path_factory.mktemp("report") / "reports"
+    code, folder = report.run_report(paths.PARAMS_DIR / "article.yaml", "2026-03-01", out,
+                                     log=lambda line: None)
+    assert code == report.EXIT_OK, (folder / "run.json").read_text()
+    return folder
+
+
+def _open_offline(browser, url: str, width: int = 1300):
+    """A page opened with every request that is not a file or inline data blocked (and
+    recorded)."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.attempted = []
+    page.errors = []
+
+    def route(r):
+        if r.request.url.startswith(("file:", "data:")):
+            r.continue_()
+        else:
+            page.attempted.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("pageerror", lambda err: page.errors.append(f"uncaught: {err}"))
+    page.goto(url)
+    page.wait_for_load_state("load")
+    return page
+
+
+def test_report_pages_are_self_contained_readable_and_show_no_nan(fresh_report):
+    pages = sorted(fresh_report.glob("*.html"))
+    assert len(pages) >= 9  # the index and a page per notebook
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            for path in pages:
+                page = _open_offline(browser, path.as_uri())
+                text = page.inner_text("body")
+                assert page.attempted == [], f"{path.name} reached for the network: {page.attempted}"
+                assert page.errors == [], f"{path.name}: {page.errors}"
+                assert "NaN" not in text, f"{path.name} shows NaN"
+                assert "Traceback" not in text, f"{path.name} shows a traceback"
+                page.close()
+
+            index = _open_offline(browser, (fresh_report / "index.html").as_uri(), width=400)
+            chart = index.locator("img.chart")
+            assert chart.count() == 1
+            assert chart.evaluate("img => img.complete && img.naturalWidth > 0"), "the chart renders"
+            assert index.evaluate("document.documentElement.scrollWidth") <= 400, \
+                "the summary scrolls sideways on a 400 px wide screen"
+            summary = index.inner_text("body")
+            assert "the cheaper option is" in summary and "errata" in summary
+        finally:
+            browser.close()

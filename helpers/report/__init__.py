@@ -171,14 +171,12 @@ def check_data(data_dir: Path = paths.DATA_DIR) -> None:
 
 
 def load_scenario(path: Path) -> dict:
-    """The validated scenario, or a ReportError of one line per problem naming the file."""
+    """The validated scenario, or a ReportError of one line per problem naming the file (a file
+    that is not UTF-8 included)."""
     try:
         return scenario_mod.load(path)
     except scenario_mod.ScenarioError as err:
         raise ReportError(str(err)) from None
-    except UnicodeDecodeError as err:
-        raise ReportError(f"{path}: not UTF-8 text (byte 0x{err.object[err.start]:02x} at offset "
-                          f"{err.start}); save the file as UTF-8") from None
 
 
 # --------------------------------------------------------------------------------------------

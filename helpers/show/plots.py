@@ -92,26 +92,29 @@ def cost_vs_volume(blended_by_model: dict[str, float], selfhost_usd_per_month: f
     return ax
 
 
-def cheaper_grid(blended_usd_per_1m_by_share: dict[float, float], replica_usd_per_month: float,
-                 replica_tokens_per_month: float, hidden_usd_per_month: float,
+def cheaper_grid(scenario, api_model: str | None = None, input_shares=GRID_INPUT_SHARES,
                  tokens_per_month=GRID_TOKENS_PER_MONTH) -> pd.DataFrame:
-    """Long table of API against self-hosting cost at each (input share, monthly volume):
+    """Long table of one API's bill against self-hosting with hidden costs (and the replicas
+    each volume needs) at every (input share, monthly volume), from one :func:`derive` call
+    with the input share drawn over ``input_shares``. ``api_over_selfhost`` above 1: self-hosting
+    is cheaper."""
+    from helpers.derive import derive  # noqa: PLC0415
 
-    api_usd_per_month = tokens_per_month / 1e6 * blended(input share)
-    replicas          = max(1, ceil(tokens_per_month / replica_tokens_per_month))
-    tco_usd_per_month = replicas * replica_usd_per_month + hidden_usd_per_month
-    api_over_selfhost = api_usd_per_month / tco_usd_per_month (above 1: self-hosting is cheaper)
-    """
+    api_model = api_model or scenario.api_model
+    shares = np.asarray(input_shares, dtype=float)
     volumes = np.asarray(tokens_per_month, dtype=float)
-    replicas = np.maximum(1, np.ceil(volumes / replica_tokens_per_month))
-    tco = replicas * replica_usd_per_month + hidden_usd_per_month
-    rows = []
-    for share, blended in blended_usd_per_1m_by_share.items():
-        api_usd = np.array([api.api_usd_per_month(v, blended) for v in volumes])
-        rows.append(pd.DataFrame({"input_share": share, "tokens_per_month": volumes,
-                                  "api_usd_per_month": api_usd, "replicas": replicas.astype(int),
-                                  "tco_usd_per_month": tco, "api_over_selfhost": api_usd / tco}))
-    frame = pd.concat(rows, ignore_index=True)
+    result = derive(scenario, tokens_per_month=volumes, draws={"input_share": shares})
+    api_usd = np.broadcast_to(result.api_usd_per_month[api_model], (len(shares), len(volumes)))
+    tco = np.broadcast_to(result.tco_usd_per_month, (len(shares), len(volumes)))
+    replicas = np.broadcast_to(result.replicas, (len(shares), len(volumes)))
+    frame = pd.DataFrame({
+        "input_share": np.repeat(shares, len(volumes)),
+        "tokens_per_month": np.tile(volumes, len(shares)),
+        "api_usd_per_month": api_usd.ravel(),
+        "replicas": replicas.ravel().astype(int),
+        "tco_usd_per_month": tco.ravel(),
+    })
+    frame["api_over_selfhost"] = frame["api_usd_per_month"] / frame["tco_usd_per_month"]
     frame["cheaper"] = np.where(frame["api_over_selfhost"] > 1, "self-host", "API")
     return frame
 
