@@ -28,13 +28,18 @@ test: $(STAMP) ## Run every test: helpers, properties, bad data, notebooks (nbva
 lab: $(STAMP) ## Open JupyterLab on notebooks/
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: report bench
+.PHONY: report bench verify-report
 SCENARIO ?= params/article.yaml
 DATE ?= $(shell date +%F)
 JOBS ?=
+REPORTS ?= reports
 
 report: $(STAMP) ## Run every notebook into reports/DATE/ (SCENARIO=params/....yaml DATE=YYYY-MM-DD JOBS=N to change)
-	$(BIN)/python -m helpers.report --scenario $(SCENARIO) --date $(DATE) $(if $(JOBS),--jobs $(JOBS))
+	$(BIN)/python -m helpers.report --scenario $(SCENARIO) --date $(DATE) --out $(REPORTS) $(if $(JOBS),--jobs $(JOBS))
+
+# DATE given on the command line picks that run; otherwise the newest good run in REPORTS.
+verify-report: $(STAMP) ## Re-run a report's notebooks with nbval, fail on any differing output (DATE=YYYY-MM-DD REPORTS=dir)
+	$(BIN)/python -m helpers.report.verify --out $(REPORTS) $(if $(filter command line,$(origin DATE)),--date $(DATE))
 
 bench: $(STAMP) ## Time a full report run beside its floor (kernel start + imports x notebooks / cores)
 	$(BIN)/python -m helpers.tools.bench $(if $(JOBS),--jobs $(JOBS))

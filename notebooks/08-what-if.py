@@ -95,4 +95,5 @@ fig, ax = plt.subplots(figsize=(9, 5.5))
 ax = widgets.plot_costs(results, ax);
 
 # %%
-tables.save(pd.DataFrame([widgets.results_row(results)]), "what_if", tables_dir);
+# Assigned, not echoed: under nbval a trailing ";" alone does not hide the path a report run gets.
+_ = tables.save(pd.DataFrame([widgets.results_row(results)]), "what_if", tables_dir)
