@@ -5,6 +5,7 @@ seconds); one test runs the project's own notebooks on the article's scenario. E
 are computed from the data rows with the helpers' formulas, never copied from a report.
 """
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -604,3 +605,16 @@ def test_a_second_report_names_the_first_and_what_moved_and_why(project_reports)
     assert "params/article.yaml" in index and "scenario spot_discount" in index
     assert "GPT-5 breakeven_tokens_per_month" in index
     assert ">256M<" in index and ">128M<" in index and "-128M (-50%)" in index
+
+
+def test_kernels_skip_only_the_checks_of_the_very_bytes_the_run_validated(tmp_path, monkeypatch):
+    monkeypatch.delenv(data.VALIDATED_ENV, raising=False)
+    report.check_data()
+    trusted = set(os.environ[data.VALIDATED_ENV].split(";"))
+    assert {key.split(":")[0] for key in trusted} == set(data.SPECS)
+    # Other bytes under the same name are checked in full.
+    copy = _data_copy(tmp_path)
+    text = (copy / "gpu_cloud.csv").read_text(encoding="utf-8").replace(",2.", ",two.", 1)
+    (copy / "gpu_cloud.csv").write_text(text, encoding="utf-8")
+    with pytest.raises(data.DataValidationError, match="not a number"):
+        data.read_table(copy / "gpu_cloud.csv", "gpu_cloud")

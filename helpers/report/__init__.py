@@ -168,6 +168,8 @@ def check_data(data_dir: Path = paths.DATA_DIR) -> None:
     if problems:
         raise ReportError(f"{len(problems)} problem(s) in the data, no notebook was run:\n"
                           + "\n".join(f"  {p}" for p in problems))
+    # The kernels inherit this: a table they read with the same bytes is not checked again.
+    os.environ[data_mod.VALIDATED_ENV] = ";".join(sorted(data_mod.validated))
 
 
 def load_scenario(path: Path) -> dict:
@@ -340,6 +342,7 @@ def run_report(scenario_path: Path, date: str, out: Path = paths.REPORTS_DIR,
 
     Raises ReportError (bad input: nothing written) or LockedError (another run is active).
     """
+    checks_start = time.perf_counter()
     date = parse_date(date)
     scenario_path = Path(scenario_path)
     check_data(data_dir)  # first: the scenario's names are looked up in the data
@@ -353,6 +356,7 @@ def run_report(scenario_path: Path, date: str, out: Path = paths.REPORTS_DIR,
     if jobs < 1:
         raise ReportError(f"--jobs: must be at least 1, got {jobs}")
 
+    checks_s = time.perf_counter() - checks_start
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     with RunLock(out):
@@ -368,6 +372,7 @@ def run_report(scenario_path: Path, date: str, out: Path = paths.REPORTS_DIR,
                 f"{display_path(scenario_path)}" + (f" (keys no notebook declares: {', '.join(unused)})" if unused else ""))
             results = _execute_all(notebooks, schedule(notebooks, out), build, declared_by,
                                    scenario_parameters, tables_dir, jobs, timeout, log)
+            notebooks_s = time.perf_counter() - start
             hashes_after = data_hashes()
             changed = sorted(k for k in set(hashes_before) | set(hashes_after)
                              if hashes_before.get(k) != hashes_after.get(k))
@@ -398,9 +403,14 @@ def run_report(scenario_path: Path, date: str, out: Path = paths.REPORTS_DIR,
                 r["parameters"] = {k: v for k, v in r["parameters"].items() if k != TABLES_DIR_PARAMETER}
             run["changes"] = changes_mod.compare(out, run_folders(out), run, tables_dir)
             run["tables"] = sorted(p.name for p in tables_dir.glob("*.csv"))
-            write_text_atomic(build / "run.json", json.dumps(run, indent=2, default=str) + "\n")
             chart = pages.headline_chart(build, run["notebooks"])
-            write_text_atomic(build / "index.html", pages.run_index_html(run, tables_dir, chart))
+            index = pages.run_index_html(run, tables_dir, chart)
+            # Where the run's seconds went (make bench prints them): checks before the lock,
+            # the notebooks, and the rest (hashes, contract, changes, the index).
+            run["timings_s"] = {"checks": round(checks_s, 2), "notebooks": round(notebooks_s, 2),
+                                "finish": round(time.perf_counter() - start - notebooks_s, 2)}
+            write_text_atomic(build / "run.json", json.dumps(run, indent=2, default=str) + "\n")
+            write_text_atomic(build / "index.html", index)
             make_readable(build)
             target = out / (date if status == "passed" else date + FAILED_SUFFIX)
             install(build, target)

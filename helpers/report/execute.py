@@ -3,6 +3,7 @@ before it answers), then the page, exported without code and without any script 
 network."""
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,11 @@ class NotebookResult:
     html: str | None = None
     ipynb: str | None = None
     kernel_restarts: int = 0
+    # Where the seconds went: the cells' own run time (papermill's per-cell durations), the page
+    # export; the rest of ``seconds`` is starting the kernel and papermill's own work.
+    cells_s: float = 0.0
+    export_s: float = 0.0
+    slowest_cells: list = field(default_factory=list)
 
 
 def first_error(exc: BaseException) -> str:
@@ -67,8 +73,18 @@ def static_widgets(nb) -> None:
                 data["text/html"] = WIDGET_NOTE
 
 
+_local = threading.local()
+
+
 def exporter():
-    """nbconvert's lab HTML without code cells, prompts, or scripts loaded from a CDN."""
+    """nbconvert's lab HTML without code cells, prompts, or scripts loaded from a CDN; one per
+    thread (building one loads and compiles its templates: more than half an export's time)."""
+    if getattr(_local, "exporter", None) is None:
+        _local.exporter = _new_exporter()
+    return _local.exporter
+
+
+def _new_exporter():
     from nbconvert import HTMLExporter
 
     return HTMLExporter(template_name=OFFLINE_TEMPLATE, extra_template_basedirs=[str(TEMPLATES)],
@@ -100,7 +116,23 @@ def _execute(notebook: Path, executed: Path, parameters: dict, timeout: int) -> 
         # The kernel's start-up warnings (e.g. "running over TCP") would drown the progress
         # lines; a kernel that dies still fails its notebook.
         extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+        # Every output and file is in by the last cell's reply; a graceful shutdown would wait
+        # about a second per notebook for the kernel to wind down (history, atexit hooks).
+        shutdown_kernel="immediate",
     )
+
+
+def cell_timings(executed: Path, result: NotebookResult, keep: int = 3) -> None:
+    """The cells' total run time and the ``keep`` slowest (seconds, first line of the source),
+    from the durations papermill writes into each cell's metadata."""
+    import nbformat
+
+    nb = nbformat.read(executed, as_version=4)
+    timed = [(float(c.metadata.get("papermill", {}).get("duration") or 0.0),
+              c.source.strip().splitlines()[0][:70] if c.source.strip() else "")
+             for c in nb.cells if c.cell_type == "code"]
+    result.cells_s = round(sum(t for t, _ in timed), 2)
+    result.slowest_cells = [[round(t, 2), line] for t, line in sorted(timed, reverse=True)[:keep]]
 
 
 def run_notebook(notebook: Path, build: Path, parameters: dict, timeout: int = CELL_TIMEOUT_S,
@@ -128,11 +160,14 @@ def run_notebook(notebook: Path, build: Path, parameters: dict, timeout: int = C
                 result.error += f" (the kernel was started {attempts} times)"
     if executed.exists():
         result.ipynb = executed.name
+        export_start = time.perf_counter()
         try:
+            cell_timings(executed, result)
             export_html(executed, build / f"{notebook.stem}.html")
             result.html = f"{notebook.stem}.html"
         except Exception as exc:
             result.status = "failed"
             result.error = (result.error + "; " if result.error else "") + f"HTML export: {first_error(exc)}"
+        result.export_s = round(time.perf_counter() - export_start, 2)
     result.seconds = round(time.perf_counter() - start, 2)
     return result
