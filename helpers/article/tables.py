@@ -674,6 +674,8 @@ def verdict_counts(*frames: pd.DataFrame) -> pd.DataFrame:
               for v in frame[column]]
     order = [article.HOLDS, article.ROUNDING, article.ERRATUM, article.NOT_CHECKABLE]
     counts = pd.Series(values, dtype="object").value_counts()
+    if counts.get(article.DEPENDS, 0):
+        order.insert(order.index(article.ERRATUM) + 1, article.DEPENDS)  # only claims have readings
     if counts.get(article.OTHER_SCENARIO, 0):
         order.append(article.OTHER_SCENARIO)  # only in a run under other inputs than the article's
     return pd.DataFrame({"verdict": order, "figures": [int(counts.get(v, 0)) for v in order]})
