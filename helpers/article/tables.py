@@ -668,8 +668,9 @@ def decision_cases(cases: pd.DataFrame, derived: dict, flagship_api_model: str, 
 
 
 def verdict_counts(*frames: pd.DataFrame) -> pd.DataFrame:
-    """How many figures hold, are rounding, are errata or not checkable (or were computed for
-    another scenario), over every column of ``frames`` whose name ends in ``verdict``."""
+    """How many figures hold, are rounding, are errata or not checkable (or depend on a reading,
+    or were computed for another scenario: those rows appear only when present), over every
+    column of ``frames`` whose name ends in ``verdict``."""
     values = [v for frame in frames for column in frame.columns if column.endswith("verdict")
               for v in frame[column]]
     order = [article.HOLDS, article.ROUNDING, article.ERRATUM, article.NOT_CHECKABLE]
