@@ -238,6 +238,28 @@ class Context:
         return gpus.sort_values("usd_per_hour").iloc[0]
 
 
+# --------------------------------------------------------------------------- readings
+
+# The words for the readings whose values are codes (see the module docstring).
+_THROUGHPUT_READINGS = {
+    "input_plus_output": "the throughput counted over input + output tokens (as the tables use it)",
+    "output_only": "the throughput counted as output tokens only (the article's 'output throughput')",
+}
+_BASIS_READINGS = {"gpu": "on the GPU bill alone", "tco": "on the true monthly cost (hidden costs included)"}
+_GPU_COST_READINGS = {"rented": "the small model's GPU rented for it",
+                      "already_running": "the GPU already running (the article's '~$0 marginal')"}
+_WORDED_READINGS = {"throughput": _THROUGHPUT_READINGS, "basis": _BASIS_READINGS, "gpu_cost": _GPU_COST_READINGS}
+
+
+def _choice(claim: Claim, key: str, choices: dict, default: str | None = None) -> str:
+    """The claim's value of ``key``, one of ``choices`` (a clear error naming the line if not)."""
+    value = claim.given.get(key, default) if default is not None else claim.text(key)
+    if value not in choices:
+        raise ValueError(f"data/claims.csv, line {claim.line}, column given: {key}={value!r} is not one of "
+                         f"{', '.join(choices)} (claim {claim.claim_id!r})")
+    return value
+
+
 # --------------------------------------------------------------------------- judging
 
 def _judge(claim: Claim, recomputed: float, article_value: float | None) -> str:
@@ -564,6 +586,11 @@ def _setup_gpu(claim: Claim, ctx: Context) -> Result:
                           f"{usd_text(ctx.gpu_usd_per_month)} a month for the {ctx.setup['gpu']}.")
 
 
+def _claim_value(claim: Claim, ctx: Context) -> float:
+    """The article's value of a claim: ``article_value``, else its figure's value."""
+    return claim.article_value if claim.article_value is not None else _figure_value(claim, ctx)[0]
+
+
 def _capacity(claim: Claim, ctx: Context) -> float:
     """One GPU's monthly capacity in the tokens the article's tables count (input + output)
     under the claim's ``throughput`` reading: the capacity itself when the throughput counts
@@ -592,14 +619,9 @@ def _setup_capacity(claim: Claim, ctx: Context) -> Result:
     else:
         text += (f" of output; with the input tokens of the {INPUT_SHARE:.0%} input share the A100 serves "
                  f"{tokens_text(ctx.capacity)} / {1 - INPUT_SHARE:g} = {tokens_text(capacity)} tokens of the "
-                 f"volume the breakeven tables count, {_ratio_text(capacity / claim_value(claim, ctx))} the "
+                 f"volume the breakeven tables count, {_ratio_text(capacity / _claim_value(claim, ctx))} the "
                  f"printed figure (right only as output tokens).")
     return _figure_result(claim, ctx, capacity, text)
-
-
-def claim_value(claim: Claim, ctx: Context) -> float:
-    """The article's value of a claim: ``article_value``, else its figure's value."""
-    return claim.article_value if claim.article_value is not None else _figure_value(claim, ctx)[0]
 
 
 @check("gpu_capacity")
@@ -947,27 +969,6 @@ def _min_breakeven(claim: Claim, ctx: Context) -> Result:
 
 # --------------------------------------------------------------------------- the audit
 
-_THROUGHPUT_READINGS = {
-    "input_plus_output": "the throughput counted over input + output tokens (as the tables use it)",
-    "output_only": "the throughput counted as output tokens only (the article's 'output throughput')",
-}
-_BASIS_READINGS = {"gpu": "on the GPU bill alone", "tco": "on the true monthly cost (hidden costs included)"}
-_GPU_COST_READINGS = {"rented": "the small model's GPU rented for it",
-                      "already_running": "the GPU already running (the article's '~$0 marginal')"}
-
-
-_WORDED_READINGS = {"throughput": _THROUGHPUT_READINGS, "basis": _BASIS_READINGS, "gpu_cost": _GPU_COST_READINGS}
-
-
-def _choice(claim: Claim, key: str, choices: dict, default: str | None = None) -> str:
-    """The claim's value of ``key``, one of ``choices`` (a clear error naming the line if not)."""
-    value = claim.given.get(key, default) if default is not None else claim.text(key)
-    if value not in choices:
-        raise ValueError(f"data/claims.csv, line {claim.line}, column given: {key}={value!r} is not one of "
-                         f"{', '.join(choices)} (claim {claim.claim_id!r})")
-    return value
-
-
 def reading_label(reading: dict, claim: Claim, ctx: Context) -> str:
     """Words for one reading of a claim, e.g. "GGUF Q4_K_M (4.8944 bits per weight)"."""
     parts = []
@@ -980,8 +981,8 @@ def reading_label(reading: dict, claim: Claim, ctx: Context) -> str:
         elif key == "hardware":
             parts.append(f"on {value}")
         elif key in _WORDED_READINGS:
-            parts.append(_WORDED_READINGS[key][_choice(dataclasses.replace(claim, given={**claim.given, key: value}),
-                                                       key, _WORDED_READINGS[key])])
+            variant = dataclasses.replace(claim, given={**claim.given, key: value})
+            parts.append(_WORDED_READINGS[key][_choice(variant, key, _WORDED_READINGS[key])])
         else:
             parts.append(f"{key}={value}")
     return "; ".join(parts)
