@@ -614,12 +614,15 @@ def decision_cases(r: Result, cases: pd.DataFrame, data_dir: Path | None = None)
 
 
 def verdict_counts(*frames: pd.DataFrame) -> pd.DataFrame:
-    """How many figures hold, are rounding, are errata or not checkable (or were computed for
-    another scenario), over every column of ``frames`` whose name ends in ``verdict``."""
+    """How many figures hold, are rounding, are errata or not checkable (or depend on a reading,
+    or were computed for another scenario: those rows appear only when present), over every
+    column of ``frames`` whose name ends in ``verdict``."""
     values = [v for frame in frames for column in frame.columns if column.endswith("verdict")
               for v in frame[column]]
     order = [article.HOLDS, article.ROUNDING, article.ERRATUM, article.NOT_CHECKABLE]
     counts = pd.Series(values, dtype="object").value_counts()
+    if counts.get(article.DEPENDS, 0):
+        order.insert(order.index(article.ERRATUM) + 1, article.DEPENDS)  # only claims have readings
     if counts.get(article.OTHER_SCENARIO, 0):
         order.append(article.OTHER_SCENARIO)  # only in a run under other inputs than the article's
     return pd.DataFrame({"verdict": order, "figures": [int(counts.get(v, 0)) for v in order]})
