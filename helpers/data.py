@@ -465,6 +465,24 @@ def load(table: str, data_dir: Path | None = None) -> pd.DataFrame:
     return _load_cached(table, str(path), mtime).copy()
 
 
+@lru_cache(maxsize=None)
+def _index_cached(table: str, column: str, path: str, mtime: float) -> dict:
+    frame = _load_cached(table, path, mtime)
+    return {key: dict(zip(frame.columns, values)) for key, values in zip(frame[column], frame.itertuples(index=False))}
+
+
+def lookup(table: str, column: str, value, data_dir: Path | None = None) -> dict:
+    """The row of ``data/<table>.csv`` whose ``column`` equals ``value``, as a dict (a fresh
+    copy); the same error as :func:`row` otherwise. Indexed once per file version, so that
+    the what-if's one derivation per control change stays fast."""
+    path = (data_dir or paths.DATA_DIR) / f"{table}.csv"
+    mtime = path.stat().st_mtime if path.exists() else 0.0
+    index = _index_cached(table, column, str(path), mtime)
+    if value not in index:
+        raise KeyError(f"no single row with {column}={value!r}; known: {', '.join(map(str, index))}")
+    return dict(index[value])
+
+
 def row(frame: pd.DataFrame, column: str, value) -> pd.Series:
     """The one row of ``frame`` whose ``column`` equals ``value``; a clear error otherwise."""
     match = frame[frame[column] == value]
