@@ -295,6 +295,19 @@ SPECS: dict[str, TableSpec] = {
         },
         key=["benchmark_id"],
     ),
+    # What a quantised file really stores per weight (scales and zero points included): the one
+    # definition every memory claim and the capacity model use (helpers.costs.selfhost).
+    "quantisation_formats": TableSpec(
+        columns={
+            "format": _text(pa.Check.str_matches(r"^[a-z0-9_]+$", error="must be a format name")),
+            "label": _text(),
+            "nominal_bits": _number(POSITIVE, pa.Check.le(32)),
+            "bits_per_weight": _number(POSITIVE, pa.Check.le(32)),
+            "storage": _text(),
+            **PROVENANCE,
+        },
+        key=["format"],
+    ),
     # Claims audit (issue 4, helpers/claims.py): one row per checkable claim of the article.
     # ``check`` names a function of helpers.article.claims.CHECKS; ``given`` its inputs
     # ("key=value; key=value", lists joined by "|"); ``figure_id`` a row of article_figures.csv
@@ -324,6 +337,8 @@ SPECS: dict[str, TableSpec] = {
 # Cross-field rules pandera cannot express per column: (table, rule, columns, message).
 ROW_RULES = {
     "hidden_costs": [(lambda df: df["low"] <= df["high"], "high", "high is below low")],
+    "quantisation_formats": [(lambda df: df["bits_per_weight"] >= df["nominal_bits"], "bits_per_weight",
+                              "bits_per_weight is below nominal_bits (scales only add bits)")],
     "selfhost_setups": [
         (
             lambda df: df["tokens_per_s_low"] <= df["tokens_per_s_high"],
@@ -474,6 +489,24 @@ def load(table: str, data_dir: Path | None = None) -> pd.DataFrame:
     path = (data_dir or paths.DATA_DIR) / f"{table}.csv"
     mtime = path.stat().st_mtime if path.exists() else 0.0
     return _load_cached(table, str(path), mtime).copy()
+
+
+@lru_cache(maxsize=None)
+def _index_cached(table: str, column: str, path: str, mtime: float) -> dict:
+    frame = _load_cached(table, path, mtime)
+    return {key: dict(zip(frame.columns, values)) for key, values in zip(frame[column], frame.itertuples(index=False))}
+
+
+def lookup(table: str, column: str, value, data_dir: Path | None = None) -> dict:
+    """The row of ``data/<table>.csv`` whose ``column`` equals ``value``, as a dict (a fresh
+    copy); the same error as :func:`row` otherwise. Indexed once per file version, so that
+    the what-if's one derivation per control change stays fast."""
+    path = (data_dir or paths.DATA_DIR) / f"{table}.csv"
+    mtime = path.stat().st_mtime if path.exists() else 0.0
+    index = _index_cached(table, column, str(path), mtime)
+    if value not in index:
+        raise KeyError(f"no single row with {column}={value!r}; known: {', '.join(map(str, index))}")
+    return dict(index[value])
 
 
 def row(frame: pd.DataFrame, column: str, value) -> pd.Series:

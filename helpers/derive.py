@@ -113,11 +113,13 @@ class Result:
 
     @property
     def api_models(self) -> tuple[str, ...]:
-        return self.scenario.api_models
+        """The APIs priced, the headline first."""
+        return tuple(self.prices)
 
     @property
     def api_model(self) -> str:
-        return self.scenario.api_model
+        """The headline API."""
+        return self.api_models[0]
 
     def at(self, name: str, api_model: str | None = None, index: int = 0) -> float:
         """One figure as a float: ``name`` at volume ``index`` (the scenario's own by
@@ -133,7 +135,8 @@ def hidden_inputs(scenario: Scenario, data_dir: Path | None = None) -> dict[str,
     """DevOps hours, rate and infrastructure: the scenario's, or the article's point estimates
     (``data/hidden_costs.csv``, column ``point``) where it leaves them empty."""
     return {name: float(getattr(scenario, name)) if getattr(scenario, name) is not None
-            else data.hidden_cost(name, "point", data_dir) for name in HIDDEN_COST_INPUTS}
+            else float(data.lookup("hidden_costs", "parameter", name, data_dir)["point"])
+            for name in HIDDEN_COST_INPUTS}
 
 
 def throughput(scenario: Scenario, data_dir: Path | None = None) -> Throughput:
@@ -147,11 +150,11 @@ def throughput(scenario: Scenario, data_dir: Path | None = None) -> Throughput:
       the set-up's model and bits on the rented unit, at the scenario's input share (0 when
       the model does not fit).
     """
-    setup = data.row(data.load("selfhost_setups", data_dir), "setup", scenario.setup)
+    setup = data.lookup("selfhost_setups", "setup", scenario.setup, data_dir)
     if scenario.tokens_per_s is not None:
         return Throughput(float(scenario.tokens_per_s), "set by hand")
     if scenario.throughput_source == "article":
-        gpu_model = data.row(data.load("gpu_cloud", data_dir), "gpu", scenario.gpu)["gpu_model"]
+        gpu_model = data.lookup("gpu_cloud", "gpu", scenario.gpu, data_dir)["gpu_model"]
         note = f"the article's conservative figure for {setup['gpu']}"
         if gpu_model != setup["gpu"]:
             note += f", not measured on {scenario.gpu}: a rough guide"
@@ -174,16 +177,24 @@ def throughput(scenario: Scenario, data_dir: Path | None = None) -> Throughput:
 def api_prices(scenario: Scenario, models=None, data_dir: Path | None = None) -> dict:
     """(usd_per_1m_input, usd_per_1m_output) of each API: its row of ``api_prices.csv``, with
     the scenario's price override applied to the headline API (the first of api_models)."""
-    table = data.load("api_prices", data_dir)
     out = {}
     for model in models or scenario.api_models:
-        row = data.row(table, "model", model)
+        row = data.lookup("api_prices", "model", model, data_dir)
         usd_in, usd_out = float(row["usd_per_1m_input"]), float(row["usd_per_1m_output"])
         if model == scenario.api_model:
             usd_in = usd_in if scenario.usd_per_1m_input is None else float(scenario.usd_per_1m_input)
             usd_out = usd_out if scenario.usd_per_1m_output is None else float(scenario.usd_per_1m_output)
         out[model] = (usd_in, usd_out)
     return out
+
+
+def gpu_usd_per_month(scenario: Scenario, gpu: str, gpu_count: int = 1,
+                      data_dir: Path | None = None) -> float:
+    """Monthly bill of ``gpu_count`` rented units of a ``gpu_cloud.csv`` row at the scenario's
+    hours and spot discount (any row, e.g. for the Cloud GPU table or the hybrid's small GPU)."""
+    row = data.lookup("gpu_cloud", "gpu", gpu, data_dir)
+    return float(selfhost.gpu_usd_per_month(float(row["usd_per_hour"]), scenario.hours_per_month,
+                                            gpu_count, scenario.spot_discount))
 
 
 def blended_usd_per_1m(scenario: Scenario, model: str, data_dir: Path | None = None) -> float:
@@ -200,11 +211,12 @@ def _drawn(draws: dict | None, name: str, value):
 
 
 def derive(scenario: Scenario | None = None, tokens_per_month=None, data_dir: Path | None = None,
-           draws: dict | None = None) -> Result:
+           draws: dict | None = None, api_models=None) -> Result:
     """Every figure of ``scenario`` (default: the article's) at ``tokens_per_month`` (default:
     the scenario's own volume, tokens_per_day * days_per_month); see the module docstring.
 
-    ``draws`` maps inputs of :data:`DRAWABLE` to arrays (one value per draw); every quantity
+    ``api_models`` prices other rows of ``api_prices.csv`` than the scenario's (the headline
+    API's price override still applies to it). ``draws`` maps inputs of :data:`DRAWABLE` to arrays (one value per draw); every quantity
     that depends on them gains a leading draw axis."""
     scenario = scenario or Scenario()
     if draws:
@@ -217,8 +229,8 @@ def derive(scenario: Scenario | None = None, tokens_per_month=None, data_dir: Pa
     if volumes.ndim != 1 or np.any(volumes < 0) or not np.all(np.isfinite(volumes)):
         raise ValueError("tokens_per_month must be finite volumes of at least 0")
 
-    setup = data.row(data.load("selfhost_setups", data_dir), "setup", scenario.setup)
-    gpu_row = data.row(data.load("gpu_cloud", data_dir), "gpu", scenario.gpu)
+    setup = data.lookup("selfhost_setups", "setup", scenario.setup, data_dir)
+    gpu_row = data.lookup("gpu_cloud", "gpu", scenario.gpu, data_dir)
     flow = throughput(scenario, data_dir)
     tokens_per_s = _drawn(draws, "tokens_per_s", flow.tokens_per_s)
     hours = _drawn(draws, "hours_per_month", scenario.hours_per_month)
@@ -235,7 +247,7 @@ def derive(scenario: Scenario | None = None, tokens_per_month=None, data_dir: Pa
     gpu_usd = np.asarray(replicas * replica_usd, dtype=float)
     tco_usd = gpu_usd + hidden_usd
 
-    prices = api_prices(scenario, data_dir=data_dir)
+    prices = api_prices(scenario, api_models, data_dir)
     blended, api_usd, flat, flat_tco, stepped, stepped_tco = ({} for _ in range(6))
     for model, (usd_in, usd_out) in prices.items():
         blended[model] = api.blended_usd_per_1m(usd_in, usd_out, input_share)

@@ -29,7 +29,9 @@ def assert_labelled(ax, x_unit: str, y_unit: str):
 
 
 def test_cost_vs_volume_is_titled_labelled_and_sourced():
-    ax = plots.cost_vs_volume({"GPT-5": 5.625}, 1440.0, 3240.0, 3.888e9)
+    from helpers.derive import derive
+
+    ax = plots.cost_vs_volume(derive(Scenario(), tokens_per_month=plots.volume_grid()), 3e8)
     assert_labelled(ax, "tokens per month", "USD per month")
 
 

@@ -137,10 +137,12 @@ def declared_parameters(notebook: Path) -> dict:
 
 
 def parameters_for(declared: dict, scenario_parameters: dict, tables_dir: Path) -> dict:
-    """Only the scenario keys this notebook declares, plus ``tables_dir`` and
-    ``interactive=False`` (a report page is static: no widget panel to build) when it declares
-    them: papermill would otherwise inject names the notebook never reads."""
-    passed = {k: v for k, v in scenario_parameters.items() if k in declared}
+    """What papermill injects into one notebook: the *whole* scenario (every field, so that a
+    scenario means the same thing on every page, including fields a notebook reads without
+    declaring them in its parameters cell) when the notebook declares any scenario field,
+    plus ``tables_dir`` and ``interactive=False`` (a report page is static: no widget panel to
+    build) when it declares them."""
+    passed = dict(scenario_parameters) if any(k in scenario_mod.KEYS for k in declared) else {}
     if TABLES_DIR_PARAMETER in declared:
         passed[TABLES_DIR_PARAMETER] = str(tables_dir)
     if INTERACTIVE_PARAMETER in declared:
@@ -311,22 +313,26 @@ def default_jobs(count: int) -> int:
 # The run
 
 
-def _effective_parameters(declared_by: dict[str, dict], scenario_parameters: dict) -> dict:
-    """``{name: {value, source, notebooks}}`` over every declared parameter but tables_dir."""
-    table: dict[str, dict] = {}
+def _effective_parameters(declared_by: dict[str, dict], scenario_parameters: dict, chosen: dict) -> dict:
+    """``{name: {value, source, notebooks}}``: every scenario field (from the scenario file,
+    or the article's value), then every other parameter a notebook declares, but tables_dir."""
+    result = {}
+    for name, value in scenario_parameters.items():
+        readers = [nb for nb, declared in declared_by.items() if any(k in scenario_mod.KEYS for k in declared)]
+        result[name] = {"value": repr(value),
+                        "source": "scenario" if name in chosen else "the article's value",
+                        "notebooks": readers}
+    local: dict[str, dict] = {}
     for notebook, declared in declared_by.items():
         for name, info in declared.items():
-            if name == TABLES_DIR_PARAMETER:
+            if name == TABLES_DIR_PARAMETER or name in result:
                 continue
-            entry = table.setdefault(name, {"notebooks": [], "defaults": set()})
+            entry = local.setdefault(name, {"notebooks": [], "defaults": set()})
             entry["notebooks"].append(notebook)
             entry["defaults"].add(str(info.get("default")))
-    result = {}
-    for name, entry in table.items():
+    for name, entry in local.items():
         if name == INTERACTIVE_PARAMETER:
             value, source = repr(False), "the report run (static pages)"
-        elif name in scenario_parameters:
-            value, source = repr(scenario_parameters[name]), "scenario"
         else:
             value = " | ".join(sorted(entry["defaults"]))
             source = "notebook default" if len(entry["defaults"]) == 1 else "notebook defaults differ"
@@ -349,9 +355,8 @@ def run_report(scenario_path: Path, date: str, out: Path = paths.REPORTS_DIR,
     chosen = load_scenario(scenario_path)
     notebooks = discover(notebooks_dir)
     declared_by = {nb.stem: declared_parameters(nb) for nb in notebooks}
-    scenario_parameters = scenario_mod.parameters(chosen)
-    unused = sorted(k for k in scenario_parameters
-                    if not any(k in declared for declared in declared_by.values()))
+    # Every field, the article's value where the file sets none.
+    scenario_parameters = scenario_mod.Scenario.from_dict(chosen).to_dict()
     jobs = jobs or default_jobs(len(notebooks))
     if jobs < 1:
         raise ReportError(f"--jobs: must be at least 1, got {jobs}")
@@ -369,7 +374,7 @@ def run_report(scenario_path: Path, date: str, out: Path = paths.REPORTS_DIR,
             tables_dir = build / TABLES
             tables_dir.mkdir()
             log(f"report {date}: {len(notebooks)} notebooks, {jobs} at a time, scenario "
-                f"{display_path(scenario_path)}" + (f" (keys no notebook declares: {', '.join(unused)})" if unused else ""))
+                f"{display_path(scenario_path)}")
             results = _execute_all(notebooks, schedule(notebooks, out), build, declared_by,
                                    scenario_parameters, tables_dir, jobs, timeout, log)
             notebooks_s = time.perf_counter() - start
@@ -386,8 +391,7 @@ def run_report(scenario_path: Path, date: str, out: Path = paths.REPORTS_DIR,
                 "status": status,
                 "scenario_file": display_path(scenario_path),
                 "scenario": chosen,
-                "parameters": _effective_parameters(declared_by, scenario_parameters),
-                "unused_scenario_keys": unused,
+                "parameters": _effective_parameters(declared_by, scenario_parameters, chosen),
                 "notebooks": [asdict(r) for r in results],
                 "tables": sorted(p.name for p in tables_dir.glob("*.csv")),
                 "data_sha256": hashes_before,

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from helpers import scenario as scenario_mod
-from helpers.show.format import DASH, tokens_text, usd_text
+from helpers.show.format import DASH, missing, tokens_text, usd_text
 
 TABLES = "tables"
 HEADLINE_TABLE = "breakeven_summary"
@@ -84,15 +84,16 @@ def decision_html(tables_dir: Path) -> str:
     api_model = str(row["api_model"]) if "api_model" in row else str(row["api_models"]).split(";")[0]
     per_day = f"{tokens_text(row['tokens_per_day'])} tokens/day, " if "tokens_per_day" in row else ""
     replicas = ""
-    if "replicas" in row and float(row["replicas"]) > 1:
-        replicas = f" ({int(row['replicas'])} deployments)"
+    if "replicas" in row and not missing(row["replicas"]) and float(row["replicas"]) > 1:
+        replicas = f" on {int(row['replicas'])} deployments"
+    decision = row["recommendation"] if "recommendation" in row else row["decision"]
     return (f"<p class=\"decision\">At this scenario's workload ({per_day}"
             f"{tokens_text(row['tokens_per_month'])} tokens/month) the cheaper option is "
             f"<b>{html.escape(str(row['winner']))}</b>, by {float(row['cost_ratio']):.2f}x: "
             f"{html.escape(api_model)} costs {usd_text(row['api_usd_per_month'])} a month, "
-            f"self-hosting {usd_text(row['tco_usd_per_month'])} with hidden costs{replicas} "
-            f"({usd_text(row['selfhost_usd_per_month'])} for the GPUs alone). The decision "
-            f"framework says <b>{html.escape(str(row['decision']))}</b> "
+            f"self-hosting {usd_text(row['tco_usd_per_month'])} with hidden costs "
+            f"({usd_text(row['selfhost_usd_per_month'])} for the GPUs alone{replicas}). The decision "
+            f"framework says <b>{html.escape(str(decision))}</b> "
             f"(step {int(row['decision_step'])}).</p>")
 
 
@@ -273,16 +274,13 @@ def run_index_html(run: dict, tables_dir: Path, chart_png: str | None = None) ->
                      f"<span class=\"error\">{html.escape(nb['error'] or '')}</span>"])
     parts.append(table(["notebook", "status", "seconds", "executed", "error"], rows, numeric={2}))
     parts.append("<h2>Parameters</h2>")
-    parts.append("<p>Every parameter a notebook declares: the scenario's value where it sets one, "
-                 "otherwise the notebook's default (the article's scenario).</p>")
+    parts.append("<p>Every field of the scenario (every notebook that reads a scenario receives all "
+                 "of them), then the notebooks' own parameters.</p>")
     rows = []
     for name, info in run["parameters"].items():
         rows.append([f"<code>{html.escape(name)}</code>", f"<code>{html.escape(info['value'])}</code>",
                      html.escape(info["source"]), html.escape(", ".join(info["notebooks"]))])
     parts.append(table(["parameter", "value", "from", "declared by"], rows))
-    if run["unused_scenario_keys"]:
-        parts.append("<p class=\"warning\">Scenario keys no notebook declares (not used): "
-                     + html.escape(", ".join(run["unused_scenario_keys"])) + "</p>")
     tables = "".join(f"<li><a href=\"{TABLES}/{html.escape(t)}\">{html.escape(t)}</a></li>"
                      for t in run["tables"])
     parts.append(f"<h2>Tables</h2>\n<ul>{tables or '<li class=muted>none</li>'}</ul>")

@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from helpers.costs import api, breakeven
 from helpers.show.format import tokens_text, usd_text
 
 API_COLORS = sns.color_palette("colorblind", 6).as_hex()
@@ -47,48 +46,60 @@ def usd_axis(axis) -> None:
     axis.set_major_formatter(mticker.FuncFormatter(lambda v, _: usd_text(v)))
 
 
-def cost_vs_volume(blended_by_model: dict[str, float], selfhost_usd_per_month: float,
-                   tco_usd_per_month: float | None = None,
-                   capacity_tokens_per_month: float | None = None,
-                   volume_range: tuple[float, float] = (1e6, 1e10),
-                   current_tokens_per_month: float | None = None, ax=None):
-    """Monthly cost against monthly volume on log axes: one line per API, self-hosting flat
-    (raw GPU and, if given, with hidden costs), each breakeven marked, and the deployment's
-    monthly capacity (one GPU in the article's set-up) as a vertical line. Returns the Axes."""
+def volume_grid(low_tokens_per_month: float = 1e6, high_tokens_per_month: float = 1e10,
+                points: int = 200) -> np.ndarray:
+    """Monthly volumes spaced evenly on a log axis, for :func:`cost_vs_volume`."""
+    return np.logspace(np.log10(low_tokens_per_month), np.log10(high_tokens_per_month), points)
+
+
+def volume_grid(low_tokens_per_month: float = 1e6, high_tokens_per_month: float = 1e10,
+                points: int = 200) -> np.ndarray:
+    """Monthly volumes spaced evenly on a log axis, for :func:`cost_vs_volume`."""
+    return np.logspace(np.log10(low_tokens_per_month), np.log10(high_tokens_per_month), points)
+
+
+def cost_vs_volume(r, current_tokens_per_month: float | None = None, ax=None):
+    """Monthly cost against monthly volume on log axes, for a result derived over a volume
+    grid (``derive(s, tokens_per_month=volume_grid())``): one line per API, self-hosting GPU
+    only and with hidden costs (stepping up where the volume needs another deployment), each
+    flat breakeven of one deployment marked, and one deployment's monthly capacity as a
+    vertical line. Returns the Axes."""
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 5.5))
-    volumes = np.logspace(np.log10(volume_range[0]), np.log10(volume_range[1]), 200)
-    for (model, blended), color in zip(blended_by_model.items(), API_COLORS * 3):
-        ax.plot(volumes, [api.api_usd_per_month(v, blended) for v in volumes], color=color,
-                label=f"{model} API (${blended:.4g}/1M)")
-        for fixed, marker in ((selfhost_usd_per_month, "o"), (tco_usd_per_month, "s")):
-            if fixed is None:
-                continue
-            be = breakeven.breakeven_tokens_per_month(fixed, blended)
-            if volume_range[0] <= be <= volume_range[1]:
+    volumes = r.tokens_per_month
+    low, high = volumes.min(), volumes.max()
+    replica_usd = float(r.replica_usd_per_month)
+    replica_tco_usd = float(r.replica_tco_usd_per_month)
+    for (model, blended), color in zip(r.blended_usd_per_1m.items(), API_COLORS * 3):
+        ax.plot(volumes, r.api_usd_per_month[model], color=color,
+                label=f"{model} API ({usd_text(float(blended))}/1M tokens)")
+        for fixed, be, marker in ((replica_usd, r.breakeven_tokens_per_month[model], "o"),
+                                  (replica_tco_usd, r.tco_breakeven_tokens_per_month[model], "s")):
+            if low <= be <= high:
                 ax.plot([be], [fixed], marker=marker, color=color, markersize=7)
-    ax.axhline(selfhost_usd_per_month, color="black", lw=2,
-               label=f"Self-host, GPU only (${selfhost_usd_per_month:,.0f}/month)")
-    if tco_usd_per_month is not None:
-        ax.axhline(tco_usd_per_month, color="black", lw=2, ls="--",
-                   label=f"Self-host with hidden costs (${tco_usd_per_month:,.0f}/month)")
-    if capacity_tokens_per_month is not None:
-        ax.axvline(capacity_tokens_per_month, color="grey", ls=":", lw=2,
-                   label=f"Capacity of the self-hosted deployment ({capacity_tokens_per_month / 1e9:.2f}B tokens/month)")
+    ax.plot(volumes, r.gpu_usd_per_month, color="black", lw=2, drawstyle="steps-post",
+            label=f"Self-host, GPU only ({usd_text(replica_usd)}/month per deployment)")
+    ax.plot(volumes, r.tco_usd_per_month, color="black", lw=2, ls="--", drawstyle="steps-post",
+            label=f"Self-host with hidden costs ({usd_text(replica_tco_usd)}/month for one deployment)")
+    capacity = float(r.replica_tokens_per_month)
+    if low <= capacity <= high:
+        ax.axvline(capacity, color="grey", ls=":", lw=2,
+                   label=f"Capacity of one deployment ({tokens_text(capacity)} tokens/month)")
     if current_tokens_per_month is not None:
         ax.axvline(current_tokens_per_month, color="black", ls="-.", lw=1.2,
-                   label=f"Current volume ({current_tokens_per_month / 1e6:,.0f}M tokens/month)")
+                   label=f"Current volume ({tokens_text(current_tokens_per_month)} tokens/month)")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("Monthly volume (tokens per month)")
     ax.set_ylabel("Monthly cost (USD per month)")
     tokens_axis(ax.xaxis)
     usd_axis(ax.yaxis)
-    ax.set_title("API cost grows with volume; self-hosting is flat (o: breakeven, s: with hidden costs)")
+    ax.set_title("API cost grows with volume; self-hosting steps up per deployment "
+                 "(o: breakeven, s: with hidden costs)", fontsize=10)
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8, loc="upper left")
-    source_line(ax, "data/api_prices.csv, data/gpu_cloud.csv, data/hidden_costs.csv; "
-                    "helpers/costs (api, breakeven, tco)")
+    source_line(ax, "data/api_prices.csv, data/gpu_cloud.csv, data/selfhost_setups.csv, "
+                    "data/hidden_costs.csv through helpers/derive.py")
     return ax
 
 
