@@ -284,6 +284,7 @@ SPECS: dict[str, TableSpec] = {
             "model": _text(),
             "precision": _text(),
             "weight_bits": _number(POSITIVE, pa.Check.le(32)),
+            "kv_cache_bits": _number(pa.Check.isin([4.0, 8.0, 16.0])),
             "input_tokens": _number(POSITIVE),
             "output_tokens": _number(POSITIVE),
             "concurrency": _number(POSITIVE, nullable=True),
@@ -291,6 +292,41 @@ SPECS: dict[str, TableSpec] = {
             **PROVENANCE,
         },
         key=["benchmark_id"],
+    ),
+    # Serving engines' documented batch defaults: the row with the largest min_memory_gib a GPU
+    # reaches (and whose excluded_gpu_text its name does not contain) applies.
+    "engine_defaults": TableSpec(
+        columns={
+            "engine": _text(),
+            "min_memory_gib": _number(NON_NEGATIVE),
+            "excluded_gpu_text": _text(nullable=True),
+            "max_sequences": _number(POSITIVE),
+            "chunk_tokens": _number(POSITIVE),
+            **PROVENANCE,
+        },
+        key=["engine", "min_memory_gib"],
+    ),
+    # Tensor-parallel all-reduce between the GPUs of one replica.
+    "interconnects": TableSpec(
+        columns={
+            "gpu": _text(),
+            "link": _text(),
+            "allreduce_bus_gb_per_s": _number(POSITIVE),
+            "allreduce_latency_us": _number(NON_NEGATIVE),
+            **PROVENANCE,
+        },
+        key=["gpu"],
+    ),
+    # Hourly traffic shapes: relative_load is scaled to a mean of 1 by the code; a profile has 24
+    # rows (one day, repeated) or 168 (one week, hour 0 = Monday 00:00).
+    "load_profiles": TableSpec(
+        columns={
+            "profile": _text(),
+            "hour": _number(pa.Check.in_range(0, 167)),
+            "relative_load": _number(NON_NEGATIVE),
+            **PROVENANCE,
+        },
+        key=["profile", "hour"],
     ),
     # Claims audit (issue 4, helpers/claims.py): one row per checkable claim of the article.
     # ``check`` names a function of helpers.article.claims.CHECKS; ``given`` its inputs
