@@ -218,7 +218,7 @@ def test_validation_reads_names_from_the_given_data_dir(tmp_path):
 
 
 def test_notebook_parameters_reads_the_canonical_names_of_a_namespace():
-    namespace = {"tokens_per_day": 2_000_000, "gpu": "NVIDIA L4", "prompt_tokens": 1000, "math": object()}
+    namespace = {"tokens_per_day": 2_000_000, "gpu": "NVIDIA L4", "fit_context_tokens": 4096, "math": object()}
     assert scenario.notebook_parameters(namespace) == {"tokens_per_day": 2_000_000, "gpu": "NVIDIA L4"}
     with pytest.raises(scenario.ScenarioError, match="parameters: .*\\n  input_share"):
         scenario.notebook_parameters({"input_share": 1.5})

@@ -127,3 +127,78 @@ def hybrid_plans(tokens_per_month: float, profile, replica_tokens_per_s: float, 
     })
     table["cheapest"] = table.index == int(np.argmin(total))
     return table
+
+
+def replicas_for_volumes(tokens_per_month, replica_tokens_per_month, profile, scaling: str = "always_on",
+                         min_replicas: int = 1, spare_replicas: int = 0):
+    """(peak, mean) replicas billed over the month for each volume, elementwise on numpy arrays
+    (any leading axes broadcast). Hours of equal load are counted once, so a week's profile
+    costs no more than its distinct loads. Flat traffic, always on, no spare: both equal
+    max(1, ceil(volume / replica_tokens_per_month)), the article's steps. Capacity 0: inf."""
+    if scaling not in SCALINGS:
+        raise ValueError(f"scaling must be one of {SCALINGS}, got {scaling!r}")
+    values, counts = np.unique(_relative(profile), return_counts=True)
+    weights = counts / counts.sum()
+    volume = np.asarray(tokens_per_month, dtype=float)[..., None]
+    capacity = np.asarray(replica_tokens_per_month, dtype=float)[..., None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        needed = np.ceil(volume * values / capacity - 1e-9).clip(min=0) + spare_replicas
+    if scaling == "always_on":
+        peak = np.maximum(needed.max(axis=-1), min_replicas)
+        mean = peak
+    else:
+        billed = np.maximum(needed, min_replicas)
+        peak, mean = billed.max(axis=-1), (billed * weights).sum(axis=-1)
+    dead = np.asarray(replica_tokens_per_month, dtype=float) <= 0
+    peak, mean = np.where(dead, np.inf, peak), np.where(dead, np.inf, mean)
+    return (float(peak), float(mean)) if peak.ndim == 0 else (peak, mean)
+
+
+def stepped_breakeven_tokens_per_month(blended_usd_per_1m: float, replica_usd_per_month: float,
+                                       replica_tokens_per_month: float, profile, scaling: str = "always_on",
+                                       fixed_usd_per_month: float = 0.0, min_replicas: int = 1,
+                                       spare_replicas: int = 0, max_steps: int = 1_000_000) -> float:
+    """Smallest monthly volume V at which the API bill p * V / 1e6 reaches the self-hosting bill
+    fixed + replica_usd * mean replicas billed (:func:`replicas_for_volumes`); inf if never.
+
+    Always on: the bill is the article's staircase with replicas of capacity / peak load and
+    the spare replicas as a fixed cost, so :func:`helpers.costs.breakeven.stepped_breakeven_tokens_per_month`
+    applies. Scheduled: the bill is a sum of staircases, one per hour, stepping up just after
+    each V = k * capacity / load[h]; on each flat stretch the API line crosses at bill / p, so
+    the answer is the first stretch (b_i, b_i+1] holding its own crossing. The mean billed
+    replicas are at least V / capacity, so if one full replica earns less at API prices than
+    it costs the API stays cheaper; otherwise the crossing lies below
+    (fixed + replica_usd * (1 + spare + min)) / (p / 1e6 - replica_usd / capacity), which bounds
+    the stretches searched (at most ``max_steps``, else ValueError)."""
+    from helpers.costs import breakeven  # noqa: PLC0415 - the cost formulas sit beside capacity, not under it
+
+    load = _relative(profile)
+    if scaling == "always_on":
+        fixed = fixed_usd_per_month + spare_replicas * replica_usd_per_month
+        floor = max(min_replicas - spare_replicas, 1)
+        if floor > 1:  # the minimum binds below floor replicas' worth of traffic: extra fixed cost
+            return _scan(blended_usd_per_1m, replica_usd_per_month, replica_tokens_per_month, load, scaling,
+                         fixed_usd_per_month, min_replicas, spare_replicas, max_steps)
+        return breakeven.stepped_breakeven_tokens_per_month(
+            blended_usd_per_1m, replica_usd_per_month, replica_tokens_per_month / load.max(), fixed)
+    return _scan(blended_usd_per_1m, replica_usd_per_month, replica_tokens_per_month, load, scaling,
+                 fixed_usd_per_month, min_replicas, spare_replicas, max_steps)
+
+
+def _scan(price, replica_usd, capacity, load, scaling, fixed, min_replicas, spare_replicas, max_steps) -> float:
+    p = price / TOKENS_PER_MILLION
+    if p <= 0 or capacity <= 0:
+        return math.inf
+    margin = p - replica_usd / capacity
+    if margin <= 0:
+        return math.inf
+    upper = (fixed + replica_usd * (1 + spare_replicas + min_replicas)) / margin
+    values = np.unique(load[load > 0])
+    counts = np.ceil(upper * values / capacity).astype(int) + 1
+    if counts.sum() > max_steps:
+        raise ValueError(f"the breakeven lies beyond {max_steps:,} capacity steps; raise max_steps")
+    edges = np.unique(np.concatenate([[0.0], *[np.arange(1, c + 1) * capacity / v for v, c in zip(values, counts)]]))
+    _, mean = replicas_for_volumes(edges[1:], capacity, load, scaling, min_replicas, spare_replicas)
+    crossing = (fixed + replica_usd * mean) / p  # where the API line meets each stretch's bill
+    inside = (crossing > edges[:-1]) & (crossing <= edges[1:] * (1 + 1e-12))
+    return float(crossing[np.argmax(inside)]) if inside.any() else math.inf
