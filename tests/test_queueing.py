@@ -20,7 +20,7 @@ def test_simulation_agrees_with_pollaczek_khinchine_and_p_wait_zero(rho):
     assert (waits == 0).mean() == pytest.approx(1 - rho, abs=0.01)
 
 
-@pytest.mark.parametrize("rho", [0.05, 0.3, 0.5, 0.8, 0.9])
+@pytest.mark.parametrize("rho", [0.05, 0.15, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9])
 def test_tail_quantile_against_erlangs_exact_distribution(rho):
     t = queueing.md1_wait_quantile_s(0.99, rho, 1.0)
     assert queueing.md1_wait_cdf(t, rho, 1.0) == pytest.approx(0.99, abs=1e-3)
@@ -43,3 +43,10 @@ def test_quantile_edges():
     assert np.all(np.diff(queueing.md1_wait_quantile_s(0.99, loads, 1.0)) > 0)
     with pytest.raises(ValueError, match="quantile"):
         queueing.md1_wait_quantile_s(1.0, 0.5, 1.0)
+
+
+def test_the_quantile_is_continuous_where_the_exact_sum_hands_over_to_the_tail():
+    loads = np.linspace(0.05, 0.98, 4000)  # steps of 0.00023 in load
+    waits = queueing.md1_wait_quantile_s(0.99, loads, 1.0)
+    assert np.all(np.diff(waits) > 0)
+    assert np.all(np.diff(waits) / waits[1:] < 0.02)  # a jump would show as a large relative step

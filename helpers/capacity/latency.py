@@ -26,8 +26,8 @@ Why an approximation and not a simulation of a few thousand requests: the answer
 deterministic and smooth (a derivation prices 10,000 volumes, and a tighter target must never
 give more tokens/s, which noise would break), and cheap enough for the what-if panel. The
 queue's closed forms are tested against a vectorised simulation in ``tests/test_latency.py``.
-Both latencies grow with B, so the highest B meeting both targets is found by bisection, and a
-tighter target can only stop it earlier.
+Both latencies grow with B, so the highest B meeting both targets is found on a grid and then
+by bisection, and a tighter target can only stop it earlier.
 """
 from __future__ import annotations
 
@@ -43,7 +43,8 @@ from helpers.capacity.serving import DEFAULT_ENGINE, batch_bounds, mean_decode_c
 
 QUANTILE = 0.99
 Z_QUANTILE = 2.326  # the standard normal's 99th percentile
-BISECTION_STEPS = 60
+GRID_POINTS = 256  # batches tried at once before the bisection
+BISECTION_STEPS = 30
 
 
 class _Setup:
@@ -86,10 +87,10 @@ class _Setup:
             "ttft_mean_s": np.asarray(ttft_mean, dtype=float), "prefill_load": arrival * service,
         }
 
-    def meets(self, batch: float, ttft_s: float | None, tpot_s: float | None) -> bool:
+    def meets(self, batch, ttft_s: float | None, tpot_s: float | None):
         point = self.at(batch)
-        return bool((ttft_s is None or point["ttft_p99_s"] <= ttft_s)
-                    and (tpot_s is None or point["tpot_p99_s"] <= tpot_s))
+        return ((point["ttft_p99_s"] <= (np.inf if ttft_s is None else ttft_s))
+                & (point["tpot_p99_s"] <= (np.inf if tpot_s is None else tpot_s)))
 
 
 def slo_operating_point(gpu, model, prompt_tokens: int, output_tokens: int, weight_bits: float = 16,
@@ -107,13 +108,16 @@ def slo_operating_point(gpu, model, prompt_tokens: int, output_tokens: int, weig
                    chunk_tokens, engine, calibration, data_dir)
     if setup.largest < 1:
         return _zero(setup)
-    if setup.meets(setup.largest, ttft_s, tpot_s):
+    grid = np.linspace(0.0, setup.largest, GRID_POINTS + 1)[1:]
+    meets = setup.meets(grid, ttft_s, tpot_s)
+    if meets.all():
         best = setup.largest
-    else:
-        lo, hi = 0.0, setup.largest
+    else:  # bisect between the last grid batch that meets the targets and the first that does not
+        first_miss = int(np.argmin(meets))
+        lo, hi = (0.0 if first_miss == 0 else float(grid[first_miss - 1])), float(grid[first_miss])
         for _ in range(BISECTION_STEPS):
             mid = (lo + hi) / 2
-            lo, hi = (mid, hi) if setup.meets(mid, ttft_s, tpot_s) else (lo, mid)
+            lo, hi = (mid, hi) if bool(setup.meets(mid, ttft_s, tpot_s)) else (lo, mid)
         best = lo
     if best <= 0:
         return _zero(setup)

@@ -9,8 +9,8 @@ Closed forms (each tested against :func:`simulate_md1_waits`):
     tail (Cramer-Lundberg)            P(W > t) ~ C exp(-theta t), where x = theta D solves
                                        rho (e^x - 1) = x and C = (1 - rho) / (rho e^x - 1)
 
-The quantile the latency model uses is Erlang's first term where the quantile falls within one
-service time (exact there), else the tail form: cheap to evaluate for any load. Erlang's sum is exact but alternates in sign, so it loses
+The quantile the latency model uses is Erlang's sum where the quantile falls within a few service
+times (few terms, so no loss of precision), and the tail form beyond, where it is accurate. Erlang's sum is exact but alternates in sign, so it loses
 precision far in the tail; it serves the tests.
 """
 from __future__ import annotations
@@ -59,30 +59,50 @@ def _decay(rho):
         if not grow.any():
             break
         hi = np.where(grow, hi * 2, hi)
-    for _ in range(100):
+    for _ in range(60):
         mid = (lo + hi) / 2
         below = safe * np.expm1(mid) < mid
         lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
     return (lo + hi) / 2
 
 
+EXACT_SERVICE_TIMES = 4  # Erlang's sum is used up to this many service times, the tail beyond
+
+
+def _erlang_cdf(t, lam, d):
+    """Erlang's sum, vectorised, for t <= EXACT_SERVICE_TIMES * d (few terms: no cancellation)."""
+    total = np.zeros_like(t)
+    for k in range(EXACT_SERVICE_TIMES + 1):
+        u = lam * (k * d - t)
+        total = total + np.where(k * d <= t, u**k / math.factorial(k) * np.exp(-u), 0.0)
+    return (1 - lam * d) * total
+
+
 def md1_wait_quantile_s(quantile: float, arrival_per_s, service_s):
-    """The ``quantile`` of the wait in queue, from the exponential tail (see the module
-    docstring): 0 where P(wait > 0) = rho is already below 1 - quantile, inf at rho >= 1."""
+    """The ``quantile`` of the wait in queue: 0 where P(wait > 0) = rho is already below
+    1 - quantile; Erlang's exact sum (by bisection) where the quantile lies within
+    EXACT_SERVICE_TIMES service times; beyond, the exponential tail (see the module
+    docstring), which is accurate that far out; inf at rho >= 1."""
     if not 0 < quantile < 1:
         raise ValueError(f"quantile must lie in (0, 1), got {quantile!r}")
     rho = md1_load(arrival_per_s, service_s)
     d = np.broadcast_to(np.asarray(service_s, dtype=float), rho.shape)
     inner = (rho > 1 - quantile) & (rho < 1)
-    x = _decay(np.where(inner, rho, 0.5))
+    safe_rho = np.where(inner, rho, 0.5)
+    safe_d = np.where(inner, d, 1.0)
+    lam = safe_rho / safe_d
+    x = _decay(safe_rho)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        c = (1 - rho) / (rho * np.exp(x) - 1)
-        t = d / x * np.log(c / (1 - quantile))
-        # Within the first service time Erlang's sum has one term, P(W <= t) = (1 - rho) e^(lambda t):
-        # exact, and better than the tail form at light load.
-        lam = rho / d
-        first = np.log(quantile / (1 - rho)) / lam
-    t = np.where(inner & (first < d), first, t)
+        c = (1 - safe_rho) / (safe_rho * np.exp(x) - 1)
+        tail = safe_d / x * np.log(c / (1 - quantile))
+    top = EXACT_SERVICE_TIMES * safe_d
+    near = _erlang_cdf(top, lam, safe_d) >= quantile
+    lo, hi = np.zeros_like(top), top.copy()
+    for _ in range(36):
+        mid = (lo + hi) / 2
+        below = _erlang_cdf(mid, lam, safe_d) < quantile
+        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+    t = np.where(near, (lo + hi) / 2, tail)
     out = np.where(rho >= 1, np.inf, np.where(inner, np.maximum(t, 0.0), 0.0))
     return out if out.ndim else float(out)
 
