@@ -318,11 +318,12 @@ SPECS: dict[str, TableSpec] = {
         key=["gpu"],
     ),
     # Hourly traffic shapes: relative_load is scaled to a mean of 1 by the code; a profile has 24
-    # rows (one day, repeated) or 168 (one week, hour 0 = Monday 00:00).
+    # rows (one day, "00:00" to "23:00", repeated) or 168 (one week, "Mon 00:00" to "Sun 23:00").
     "load_profiles": TableSpec(
         columns={
             "profile": _text(),
-            "hour": _number(pa.Check.in_range(0, 167)),
+            "hour": _text(pa.Check.str_matches(r"^((Mon|Tue|Wed|Thu|Fri|Sat|Sun) )?([01]\d|2[0-3]):00$",
+                                               error="must be HH:00 or Ddd HH:00 (Mon 09:00)")),
             "relative_load": _number(NON_NEGATIVE),
             **PROVENANCE,
         },

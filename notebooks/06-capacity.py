@@ -53,6 +53,7 @@ import math
 import pandas as pd
 
 from helpers import capacity, data, scenario
+from helpers.assumptions import TOKENS_PER_MILLION
 from helpers.capacity import traffic
 from helpers.derive import derive
 from helpers.scenario import Scenario
@@ -195,7 +196,7 @@ all_points = pd.concat([
     published.assign(kind="check (not fitted)", label=published["engine"]),
 ], ignore_index=True)
 summary = all_points.groupby("kind").agg(points=("error", "size"), median_error=("error", "median"),
-                                     rms_error=("error", lambda e: math.sqrt((e**2).mean())),
+                                     rms_error=("error", lambda e: math.sqrt((e * e).mean())),
                                      worst_abs_error=("error", lambda e: e.abs().max()),
                                      within_25pct=("error", lambda e: int((e.abs() <= 0.25).sum())))
 tables.save(summary.reset_index(), "capacity_errors", tables_dir)
@@ -270,7 +271,7 @@ for profile in traffic_profiles:
         rows.append({"load_profile": profile, "scaling": scaling, "peak_replicas": r.at("replicas"),
                      "mean_replicas": r.at("mean_replicas"), "gpu_usd_per_month": r.at("gpu_usd_per_month"),
                      "utilisation_share": traffic_volume / (r.at("mean_replicas") * r.at("replica_tokens_per_month")),
-                     "usd_per_1m": r.at("gpu_usd_per_month") / traffic_volume * 1e6,
+                     "usd_per_1m": r.at("gpu_usd_per_month") / traffic_volume * TOKENS_PER_MILLION,
                      "api_usd_per_month": r.at("api_usd_per_month")})
 profiles_table = pd.DataFrame(rows)
 tables.save(profiles_table, "load_profiles", tables_dir)

@@ -2,7 +2,7 @@
 self-hosts the base load and sends the peak to an API.
 
 A load profile (``data/load_profiles.csv``) gives each hour's load relative to the mean (24
-hours repeated, or a week of 168). For a month of V tokens over H billed hours:
+hours, "00:00" to "23:00", repeated; or a week of 168, "Mon 00:00" to "Sun 23:00"). For a month of V tokens over H billed hours:
 
     demand[h]          = V / (H * 3600) * load[h] / mean(load)            tokens/s
     needed[h]          = ceil(demand[h] / replica tokens/s)               (0 where demand is 0)
@@ -34,14 +34,25 @@ SCALINGS = ("always_on", "scheduled")
 def load_profile(name: str = "flat", data_dir: Path | None = None) -> np.ndarray:
     """Relative load of each hour of a profile in ``data/load_profiles.csv``, scaled to mean 1."""
     table = data.load("load_profiles", data_dir)
-    rows = table[table["profile"] == name].sort_values("hour")
+    rows = table[table["profile"] == name]
     if rows.empty:
         raise KeyError(f"data/load_profiles.csv has no profile {name!r}; known: "
                        f"{', '.join(dict.fromkeys(table['profile']))}")
-    hours = rows["hour"].to_numpy(int)
-    if not np.array_equal(hours, np.arange(len(hours))) or len(hours) not in (24, 168):
-        raise ValueError(f"profile {name!r} must hold hours 0..23 or 0..167 once each")
-    return _relative(rows["relative_load"].to_numpy(float))
+    order = rows["hour"].map(_hour_of_week).to_numpy()
+    expected = HOURS_OF_WEEK if len(rows) == len(HOURS_OF_WEEK) else list(range(24))
+    if sorted(order) != list(expected):
+        raise ValueError(f"profile {name!r} must hold 00:00..23:00, or Mon 00:00..Sun 23:00, once each")
+    return _relative(rows["relative_load"].to_numpy(float)[np.argsort(order)])
+
+
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+HOURS_OF_WEEK = range(24 * len(DAYS))
+
+
+def _hour_of_week(label: str) -> int:
+    """"Tue 09:00" -> 33; "09:00" (a daily profile) -> 9."""
+    day, _, clock = label.rpartition(" ")
+    return (DAYS.index(day) * 24 if day else 0) + int(clock[:2])
 
 
 def _relative(profile) -> np.ndarray:
