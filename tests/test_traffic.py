@@ -4,6 +4,8 @@ The hand example: four hours a month (hours_per_month=4, so each profile hour is
 a mean of 1,000 tokens/s (14.4M tokens), replicas of 800 tokens/s at $2 an hour."""
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers import data
 from helpers.capacity import traffic
@@ -78,3 +80,22 @@ def test_bad_inputs_are_named():
         traffic.replicas_needed([1.0], 0.0)
     with pytest.raises(ValueError, match="profile"):
         plan([0.0, 0.0])
+
+
+@settings(max_examples=60, deadline=None)
+@given(load=st.lists(st.floats(0.0, 5.0), min_size=24, max_size=24).filter(lambda x: sum(x) > 0.1),
+       volume=st.floats(1e7, 1e11), capacity=st.floats(100, 1e5), spare=st.integers(0, 3),
+       billing=st.integers(1, 6))
+def test_scaling_by_the_hour_never_costs_more_and_nothing_is_over_used(load, volume, capacity, spare, billing):
+    always = traffic.traffic_plan(volume, load, capacity, 2.0, spare_replicas=spare)
+    hourly = traffic.traffic_plan(volume, load, capacity, 2.0, scaling="scheduled", spare_replicas=spare,
+                                  billing_hours=billing)
+    assert hourly["usd_per_month"] <= always["usd_per_month"] + 1e-9
+    for plan in (always, hourly):
+        hours = plan["hours"]
+        assert (hours["replicas_billed"] * capacity >= hours["demand_tokens_per_s"] * (1 - 1e-9)).all()
+        assert 0 < plan["utilisation_share"] <= 1 + 1e-9
+    # the month-level count derive uses agrees with the hour-by-hour plan (hourly billing)
+    _, mean = traffic.replicas_for_volumes(volume, capacity * 3600 * 720, load, "scheduled", spare_replicas=spare)
+    if billing == 1:
+        assert mean == pytest.approx(hourly["replica_hours_per_month"] / 720)
