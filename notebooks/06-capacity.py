@@ -274,7 +274,7 @@ for profile in traffic_profiles:
                      "usd_per_1m": r.at("gpu_usd_per_month") / traffic_volume * TOKENS_PER_MILLION,
                      "api_usd_per_month": r.at("api_usd_per_month")})
 profiles_table = pd.DataFrame(rows)
-tables.save(profiles_table, "load_profiles", tables_dir)
+tables.save(profiles_table, "traffic_profiles", tables_dir)
 profiles_table
 
 # %%

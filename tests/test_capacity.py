@@ -1,4 +1,4 @@
-"""The capacity model (helpers/capacity.py) against numbers a reader can check by hand: config
+"""The capacity model (helpers/capacity/) against numbers a reader can check by hand: config
 arithmetic, rooflines of datasheet figures, the article's fit claims, and the H200
 measurements it was calibrated on."""
 import dataclasses
