@@ -287,6 +287,7 @@ SPECS: dict[str, TableSpec] = {
             "model": _text(),
             "precision": _text(),
             "weight_bits": _number(POSITIVE, pa.Check.le(32)),
+            "kv_cache_bits": _number(pa.Check.isin([4.0, 8.0, 16.0])),
             "input_tokens": _number(POSITIVE),
             "output_tokens": _number(POSITIVE),
             "concurrency": _number(POSITIVE, nullable=True),
@@ -307,6 +308,42 @@ SPECS: dict[str, TableSpec] = {
             **PROVENANCE,
         },
         key=["format"],
+    ),
+    # Serving engines' documented batch defaults: the row with the largest min_memory_gib a GPU
+    # reaches (and whose excluded_gpu_text its name does not contain) applies.
+    "engine_defaults": TableSpec(
+        columns={
+            "engine": _text(),
+            "min_memory_gib": _number(NON_NEGATIVE),
+            "excluded_gpu_text": _text(nullable=True),
+            "max_sequences": _number(POSITIVE),
+            "chunk_tokens": _number(POSITIVE),
+            **PROVENANCE,
+        },
+        key=["engine", "min_memory_gib"],
+    ),
+    # Tensor-parallel all-reduce between the GPUs of one replica.
+    "interconnects": TableSpec(
+        columns={
+            "gpu": _text(),
+            "link": _text(),
+            "allreduce_bus_gb_per_s": _number(POSITIVE),
+            "allreduce_latency_us": _number(NON_NEGATIVE),
+            **PROVENANCE,
+        },
+        key=["gpu"],
+    ),
+    # Hourly traffic shapes: relative_load is scaled to a mean of 1 by the code; a profile has 24
+    # rows (one day, "00:00" to "23:00", repeated) or 168 (one week, "Mon 00:00" to "Sun 23:00").
+    "load_profiles": TableSpec(
+        columns={
+            "profile": _text(),
+            "hour": _text(pa.Check.str_matches(r"^((Mon|Tue|Wed|Thu|Fri|Sat|Sun) )?([01]\d|2[0-3]):00$",
+                                               error="must be HH:00 or Ddd HH:00 (Mon 09:00)")),
+            "relative_load": _number(NON_NEGATIVE),
+            **PROVENANCE,
+        },
+        key=["profile", "hour"],
     ),
     # Claims audit (issue 4, helpers/claims.py): one row per checkable claim of the article.
     # ``check`` names a function of helpers.article.claims.CHECKS; ``given`` its inputs
