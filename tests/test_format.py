@@ -20,6 +20,7 @@ def test_tokens_text(tokens, text):
 @pytest.mark.parametrize("usd, text", [
     (1440, "$1,440"), (1687.5, "$1,688"), (168.75, "$169"), (5.625, "$5.63"), (0.2, "$0.20"),
     (9.994, "$9.99"), (10, "$10"), (-5, "-$5.00"), (-1440, "-$1,440"), (pd.NA, fmt.DASH),
+    (math.inf, "$\u221e"), (np.float64(1440.0), "$1,440"),
 ])
 def test_usd_text_shows_cents_only_under_ten_dollars(usd, text):
     assert fmt.usd_text(usd) == text

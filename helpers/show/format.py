@@ -76,6 +76,8 @@ def usd_text(usd: float, exact: bool = False) -> str:
         return DASH
     usd = float(usd)
     sign, usd = ("-" if usd < 0 else ""), abs(usd)
+    if math.isinf(usd):  # e.g. no deployment of this GPU can serve the volume
+        return f"{sign}$\u221e"
     if exact:
         if abs(usd - round(usd)) < 1e-9:
             return f"{sign}${usd:,.0f}"
