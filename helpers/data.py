@@ -221,7 +221,7 @@ SPECS: dict[str, TableSpec] = {
         },
         key=["figure_id"],
     ),
-    # Capacity model (issue 5, helpers/capacity.py). Throughput columns are dense (no 2:4
+    # Capacity model (helpers/capacity/). Throughput columns are dense (no 2:4
     # sparsity); blank where the part has no such unit or the vendor publishes no figure.
     "gpu_specs": TableSpec(
         columns={
@@ -345,7 +345,7 @@ SPECS: dict[str, TableSpec] = {
         },
         key=["profile", "hour"],
     ),
-    # Claims audit (issue 4, helpers/claims.py): one row per checkable claim of the article.
+    # Claims audit (helpers/article/claims.py): one row per checkable claim of the article.
     # ``check`` names a function of helpers.article.claims.CHECKS; ``given`` its inputs
     # ("key=value; key=value", lists joined by "|"); ``figure_id`` a row of article_figures.csv
     # that holds the article's value (then article_value stays empty).

@@ -433,8 +433,3 @@ def save(values: dict, path: str | os.PathLike, data_dir: Path | None = None) ->
         handle.write(dumps(clean))
     return path
 
-
-def describe() -> list[tuple[str, str]]:
-    """(key, help) for every scenario field, for documentation and error messages."""
-    return [(name, spec.help) for name, spec in KEYS.items()]
-

@@ -2,7 +2,7 @@
 set beside the article's printed figures.
 
 Every builder returns a DataFrame whose first columns follow the report's tables contract
-(issue 3: token counts as plain integers of tokens, money in USD); the ``article_*`` and
+(token counts as plain integers of tokens, money in USD); the ``article_*`` and
 ``verdict`` columns that follow say what the article printed and whether it agrees
 (see :func:`helpers.article.verdict`). :func:`save` writes a table for a report run.
 """
@@ -27,7 +27,7 @@ from helpers.show.format import tokens_text
 
 PRECISIONS = {"fp16": 16, "8-bit": 8, "4-bit": 4}
 
-# The reports' tables contract (issue 3): file name -> columns it must hold (more are welcome).
+# The reports' tables contract: file name -> columns it must hold (more are welcome).
 # Token counts are plain integers of tokens, money in USD.
 CONTRACT = {
     "api_costs": ["model", "provider", "tier", "usd_per_1m_input", "usd_per_1m_output",

@@ -27,7 +27,7 @@ from helpers.capacity.latency import (  # noqa: F401
 from helpers.capacity.memory import (  # noqa: F401
     ACTIVATION_TOKENS, BYTES_PER_GB, BYTES_PER_GIB, EMBEDDING_BITS, GROUP_OVERHEAD_BITS, MAX_TENSOR_PARALLEL,
     MEMORY_UTILIZATION, UNIFIED_MEMORY_GPU_SHARE, activation_bytes, gpus_needed, kv_bytes_per_token, max_batch,
-    memory_breakdown, memory_budget_bytes, weights_bytes,
+    memory_budget_bytes, weights_bytes,
 )
 from helpers.capacity.roofline import (  # noqa: F401
     CALIBRATION, CALIBRATION_ERROR_BOUND, FIT_GRID, Calibration, calibration_table, compute_flops_per_s,
@@ -43,4 +43,3 @@ from helpers.capacity.survey import (  # noqa: F401
     ARTICLE_MODELS, article_hardware, batch_for_tokens_per_s, fit_table, throughput_curve,
 )
 
-THROUGHPUT_SOURCES = ("article", "model")

@@ -73,28 +73,6 @@ def _kv_split(model, gpu_count: int) -> float:
     return min(gpu_count, int(model["kv_heads"]))
 
 
-def memory_breakdown(gpu, model, weight_bits: float = 16, context_tokens: int = 4096, batch: int = 1,
-                     gpu_count: int = 1, kv_bits: float = 16, data_dir: Path | None = None) -> dict:
-    """Per-GPU memory of a tensor-parallel group of ``gpu_count``: weights, KV cache for
-    ``batch`` sequences of ``context_tokens``, activations; against the budget. In GB (1e9)."""
-    g, m = _spec(gpu, gpu_spec, data_dir), _spec(model, model_spec, data_dir)
-    if gpu_count < 1:
-        raise ValueError(f"gpu_count must be at least 1, got {gpu_count!r}")
-    weights = weights_bytes(m, weight_bits) / gpu_count
-    kv = batch * context_tokens * kv_bytes_per_token(m, kv_bits) / _kv_split(m, gpu_count)
-    activations = activation_bytes(m, gpu_count)
-    budget = memory_budget_bytes(g)
-    total = weights + kv + activations
-    return {
-        "weights_gb": weights / BYTES_PER_GB,
-        "kv_cache_gb": kv / BYTES_PER_GB,
-        "activations_gb": activations / BYTES_PER_GB,
-        "total_gb": total / BYTES_PER_GB,
-        "budget_gb": budget / BYTES_PER_GB,
-        "fits": bool(total <= budget),
-    }
-
-
 def max_batch(gpu, model, context_tokens: int, weight_bits: float = 16, gpu_count: int = 1,
               kv_bits: float = 16, data_dir: Path | None = None) -> int:
     """Largest number of sequences of ``context_tokens`` whose KV cache fits beside the weights

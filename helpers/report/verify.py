@@ -26,7 +26,7 @@ from helpers.files import atomic_write
 from helpers.report import pages
 from helpers.report.provenance import now
 
-SANITIZE = paths.TESTS_DIR / "nbval_sanitize.cfg"
+SANITIZE = paths.ROOT / "tests" / "nbval_sanitize.cfg"
 INJECTED_TAG = "injected-parameters"
 EXIT_OK, EXIT_DIFFERS, EXIT_NO_RUN, EXIT_LOCKED = 0, 1, 2, 3
 # pytest -v prints one line per notebook cell: "01-costs::ipynb::Cell 5 PASSED [ 50%]".
