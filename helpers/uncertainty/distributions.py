@@ -17,6 +17,7 @@ Nothing here reads ``data/`` or knows the scenario: the caller passes each input
 """
 from __future__ import annotations
 
+import difflib
 import math
 import zlib
 from dataclasses import dataclass
@@ -199,7 +200,6 @@ def parse(name: str, spec: Any, bounds: Bounds = Bounds()) -> tuple[Distribution
         return None, [f"{where}: expected a number or one of {', '.join(_FORMS.values())}; got {spec!r}"]
     (kind, values), = spec.items()
     if kind not in KINDS:
-        import difflib
         close = difflib.get_close_matches(str(kind), KINDS, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         return None, [f"{where}: unknown distribution {kind!r}{hint}; known: {', '.join(KINDS)}"]
@@ -267,3 +267,27 @@ def sample(distributions: dict[str, Distribution], draws: int, seed: int) -> dic
     if draws < 1:
         raise ValueError(f"draws must be at least 1, got {draws!r}")
     return {name: dist.ppf(stream(seed, name).random(draws)) for name, dist in distributions.items()}
+
+
+def parse_block(block: Any, bounds: dict[str, Bounds]) -> tuple[dict[str, Distribution], list[str]]:
+    """A scenario's ``uncertainty:`` block: input name -> distribution. ``bounds`` holds the
+    inputs that may carry one, with the range each must stay in. Returns the distributions
+    and every problem found (each naming ``uncertainty.<input>``)."""
+    if block is None:
+        return {}, []
+    if not isinstance(block, dict):
+        return {}, [f"uncertainty: expected a mapping of input: distribution, got {block!r}"]
+    found: dict[str, Distribution] = {}
+    problems: list[str] = []
+    for name, spec in block.items():
+        if name not in bounds:
+            close = difflib.get_close_matches(str(name), list(bounds), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            problems.append(f"uncertainty.{name}: not an input that can carry a distribution{hint}; "
+                            f"those that can: {', '.join(bounds)}")
+            continue
+        parsed, wrong = parse(name, spec, bounds[name])
+        problems.extend(wrong)
+        if parsed is not None:
+            found[name] = parsed
+    return found, problems
