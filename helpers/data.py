@@ -122,7 +122,7 @@ SPECS: dict[str, TableSpec] = {
             "gpu_count": _number(POSITIVE),
             "vram_gb": _number(POSITIVE),
             "usd_per_hour": _number(NON_NEGATIVE),
-            "pricing": _text(pa.Check.isin(["on_demand", "spot", "reserved"])),
+            "pricing": _text(pa.Check.isin(["on_demand", "spot", "reserved_1y", "reserved_3y"])),
             "best_for": _text(),
             **PROVENANCE,
         },

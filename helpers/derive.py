@@ -158,7 +158,9 @@ def throughput(scenario: Scenario, data_dir: Path | None = None) -> Throughput:
         return Throughput(float(setup["tokens_per_s_conservative"]), note)
     from helpers import capacity  # noqa: PLC0415 - loads more tables; only this source needs it
 
-    spec, count = capacity.resolve_gpu(scenario.gpu, data_dir)
+    # By the row's GPU model and count, so a reserved row prices the same hardware.
+    gpu_row = data.row(data.load("gpu_cloud", data_dir), "gpu", scenario.gpu)
+    spec, count = capacity.gpu_spec(gpu_row["gpu_model"], data_dir), int(gpu_row["gpu_count"])
     prompt_tokens = capacity.DEFAULT_PROMPT_TOKENS
     served = capacity.serving_capacity(
         spec, capacity.model_spec(setup["model"], data_dir), float(setup["bits_per_weight"]),

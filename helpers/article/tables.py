@@ -115,8 +115,10 @@ def api_costs(tokens_per_day: float, input_share: float = INPUT_SHARE,
 
 def gpu_cloud(hours_per_month: float = HOURS_PER_MONTH, spot_discount: float = 0.0,
               data_dir: Path | None = None) -> pd.DataFrame:
-    """Cloud GPU Pricing table: monthly bill of each configuration."""
+    """Cloud GPU Pricing table: monthly bill of each configuration (its on-demand rows; the
+    reserved rows are not the article's)."""
     gpus = data.load("gpu_cloud", data_dir)
+    gpus = gpus[gpus["pricing"] == "on_demand"]
     frame = gpus[["gpu", "gpu_count", "vram_gb", "usd_per_hour", "best_for"]].copy()
     frame["gpu_count"] = frame["gpu_count"].astype(int)
     frame["usd_per_month"] = [
@@ -487,6 +489,7 @@ def what_fits(data_dir: Path | None = None) -> pd.DataFrame:
     beside what the article says each runs."""
     consumer = data.load("consumer_hardware", data_dir)
     cloud = data.load("gpu_cloud", data_dir)
+    cloud = cloud[cloud["pricing"] == "on_demand"]  # a reserved row is the same hardware
     frame = pd.concat([
         pd.DataFrame({"hardware": consumer["hardware"], "kind": "consumer",
                       "memory_gb": consumer["memory_gb"], "article_says": consumer["what_it_runs"]}),
