@@ -33,6 +33,7 @@ import yaml
 
 from helpers import data
 from helpers.files import atomic_write
+from helpers.uncertainty import distributions
 
 DESCRIPTION = "description"
 # Set by the report runner for each run; a scenario must not choose where tables go.
@@ -58,7 +59,7 @@ class ScenarioError(ValueError):
 class Spec:
     """What one scenario field may hold, and what it means."""
 
-    kind: str  # "number", "integer", "share", "bool", "text", "text_list"
+    kind: str  # "number", "integer", "share", "bool", "text", "text_list", "uncertainty"
     help: str
     unit: str = ""
     minimum: float | None = None
@@ -77,6 +78,11 @@ def _field(default, kind: str, help: str, **spec) -> Any:
 
 
 ARTICLE_API_MODELS = ("GPT-5", "Claude Sonnet 4.5", "DeepSeek V3.2", "Gemini 2.5 Flash")
+# Inputs an uncertainty block may give a distribution: those derive() takes as draws, and the
+# yearly API price change (usd_per_hour is the rented row's price, not a field).
+UNCERTAIN_INPUTS = ("tokens_per_s", "spot_discount", "hours_per_month", "devops_hours_per_month",
+                    "devops_usd_per_hour", "infrastructure_usd_per_month", "input_share",
+                    "usd_per_hour", "api_price_change_per_year")
 
 
 @dataclass(frozen=True)
@@ -170,6 +176,17 @@ class Scenario:
     budget_api_model: str = _field(
         "DeepSeek V3.2", "text", "budget API priced for each team of the decision table",
         rows_of=("api_prices", "model"))
+    # How sure the answer is, and over how long (helpers.uncertainty)
+    horizon_months: int = _field(
+        12, "integer", "months of the contract the comparison covers", unit="months",
+        minimum=1, maximum=120)
+    api_price_change_per_year: float = _field(
+        0.0, "number", "yearly change of API prices (-0.5 halves them each year; the article: 0)",
+        unit="share_per_year", minimum=-1, maximum=10)
+    uncertainty: dict | None = _field(
+        None, "uncertainty", "distributions of the uncertain inputs, e.g. "
+        "{devops_hours_per_month: {triangular: [10, 15, 20]}}; empty = the article's ranges",
+        nullable=True, choices=UNCERTAIN_INPUTS)
 
     # -- construction ----------------------------------------------------------------------
     @classmethod
@@ -274,6 +291,17 @@ def _check_name(name: str, value: str, spec: Spec, data_dir, cache) -> str | Non
             f"known: {', '.join(known)}")
 
 
+def bounds(name: str) -> distributions.Bounds:
+    """The range a field's draws must stay in (a row's price: at least 0)."""
+    spec = KEYS.get(name)
+    if spec is None:
+        return distributions.Bounds(minimum=0)
+    return distributions.Bounds(
+        -math.inf if spec.minimum is None else spec.minimum,
+        math.inf if spec.maximum is None else spec.maximum,
+        spec.minimum_excluded, spec.maximum_excluded)
+
+
 def _check_value(name: str, value: Any, spec: Spec, data_dir, cache) -> tuple[Any, list[str]]:
     """Return the normalised value and the problems with it."""
     if value is None:
@@ -321,6 +349,9 @@ def _check_value(name: str, value: Any, spec: Spec, data_dir, cache) -> tuple[An
         if duplicates:
             problems.append(f"{name}: listed twice: {', '.join(duplicates)}")
         return list(value), problems
+    if spec.kind == "uncertainty":
+        _, problems = distributions.parse_block(value, {n: bounds(n) for n in spec.choices})
+        return value, problems
     raise AssertionError(f"unknown kind {spec.kind!r}")  # a bug in a Spec, not bad input
 
 
