@@ -49,3 +49,7 @@ app: $(STAMP) ## Serve the what-if notebook as a web page (Voila) on localhost:8
 
 bench-widgets: $(STAMP) ## Time one what-if change: calculation (< 50 ms) and redraw (< 200 ms)
 	$(BIN)/python -m helpers.tools.bench_widgets
+
+.PHONY: bench-uncertainty
+bench-uncertainty: $(STAMP) ## Time the Monte Carlo: 20,000 draws x 200 volumes x every API (< 1 s)
+	$(BIN)/python -m helpers.uncertainty.bench $(if $(SCENARIO_BENCH),--scenario $(SCENARIO_BENCH))

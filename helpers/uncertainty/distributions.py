@@ -281,7 +281,9 @@ def parse_block(block: Any, bounds: dict[str, Bounds]) -> tuple[dict[str, Distri
     problems: list[str] = []
     for name, spec in block.items():
         if name not in bounds:
-            close = difflib.get_close_matches(str(name), list(bounds), n=1) \
+            # A known name that starts with the word first ("devops_hours"), then the closest.
+            close = [known for known in bounds if known.startswith(str(name).lower())] \
+                or difflib.get_close_matches(str(name), list(bounds), n=1) \
                 or [known for known in bounds if str(name).lower() in known]
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             problems.append(f"uncertainty.{name}: not an input that can carry a distribution{hint}; "
