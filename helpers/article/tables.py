@@ -42,6 +42,10 @@ CONTRACT = {
     "decision_cases": [],
     "claims": ["claim_id", "section", "claim_text", "article_value", "recomputed_value", "verdict",
                "explanation"],
+    "uncertainty": ["api_model", "tokens_per_day", "p_selfhost_cheaper", "selfhost_usd_p10",
+                    "selfhost_usd_p50", "selfhost_usd_p90"],
+    "tornado": ["input", "low_value", "high_value", "breakeven_tokens_per_month_at_low",
+                "breakeven_tokens_per_month_at_high"],
 }
 
 
