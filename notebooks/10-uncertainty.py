@@ -53,8 +53,7 @@ from helpers.uncertainty import montecarlo, plots
 tables.display_options()
 s = Scenario.from_notebook(globals())
 inputs = montecarlo.distributions(s)
-grid = np.logspace(5, 10.5, 200) * s.days_per_month  # 100k to 30B tokens a day, per month
-mc = montecarlo.run(s, grid, draws=draws, seed=seed, inputs=inputs)
+mc = montecarlo.run(s, montecarlo.curve_tokens_per_month(s), draws=draws, seed=seed, inputs=inputs)
 at_report = montecarlo.run(s, montecarlo.report_tokens_per_month(s), draws=draws, seed=seed, inputs=inputs)
 
 # %% [markdown]

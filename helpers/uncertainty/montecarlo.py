@@ -44,6 +44,9 @@ SEED = 20_260_224
 TIME_INPUTS = ("api_price_change_per_year",)
 # The daily volumes of tables/uncertainty.csv.
 REPORT_TOKENS_PER_DAY = (1e6, 2e6, 5e6, 1e7, 2e7, 3e7, 5e7, 1e8, 2e8, 5e8, 1e9)
+# The notebook's curves: 200 daily volumes from 100k to 30B tokens a day.
+CURVE_TOKENS_PER_DAY = (1e5, 3e10)
+CURVE_VOLUMES = 200
 CROSSING_LEVELS = (0.10, 0.50, 0.90)
 FAN_QUANTILES = (0.10, 0.25, 0.50, 0.75, 0.90)
 
@@ -188,6 +191,14 @@ def run(s: Scenario, tokens_per_month=None, draws: int = DRAWS, seed: int = SEED
                       price_ratio=ratio, seed=seed)
 
 
+def curve_tokens_per_month(s: Scenario) -> np.ndarray:
+    """The volumes of the notebook's curves, per month: CURVE_VOLUMES daily volumes evenly
+    spaced on a log axis over CURVE_TOKENS_PER_DAY."""
+    low, high = CURVE_TOKENS_PER_DAY
+    daily = np.logspace(np.log10(low), np.log10(high), CURVE_VOLUMES)
+    return np.asarray(api.tokens_per_month(daily, s.days_per_month), dtype=float)
+
+
 def report_tokens_per_month(s: Scenario) -> np.ndarray:
     """The volumes of tables/uncertainty.csv, per month, with the scenario's own."""
     daily = sorted({*REPORT_TOKENS_PER_DAY, float(s.tokens_per_day)})
@@ -321,13 +332,9 @@ def commitment_table(s: Scenario, data_dir: Path | None = None) -> pd.DataFrame:
 
 
 def _tokens(volume: float) -> str:
-    """Short token count for a sentence: 10M, 1.2B; 'never' for infinity."""
-    if not np.isfinite(volume):
-        return "never"
-    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if volume >= size:
-            return f"{volume / size:.3g}{suffix}"
-    return f"{volume:.3g}"
+    """A token count for a sentence (the workbook's formatter); 'never' for infinity."""
+    from helpers.article.tables import tokens_text  # noqa: PLC0415 - the one token formatter
+    return tokens_text(volume) if np.isfinite(volume) else "never"
 
 
 def probability_sentence(mc: MonteCarlo, api_model: str | None = None) -> str:
