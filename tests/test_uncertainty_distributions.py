@@ -117,3 +117,21 @@ def test_parse_names_the_key_and_the_problem(spec, bounds, expected):
 def test_sample_refuses_no_draws():
     with pytest.raises(ValueError, match="draws"):
         dist.sample({"x": Fixed(1)}, 0, seed=1)
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+
+@given(st.floats(0, 1e4), st.floats(0, 1), st.floats(0.01, 1e4), st.lists(st.floats(0, 1), min_size=1, max_size=20))
+def test_triangular_ppf_inverts_its_cdf(low, mode_share, width, us):
+    """F(ppf(u)) = u with F(x) = (x - a)^2 / ((b - a)(c - a)) up to the mode and
+    1 - (b - x)^2 / ((b - a)(b - c)) above it; draws stay within low..high."""
+    a, b = low, low + width
+    c = a + mode_share * width
+    x = Triangular(a, c, b).ppf(np.array(us))
+    assert np.all((x >= a - 1e-9 * b) & (x <= b + 1e-9 * b))
+    assert np.all(np.diff(Triangular(a, c, b).ppf(np.sort(us))) >= -1e-9 * b)
+    below_mode = (np.array(us) <= (c - a) / (b - a)) & (c > a)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cdf = np.where(below_mode, (x - a) ** 2 / ((b - a) * (c - a)), 1 - (b - x) ** 2 / ((b - a) * (b - c)))
+    assert cdf == pytest.approx(us, abs=1e-6)

@@ -217,3 +217,10 @@ def test_report_scenarios_run():
         assert montecarlo.probability_sentence(mc)
         assert len(montecarlo.tornado(s)) >= 1
         dataclasses.replace(s)  # stays a valid, frozen scenario
+
+
+def test_p_at_the_scenarios_own_volume_is_the_runs():
+    s = Scenario(tokens_per_day=20_000_000)
+    at_own = montecarlo.p_selfhost_cheaper_at_own_volume(s, draws=4_000)
+    mc = montecarlo.run(s, [600e6], draws=4_000)
+    assert at_own == {model: float(mc.p_selfhost_cheaper(model)[0]) for model in s.api_models}
