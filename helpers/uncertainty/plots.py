@@ -95,7 +95,7 @@ def tornado_chart(frame: pd.DataFrame, days_per_month: float = 30, ax=None):
                     label=f"input at its {end} end" if y == 0 else None)
     ax.axvline(point, color="black", lw=1.5, label=f"all at their points ({point / 1e6:,.3g}M tokens/day)")
     ax.set_yticks(range(len(frame)))
-    ax.set_yticklabels([f"{r.input}\n{r.low_value:g} .. {r.high_value:g}" for r in frame.iloc[::-1].itertuples()],
+    ax.set_yticklabels([f"{r.input}\n{r.low_value:.4g} .. {r.high_value:.4g}" for r in frame.iloc[::-1].itertuples()],
                        fontsize=8)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: tokens_text(value)))
     ax.set_xlabel("Breakeven with hidden costs (tokens per day)")
