@@ -53,11 +53,13 @@ FAN_QUANTILES = (0.10, 0.25, 0.50, 0.75, 0.90)
 
 def default_distributions(s: Scenario, data_dir: Path | None = None) -> dict[str, Distribution]:
     """The article's ranges for the inputs ``s`` leaves at the article's value (module docstring)."""
-    hidden = data.load("hidden_costs", data_dir).set_index("parameter")
+    # One conversion to plain dicts: row-by-row pandas lookups cost the what-if panel time.
+    hidden = data.load("hidden_costs", data_dir).set_index("parameter")[["low", "point", "high"]] \
+        .to_dict("index")
     out: dict[str, Distribution] = {}
     for name in HIDDEN_COST_INPUTS:
         if getattr(s, name) is None:
-            row = hidden.loc[name]
+            row = hidden[name]
             out[name] = Triangular(float(row["low"]), float(row["point"]), float(row["high"]))
     if s.tokens_per_s is None and s.throughput_source == "article":
         setup = data.row(data.load("selfhost_setups", data_dir), "setup", s.setup)
@@ -65,7 +67,7 @@ def default_distributions(s: Scenario, data_dir: Path | None = None) -> dict[str
                                          float(setup["tokens_per_s_conservative"]),
                                          float(setup["tokens_per_s_high"]))
     if s.spot_discount > 0:
-        row = hidden.loc["spot_discount"]
+        row = hidden["spot_discount"]
         out["spot_discount"] = Uniform(float(row["low"]), float(row["high"]))
     return out
 
