@@ -113,11 +113,13 @@ class Result:
 
     @property
     def api_models(self) -> tuple[str, ...]:
-        return self.scenario.api_models
+        """The APIs priced, the headline first."""
+        return tuple(self.prices)
 
     @property
     def api_model(self) -> str:
-        return self.scenario.api_model
+        """The headline API."""
+        return self.api_models[0]
 
     def at(self, name: str, api_model: str | None = None, index: int = 0) -> float:
         """One figure as a float: ``name`` at volume ``index`` (the scenario's own by
@@ -188,6 +190,15 @@ def api_prices(scenario: Scenario, models=None, data_dir: Path | None = None) ->
     return out
 
 
+def gpu_usd_per_month(scenario: Scenario, gpu: str, gpu_count: int = 1,
+                      data_dir: Path | None = None) -> float:
+    """Monthly bill of ``gpu_count`` rented units of a ``gpu_cloud.csv`` row at the scenario's
+    hours and spot discount (any row, e.g. for the Cloud GPU table or the hybrid's small GPU)."""
+    row = data.row(data.load("gpu_cloud", data_dir), "gpu", gpu)
+    return float(selfhost.gpu_usd_per_month(float(row["usd_per_hour"]), scenario.hours_per_month,
+                                            gpu_count, scenario.spot_discount))
+
+
 def blended_usd_per_1m(scenario: Scenario, model: str, data_dir: Path | None = None) -> float:
     """Blended price of one API under the scenario (any row of ``api_prices.csv``)."""
     usd_in, usd_out = api_prices(scenario, [model], data_dir)[model]
@@ -202,11 +213,12 @@ def _drawn(draws: dict | None, name: str, value):
 
 
 def derive(scenario: Scenario | None = None, tokens_per_month=None, data_dir: Path | None = None,
-           draws: dict | None = None) -> Result:
+           draws: dict | None = None, api_models=None) -> Result:
     """Every figure of ``scenario`` (default: the article's) at ``tokens_per_month`` (default:
     the scenario's own volume, tokens_per_day * days_per_month); see the module docstring.
 
-    ``draws`` maps inputs of :data:`DRAWABLE` to arrays (one value per draw); every quantity
+    ``api_models`` prices other rows of ``api_prices.csv`` than the scenario's (the headline
+    API's price override still applies to it). ``draws`` maps inputs of :data:`DRAWABLE` to arrays (one value per draw); every quantity
     that depends on them gains a leading draw axis."""
     scenario = scenario or Scenario()
     if draws:
@@ -237,7 +249,7 @@ def derive(scenario: Scenario | None = None, tokens_per_month=None, data_dir: Pa
     gpu_usd = np.asarray(replicas * replica_usd, dtype=float)
     tco_usd = gpu_usd + hidden_usd
 
-    prices = api_prices(scenario, data_dir=data_dir)
+    prices = api_prices(scenario, api_models, data_dir)
     blended, api_usd, flat, flat_tco, stepped, stepped_tco = ({} for _ in range(6))
     for model, (usd_in, usd_out) in prices.items():
         blended[model] = api.blended_usd_per_1m(usd_in, usd_out, input_share)

@@ -22,6 +22,7 @@ recomputed_value, verdict, explanation (plus unit, assumptions, figure_id).
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,11 +30,13 @@ from typing import Callable
 
 import pandas as pd
 
-from helpers.costs import api, breakeven, hybrid, selfhost, tco
 from helpers import article, data
 from helpers.article import tables
-from helpers.assumptions import DAYS_PER_MONTH, HOURS_PER_MONTH, INPUT_SHARE
 from helpers.article.tables import tokens_text
+from helpers.assumptions import DAYS_PER_MONTH, HOURS_PER_MONTH, INPUT_SHARE
+from helpers.costs import api, breakeven, hybrid, selfhost, tco
+from helpers.derive import blended_usd_per_1m, derive, gpu_usd_per_month
+from helpers.scenario import Scenario
 
 ARTICLE_SETUP = "article_a100_llama70b"
 VERDICT_ORDER = [article.ERRATUM, article.ROUNDING, article.HOLDS, article.NOT_CHECKABLE]
@@ -116,20 +119,23 @@ def load_claims(data_dir: Path | None = None) -> list[Claim]:
 # --------------------------------------------------------------------------- shared numbers
 
 class Context:
-    """The article's scenario, computed once: the breakeven set-up's GPU bill and capacity, the
-    true monthly cost at the hidden-cost point estimates, and cached table builders."""
+    """The article's scenario, derived once by :func:`helpers.derive.derive`: the breakeven
+    set-up's GPU bill and capacity, the true monthly cost at the hidden-cost point estimates
+    (and at the low and high ends), and cached table builders."""
 
     def __init__(self, data_dir: Path | None = None, setup_name: str = ARTICLE_SETUP):
         self.data_dir = data_dir
-        self.setup = tables.setup(setup_name, data_dir=data_dir)
-        self.gpu_row = data.row(data.load("gpu_cloud", data_dir), "gpu", self.setup["gpu"])
-        self.gpu_usd_per_month = self.setup["gpu_usd_per_month"]
-        self.capacity = self.setup["tokens_per_month_capacity"]
-        self.hidden = {case: tables.hidden_cost_inputs(
-            *(data.hidden_cost(name, case, data_dir) for name in
-              ("devops_hours_per_month", "devops_usd_per_hour", "infrastructure_usd_per_month")),
-            data_dir=data_dir) for case in ("low", "point", "high")}
-        self.tco_usd_per_month = self.tco(self.gpu_usd_per_month)
+        self.scenario = Scenario(setup=setup_name)
+        self.result = derive(self.scenario, data_dir=data_dir)
+        r = self.result
+        self.setup = {"gpu": r.setup_gpu, "model": r.model, "tokens_per_s": float(r.tokens_per_s)}
+        self.gpu_row = data.row(data.load("gpu_cloud", data_dir), "gpu", r.gpu)
+        self.gpu_usd_per_month = float(r.replica_usd_per_month)
+        self.capacity = float(r.replica_tokens_per_month)
+        names = ("devops_hours_per_month", "devops_usd_per_hour", "infrastructure_usd_per_month")
+        self.hidden = {case: {name: data.hidden_cost(name, case, data_dir) for name in names}
+                       for case in ("low", "point", "high")}
+        self.tco_usd_per_month = float(r.replica_tco_usd_per_month)
         self._cache: dict = {}
 
     def cached(self, key, build: Callable):
@@ -137,12 +143,18 @@ class Context:
             self._cache[key] = build()
         return self._cache[key]
 
-    def tco(self, gpu_usd_per_month: float, case: str = "point") -> float:
-        """True monthly cost: GPU bill + DevOps + infrastructure at the ``case`` inputs."""
-        return tco.tco_usd_per_month(gpu_usd_per_month, **self.hidden[case])
+    def tco(self, case: str = "point") -> float:
+        """True monthly cost of one deployment with the ``case`` hidden-cost inputs."""
+        at = dataclasses.replace(self.scenario, **self.hidden[case])
+        return self.cached(("tco", case), lambda: float(derive(at, data_dir=self.data_dir).replica_tco_usd_per_month))
 
     def blended(self, model: str) -> float:
-        return tables.blended_price(model, INPUT_SHARE, self.data_dir)
+        return blended_usd_per_1m(self.scenario, model, self.data_dir)
+
+    def gpu_bill(self, gpu: str, spot_discount: float = 0.0) -> float:
+        """One rented unit of a gpu_cloud.csv row a month (the article's 720 hours)."""
+        at = dataclasses.replace(self.scenario, spot_discount=spot_discount)
+        return gpu_usd_per_month(at, gpu, data_dir=self.data_dir)
 
     def prices(self) -> pd.DataFrame:
         return self.cached("prices", lambda: data.load("api_prices", self.data_dir))
@@ -162,26 +174,24 @@ class Context:
 
     def units_needed(self, monthly_tokens: float) -> int:
         """Rented units of the set-up's GPU needed to serve ``monthly_tokens`` (at least one)."""
-        return max(1, math.ceil(monthly_tokens / self.capacity - 1e-12))
+        return int(selfhost.replicas_needed(monthly_tokens, self.capacity))
 
     def selfhost_usd(self, monthly_tokens: float) -> tuple[float, int]:
         """True monthly cost of serving ``monthly_tokens``, renting as many units as needed
         (DevOps and infrastructure held at one deployment's cost), and the unit count."""
-        units = self.units_needed(monthly_tokens)
-        gpu = selfhost.gpu_usd_per_month(self.gpu_row["usd_per_hour"], HOURS_PER_MONTH, units)
-        return self.tco(gpu), units
+        at = derive(self.scenario, tokens_per_month=monthly_tokens, data_dir=self.data_dir)
+        return at.at("tco_usd_per_month"), int(at.at("replicas"))
 
     def first_selfhost_win(self, blended: float) -> tuple[float, int]:
         """Lowest monthly volume from which self-hosting (true cost, stepwise in rented units)
-        costs less than the API, and the units it takes; ``(inf, 0)`` if none up to
-        :data:`MAX_RENTED_UNITS`. Within the n-unit step the crossing is the breakeven of the
-        n-unit true cost; it counts only if n units can serve it."""
-        for units in range(1, MAX_RENTED_UNITS + 1):
-            gpu = selfhost.gpu_usd_per_month(self.gpu_row["usd_per_hour"], HOURS_PER_MONTH, units)
-            volume = breakeven.breakeven_tokens_per_month(self.tco(gpu), blended)
-            if volume <= units * self.capacity:
-                return volume, units
-        return math.inf, 0
+        costs less than the API, and the units it takes; ``(inf, 0)`` if never
+        (:func:`helpers.costs.breakeven.stepped_breakeven_tokens_per_month` on the derived
+        deployment)."""
+        volume = breakeven.stepped_breakeven_tokens_per_month(
+            blended, self.gpu_usd_per_month, self.capacity, float(self.result.hidden_usd_per_month))
+        if math.isinf(volume):
+            return math.inf, 0
+        return volume, self.units_needed(volume)
 
     def cheapest_gpu_for(self, params_billion: float, bits: float = 16) -> pd.Series:
         """Cheapest on-demand row of ``gpu_cloud.csv`` whose VRAM holds the weights."""
@@ -322,7 +332,7 @@ def _input_tokens(claim: Claim, ctx: Context) -> Result:
 @check("api_monthly")
 def _api_monthly(claim: Claim, ctx: Context) -> Result:
     per_day = claim.number("tokens_per_day")
-    frame = ctx.cached(("api_costs", per_day), lambda: tables.api_costs(per_day, data_dir=ctx.data_dir))
+    frame = ctx.cached(("api_costs", per_day), lambda: tables.api_costs(Scenario(tokens_per_day=per_day), data_dir=ctx.data_dir))
     row = data.row(frame, "model", claim.text("api_model"))
     monthly = api.tokens_per_month(per_day, DAYS_PER_MONTH)
     cost = float(row["usd_per_month"])
@@ -408,7 +418,7 @@ def _selfhost_savings(claim: Claim, ctx: Context) -> Result:
 
 @check("gpu_monthly")
 def _gpu_monthly(claim: Claim, ctx: Context) -> Result:
-    frame = ctx.cached("gpu_cloud", lambda: tables.gpu_cloud(data_dir=ctx.data_dir))
+    frame = ctx.cached("gpu_cloud", lambda: tables.gpu_cloud(ctx.scenario, data_dir=ctx.data_dir))
     row = data.row(frame, "gpu", claim.text("hardware"))
     return _figure_result(claim, ctx, row["usd_per_month"],
                           f"${row['usd_per_hour']:.2f}/hr x {HOURS_PER_MONTH} hours = "
@@ -464,8 +474,8 @@ def _spot_discount(claim: Claim, ctx: Context) -> Result:
     row, _ = _hardware(ctx, claim.text("hardware"))
     low = data.hidden_cost("spot_discount", "low", ctx.data_dir)
     high = data.hidden_cost("spot_discount", "high", ctx.data_dir)
-    cheap = selfhost.gpu_usd_per_month(row["usd_per_hour"], HOURS_PER_MONTH, spot_discount=high)
-    dear = selfhost.gpu_usd_per_month(row["usd_per_hour"], HOURS_PER_MONTH, spot_discount=low)
+    cheap = ctx.gpu_bill(row["gpu"], spot_discount=high)
+    dear = ctx.gpu_bill(row["gpu"], spot_discount=low)
     return Result(math.nan, article.NOT_CHECKABLE,
                   f"Not checkable: data/gpu_cloud.csv holds on-demand prices only, so there is no spot "
                   f"quote to compare. Taken at its word, {low:.0%}-{high:.0%} off would bring the "
@@ -531,7 +541,7 @@ def _blended(claim: Claim, ctx: Context) -> Result:
 def _volume_row(claim: Claim, ctx: Context) -> pd.Series:
     model = claim.text("api_model")
     frame = ctx.cached(("volumes", model), lambda: tables.breakeven_volumes(
-        model, ctx.gpu_usd_per_month, data_dir=ctx.data_dir))
+        ctx.result, model, data_dir=ctx.data_dir))
     volume = int(float(article.figure(claim.figure_id, ctx.data_dir)["row_key"]))
     return data.row(frame, "monthly_tokens", volume)
 
@@ -656,7 +666,7 @@ def _devops_cost(claim: Claim, ctx: Context) -> Result:
 def _tco_total(claim: Claim, ctx: Context) -> Result:
     case = claim.text("which")
     inputs = ctx.hidden[case]
-    total = ctx.tco(ctx.gpu_usd_per_month, case)
+    total = ctx.tco(case)
     text = (f"With the article's {case}-end hidden costs: GPU {usd_text(ctx.gpu_usd_per_month)} + "
             f"{inputs['devops_hours_per_month']:g} h x ${inputs['devops_usd_per_hour']:g}/h + "
             f"{usd_text(inputs['infrastructure_usd_per_month'])} = {usd_text(total)} a month "
@@ -679,7 +689,7 @@ def _tco_multiplier_table(claim: Claim, ctx: Context) -> Result:
 def _tco_multiplier_end(claim: Claim, ctx: Context) -> Result:
     case = claim.text("which")
     rule = data.hidden_cost("tco_multiplier", case, ctx.data_dir)
-    total = ctx.tco(ctx.gpu_usd_per_month, case)
+    total = ctx.tco(case)
     multiplier = tco.tco_multiplier(total, ctx.gpu_usd_per_month)
     text = (f"With the article's {case}-end hidden costs the true cost is {usd_text(total)} / "
             f"{usd_text(ctx.gpu_usd_per_month)} = {multiplier:.3g}x the GPU bill, against the rule's {rule:g}x.")
@@ -690,8 +700,7 @@ def _tco_multiplier_end(claim: Claim, ctx: Context) -> Result:
 def _tco_component(claim: Claim, ctx: Context) -> Result:
     inputs = ctx.hidden["point"]
     frame = ctx.cached("tco_components", lambda: tables.tco_components(
-        ctx.gpu_usd_per_month, inputs["devops_hours_per_month"], inputs["devops_usd_per_hour"],
-        inputs["infrastructure_usd_per_month"], data_dir=ctx.data_dir))
+        ctx.result, data_dir=ctx.data_dir))
     component = claim.text("component")
     usd = float(data.row(frame, "component", component)["usd_per_month"])
     text = {
@@ -718,7 +727,7 @@ def _open_weights(claim: Claim, ctx: Context) -> Result:
 
 def _hybrid_parts(claim: Claim, ctx: Context) -> tuple[dict, pd.Series]:
     small_gpu = ctx.cheapest_gpu_for(claim.number("params_billion"))
-    gpu_usd = selfhost.gpu_usd_per_month(small_gpu["usd_per_hour"], HOURS_PER_MONTH)
+    gpu_usd = ctx.gpu_bill(small_gpu["gpu"])
     parts = hybrid.hybrid_usd_per_month(claim.number("tokens_per_month"), claim.number("api_share"),
                                         ctx.blended(claim.text("api_model")), gpu_usd)
     return parts, small_gpu
@@ -775,7 +784,7 @@ def _hybrid_min_simple_share(claim: Claim, ctx: Context) -> Result:
     per_day = claim.number("tokens_per_day")
     model = claim.text("api_model")
     gpu = ctx.cheapest_gpu_for(claim.number("params_billion"))
-    gpu_usd = selfhost.gpu_usd_per_month(gpu["usd_per_hour"], HOURS_PER_MONTH)
+    gpu_usd = ctx.gpu_bill(gpu["gpu"])
     all_api = api.api_usd_per_month_at_daily(per_day, ctx.blended(model))
     minimum = gpu_usd / all_api
     text = (f"At {tokens_text(per_day)} tokens/day, all of it through {model} costs {usd_text(all_api)} a "
@@ -792,7 +801,7 @@ def _hybrid_overkill(claim: Claim, ctx: Context) -> Result:
     cheap_model, model = claim.text("cheap_api_model"), claim.text("api_model")
     share = claim.number("api_share")
     gpu = ctx.cheapest_gpu_for(claim.number("params_billion"))
-    gpu_usd = selfhost.gpu_usd_per_month(gpu["usd_per_hour"], HOURS_PER_MONTH)
+    gpu_usd = ctx.gpu_bill(gpu["gpu"])
     # Per 1M tokens the hybrid saves (cheap - share x flagship); its GPU is a fixed bill.
     saving_per_1m = ctx.blended(cheap_model) - share * ctx.blended(model)
     crossing = (breakeven.breakeven_tokens_per_month(gpu_usd, saving_per_1m) if saving_per_1m > 0 else math.inf)
