@@ -224,3 +224,16 @@ def test_p_at_the_scenarios_own_volume_is_the_runs():
     at_own = montecarlo.p_selfhost_cheaper_at_own_volume(s, draws=4_000)
     mc = montecarlo.run(s, [600e6], draws=4_000)
     assert at_own == {model: float(mc.p_selfhost_cheaper(model)[0]) for model in s.api_models}
+
+
+def test_the_what_if_panel_shows_the_monte_carlo_share_at_its_volume():
+    from helpers.show import widgets  # noqa: PLC0415 - the panel layer, only this test needs it
+
+    s = Scenario(tokens_per_day=20_000_000)
+    results = widgets.evaluate(s)
+    expected = float(montecarlo.run(s, [600e6]).p_selfhost_cheaper("GPT-5")[0])
+    assert results["p_selfhost_cheaper"] == expected and 0 < expected < 1
+    assert widgets.probability_text(results) == (
+        f"Self-hosting with hidden costs is cheaper than GPT-5 here in {expected:.0%} of 20,000 draws "
+        "of the uncertain inputs")
+    assert widgets.probability_text(results) in widgets.summary_markdown(results)

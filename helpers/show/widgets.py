@@ -36,6 +36,7 @@ from helpers.costs import breakeven, hybrid
 from helpers.derive import compare, derive, hidden_inputs, throughput
 from helpers.scenario import Scenario
 from helpers.show import plots
+from helpers.uncertainty import montecarlo
 
 # The volume control's span in tokens per day (log scale): from a hobby project to far
 # beyond one GPU's capacity, so that every breakeven of the article lies inside it.
@@ -109,6 +110,10 @@ def evaluate(s: Scenario, data_dir: Path | None = None) -> dict:
         "replicas": replicas,
         "gpu_units_needed": replicas * s.gpu_count,
         "decision": r.decision,
+        # How sure: the share of Monte Carlo draws of the uncertain inputs (notebook 10) in
+        # which self-hosting with hidden costs is cheaper at this volume.
+        "p_selfhost_cheaper": montecarlo.p_selfhost_cheaper_at_own_volume(s, data_dir=data_dir)[model],
+        "draws": montecarlo.DRAWS,
     }
 
 
@@ -164,6 +169,12 @@ def winner_text(results: dict) -> str:
             f"({_usd(cheaper)} against {_usd(dearer)}, self-hosting with hidden costs)")
 
 
+def probability_text(results: dict) -> str:
+    """One line: how often self-hosting is cheaper across the uncertain inputs' draws."""
+    return (f"Self-hosting with hidden costs is cheaper than {results['api_model']} here in "
+            f"{results['p_selfhost_cheaper']:.0%} of {results['draws']:,} draws of the uncertain inputs")
+
+
 def notes(results: dict) -> list[str]:
     """Caveats: GPU-only winner, throughput and capacity, replicas."""
     s = results["scenario"]
@@ -191,7 +202,7 @@ def summary_markdown(results: dict) -> str:
     """The results as Markdown, for the static notebook output."""
     lines = [f"**Volume:** {_tokens(results['tokens_per_day'])} tokens/day = "
              f"{_tokens(results['tokens_per_month'])} tokens/month",
-             "", f"**{winner_text(results)}**", "", decision_text(results), ""]
+             "", f"**{winner_text(results)}**", "", probability_text(results), "", decision_text(results), ""]
     lines += [f"- {n}" for n in notes(results)]
     return "\n".join(lines)
 
@@ -403,7 +414,8 @@ class WhatIf:
 
     def _render(self, results: dict) -> None:
         o = self.outputs
-        o["winner"].value = f"<b>{html.escape(winner_text(results))}</b>"
+        o["winner"].value = (f"<b>{html.escape(winner_text(results))}</b><br>"
+                             f"{html.escape(probability_text(results))}")
         o["decision"].value = html.escape(decision_text(results))
         o["volume"].value = (f"{_tokens(results['tokens_per_day'])} tokens/day = "
                              f"{_tokens(results['tokens_per_month'])} tokens/month")

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -176,13 +177,23 @@ def quantiles_along_draws(values: np.ndarray, quantiles) -> np.ndarray:
     return np.where(weight < 0.5, low + (high - low) * weight, high - (high - low) * (1 - weight))
 
 
+@lru_cache(maxsize=16)
+def _sample(inputs: tuple, draws: int, seed: int) -> dict[str, np.ndarray]:
+    """:func:`sample`, remembered: the what-if panel redraws the same inputs on most changes.
+    The arrays are read-only, so no caller can alter what the next one gets."""
+    drawn = sample(dict(inputs), draws, seed)
+    for values in drawn.values():
+        values.setflags(write=False)
+    return drawn
+
+
 def run(s: Scenario, tokens_per_month=None, draws: int = DRAWS, seed: int = SEED,
         data_dir: Path | None = None, inputs: dict[str, Distribution] | None = None) -> MonteCarlo:
     """Draw the uncertain inputs of ``s`` (``inputs``, default :func:`distributions`) and
     derive every figure for every draw at ``tokens_per_month`` (default: the scenario's own
     volume). Every input of ``inputs`` is passed as draws, fixed ones included."""
     inputs = distributions(s, data_dir) if inputs is None else inputs
-    drawn = sample(inputs, draws, seed)
+    drawn = _sample(tuple(inputs.items()), draws, seed)
     model_draws = {name: values for name, values in drawn.items() if name in DRAWABLE}
     result = derive(s, tokens_per_month, data_dir, draws=model_draws or None)
     change = drawn.get("api_price_change_per_year", s.api_price_change_per_year)
