@@ -237,3 +237,15 @@ def test_the_what_if_panel_shows_the_monte_carlo_share_at_its_volume():
         f"Self-hosting with hidden costs is cheaper than GPT-5 here in {expected:.0%} of 20,000 draws "
         "of the uncertain inputs")
     assert widgets.probability_text(results) in widgets.summary_markdown(results)
+
+
+def test_the_report_index_carries_the_sentence_once_the_notebook_wrote_its_table(tmp_path):
+    from helpers import report  # noqa: PLC0415 - the runner layer, only this test needs it
+
+    run = {"scenario": {"description": "x", "tokens_per_day": 50_000_000}}
+    assert report.uncertainty_html(run, tmp_path) == ""
+    (tmp_path / "uncertainty.csv").write_text("api_model\n")
+    s = Scenario(tokens_per_day=50_000_000)
+    sentence = montecarlo.probability_sentence(montecarlo.run(s, montecarlo.report_tokens_per_month(s)))
+    assert report.uncertainty_html(run, tmp_path) == f"<p><b>How sure:</b> {sentence}</p>"
+    assert sentence.startswith("At 50M tokens/day, self-hosting with hidden costs is cheaper than GPT-5 in all")

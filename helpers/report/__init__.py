@@ -506,6 +506,18 @@ def workload_html(tables_dir: Path) -> str:
             f"framework says <b>{html.escape(str(row['recommendation']))}</b> (step {int(row['decision_step'])}).</p>")
 
 
+def uncertainty_html(run: dict, tables_dir: Path) -> str:
+    """One sentence on how sure the answer is: the Monte Carlo of the uncertainty notebook
+    (same scenario, draws and seed), shown when that notebook wrote its table."""
+    if not (tables_dir / "uncertainty.csv").exists():
+        return ""
+    from helpers.uncertainty import montecarlo
+
+    s = scenario_mod.Scenario.from_dict(run["scenario"])
+    sentence = montecarlo.probability_sentence(montecarlo.run(s, montecarlo.report_tokens_per_month(s)))
+    return f"<p><b>How sure:</b> {html.escape(sentence)}</p>"
+
+
 def run_index_html(run: dict, tables_dir: Path) -> str:
     """The page of one run."""
     status = run["status"]
@@ -519,6 +531,7 @@ def run_index_html(run: dict, tables_dir: Path) -> str:
     parts.append("<h2>Headline: breakeven summary</h2>")
     parts.append(headline_html(tables_dir))
     parts.append(workload_html(tables_dir))
+    parts.append(uncertainty_html(run, tables_dir))
     parts.append("<h2>Notebooks</h2>")
     rows = []
     for nb in run["notebooks"]:
