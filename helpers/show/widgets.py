@@ -59,6 +59,7 @@ SECTIONS = (
     ("Hidden costs", ("devops_hours_per_month", "devops_usd_per_hour", "infrastructure_usd_per_month")),
     ("Hybrid", ("hybrid_api_share", "hybrid_api_model")),
     ("Decision framework", ("privacy_required", "needs_flagship_quality", "has_ml_expertise")),
+    ("Contract (how sure)", ("horizon_months", "api_price_change_per_year")),
 )
 
 
@@ -112,8 +113,9 @@ def evaluate(s: Scenario, data_dir: Path | None = None) -> dict:
         "decision": r.decision,
         # How sure: the share of Monte Carlo draws of the uncertain inputs (notebook 10) in
         # which self-hosting with hidden costs is cheaper at this volume.
-        "p_selfhost_cheaper": montecarlo.p_selfhost_cheaper_at_own_volume(s, data_dir=data_dir)[model],
-        "draws": montecarlo.DRAWS,
+        "p_selfhost_cheaper": montecarlo.p_selfhost_cheaper_at_own_volume(
+            s, draws=montecarlo.PANEL_DRAWS, data_dir=data_dir)[model],
+        "draws": montecarlo.PANEL_DRAWS,
     }
 
 
@@ -171,7 +173,10 @@ def winner_text(results: dict) -> str:
 
 def probability_text(results: dict) -> str:
     """One line: how often self-hosting is cheaper across the uncertain inputs' draws."""
-    return (f"Self-hosting with hidden costs is cheaper than {results['api_model']} here in "
+    s = results["scenario"]
+    contract = ("" if s.api_price_change_per_year == 0 else
+                f" over a {s.horizon_months}-month contract (API prices {s.api_price_change_per_year:+.0%} a year)")
+    return (f"Self-hosting with hidden costs is cheaper than {results['api_model']} here{contract} in "
             f"{results['p_selfhost_cheaper']:.0%} of {results['draws']:,} draws of the uncertain inputs")
 
 
