@@ -2,7 +2,7 @@
 set beside the article's printed figures.
 
 Every builder returns a DataFrame whose first columns follow the report's tables contract
-(issue 3: token counts as plain integers of tokens, money in USD); the ``article_*`` and
+(token counts as plain integers of tokens, money in USD); the ``article_*`` and
 ``verdict`` columns that follow say what the article printed and whether it agrees
 (see :func:`helpers.article.verdict`). :func:`save` writes a table for a report run.
 """
@@ -26,7 +26,7 @@ from helpers.scenario import Scenario
 
 PRECISIONS = {"fp16": 16, "8-bit": 8, "4-bit": 4}
 
-# The reports' tables contract (issue 3): file name -> columns it must hold (more are welcome).
+# The reports' tables contract: file name -> columns it must hold (more are welcome).
 # Token counts are plain integers of tokens, money in USD.
 CONTRACT = {
     "api_costs": ["model", "provider", "tier", "usd_per_1m_input", "usd_per_1m_output",
@@ -322,7 +322,7 @@ def save(frame: pd.DataFrame, name: str, tables_dir: str | os.PathLike | None) -
 
 
 # ---------------------------------------------------------------------------------------------
-# Notebook support (issue 2): display settings, prose formatting, the scenario's self-hosting
+# Notebook support: display settings, prose formatting, the scenario's self-hosting
 # figures, and the builders of the tables the first builders do not cover.
 # ---------------------------------------------------------------------------------------------
 
@@ -621,12 +621,15 @@ def decision_cases(r: Result, cases: pd.DataFrame, data_dir: Path | None = None)
 
 
 def verdict_counts(*frames: pd.DataFrame) -> pd.DataFrame:
-    """How many figures hold, are rounding, are errata or not checkable (or were computed for
-    another scenario), over every column of ``frames`` whose name ends in ``verdict``."""
+    """How many figures hold, are rounding, are errata or not checkable (or depend on a reading,
+    or were computed for another scenario: those rows appear only when present), over every
+    column of ``frames`` whose name ends in ``verdict``."""
     values = [v for frame in frames for column in frame.columns if column.endswith("verdict")
               for v in frame[column]]
     order = [article.HOLDS, article.ROUNDING, article.ERRATUM, article.NOT_CHECKABLE]
     counts = pd.Series(values, dtype="object").value_counts()
+    if counts.get(article.DEPENDS, 0):
+        order.insert(order.index(article.ERRATUM) + 1, article.DEPENDS)  # only claims have readings
     if counts.get(article.OTHER_SCENARIO, 0):
         order.append(article.OTHER_SCENARIO)  # only in a run under other inputs than the article's
     return pd.DataFrame({"verdict": order, "figures": [int(counts.get(v, 0)) for v in order]})
