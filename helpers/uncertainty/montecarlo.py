@@ -312,8 +312,14 @@ def tornado(s: Scenario, api_model: str | None = None, data_dir: Path | None = N
         "distribution", "api_model"])
     with np.errstate(invalid="ignore"):
         swing = (frame["breakeven_tokens_per_month_at_high"] - frame["breakeven_tokens_per_month_at_low"]).abs()
-    return frame.assign(_swing=swing.fillna(np.inf)).sort_values("_swing", ascending=False, kind="stable") \
+    frame = frame.assign(_swing=swing.fillna(np.inf)).sort_values("_swing", ascending=False, kind="stable") \
         .drop(columns="_swing").reset_index(drop=True)
+    # Whole tokens, as every table of the report writes them; empty where it never breaks even.
+    for column in ("breakeven_tokens_per_month_at_low", "breakeven_tokens_per_month_at_high",
+                   "breakeven_tokens_per_month_at_point"):
+        frame[column] = pd.array([int(round(v)) if np.isfinite(v) else None for v in frame[column]],
+                                 dtype="Int64")
+    return frame
 
 
 def reserved_rows(s: Scenario, data_dir: Path | None = None) -> pd.DataFrame:

@@ -81,6 +81,9 @@ def tornado_chart(frame: pd.DataFrame, days_per_month: float = 30, ax=None):
     """Each input's low and high end as a bar around the breakeven at the points (per day),
     widest first at the top. ``frame``: :func:`helpers.uncertainty.montecarlo.tornado`."""
     ax = _axes(ax, (9, 0.6 * len(frame) + 1.8))
+    columns = [c for c in frame.columns if c.startswith("breakeven_tokens_per_month_at_")]
+    # The table writes "never breaks even" as an empty cell: infinity here.
+    frame = frame.astype({c: float for c in columns}).fillna({c: np.inf for c in columns})
     point = frame["breakeven_tokens_per_month_at_point"].iloc[0] / days_per_month if len(frame) else np.nan
     ends = frame[["breakeven_tokens_per_month_at_low", "breakeven_tokens_per_month_at_high"]].to_numpy() / days_per_month
     finite = ends[np.isfinite(ends)]
@@ -93,7 +96,9 @@ def tornado_chart(frame: pd.DataFrame, days_per_month: float = 30, ax=None):
             shown = daily if np.isfinite(daily) else ceiling
             ax.barh(y, shown - point, left=point, color=color, alpha=0.7,
                     label=f"input at its {end} end" if y == 0 else None)
-    ax.axvline(point, color="black", lw=1.5, label=f"all at their points ({point / 1e6:,.3g}M tokens/day)")
+            if not np.isfinite(daily):
+                ax.text(shown, y, " never", va="center", fontsize=8)
+    ax.axvline(point, color="black", lw=1.5, label=f"all at their points ({tokens_text(point)} tokens/day)")
     ax.set_yticks(range(len(frame)))
     ax.set_yticklabels([f"{r.input}\n{r.low_value:.4g} .. {r.high_value:.4g}" for r in frame.iloc[::-1].itertuples()],
                        fontsize=8)
