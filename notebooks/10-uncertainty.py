@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.article import tables
-from helpers.article.tables import prose, tokens_text, usd_text
+from helpers.article.tables import prose
 from helpers.scenario import Scenario
 from helpers.uncertainty import montecarlo, plots
 
@@ -82,11 +82,7 @@ crossings = montecarlo.crossings_table(mc)
 crossings
 
 # %%
-gpt5 = crossings.set_index("api_model").loc[s.api_model]
-prose(montecarlo.probability_sentence(at_report) + " "
-      f"Against {s.api_model} the article's single breakeven with hidden costs becomes a band: "
-      f"**{tokens_text(gpt5.tokens_per_day_p10)} to {tokens_text(gpt5.tokens_per_day_p90)} tokens a day** "
-      f"holds the middle 80% of the draws.")
+prose(montecarlo.probability_sentence(at_report) + " " + montecarlo.band_sentence(crossings, s.api_model))
 
 # %% [markdown]
 # ## Fan chart
@@ -112,10 +108,7 @@ ax = plots.tornado_chart(tornado, s.days_per_month)
 tornado
 
 # %%
-widest = tornado.iloc[0]
-prose(f"**{widest.input}** moves the breakeven most: from {tokens_text(widest.breakeven_tokens_per_month_at_low)} "
-      f"to {tokens_text(widest.breakeven_tokens_per_month_at_high)} tokens a month between {widest.low_value:g} "
-      f"and {widest.high_value:g}, around {tokens_text(widest.breakeven_tokens_per_month_at_point)} at the points.")
+prose(montecarlo.tornado_sentence(tornado))
 
 # %% [markdown]
 # ## A contract's life
@@ -133,11 +126,7 @@ commitments = montecarlo.commitment_table(s)
 commitments
 
 # %%
-headline = commitments[commitments["api_model"] == s.api_model].set_index("pricing")
-prose("Against " + s.api_model + ": " + "; ".join(
-    f"{row.gpu} over {row.term_months} months ({usd_text(row.selfhost_usd_over_term)} with hidden costs) pays off "
-    f"above **{tokens_text(row.commitment_breakeven_tokens_per_day)} tokens a day**"
-    for row in headline.itertuples()) + ".")
+prose(montecarlo.commitment_sentence(commitments, s.api_model))
 
 # %% [markdown]
 # ## Saved tables

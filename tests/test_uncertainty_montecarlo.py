@@ -268,3 +268,26 @@ def test_the_panel_judges_a_contract_when_api_prices_move():
     mc = montecarlo.run(s, [600e6], draws=montecarlo.PANEL_DRAWS)
     bills = mc.selfhost_usd_per_month()[:, 0]
     assert results["p_selfhost_cheaper"] == pytest.approx(float(np.mean(bills < average)))
+
+
+def test_the_notebooks_sentences_name_the_figures_and_say_never():
+    s = Scenario()
+    mc = montecarlo.run(s, [1e9], draws=2_000, inputs=montecarlo.collapsed(s))
+    crossings = montecarlo.crossings_table(mc)
+    # Collapsed, every draw breaks even at the article's 576M tokens/month = 19.2M a day.
+    assert montecarlo.band_sentence(crossings, "GPT-5") == (
+        "Against GPT-5 the article's single breakeven with hidden costs becomes a band: "
+        "**19.2M to 19.2M tokens a day** holds the middle 80% of the draws.")
+    never = Scenario(api_models=("Gemini 2.5 Flash",), tokens_per_s=1000)
+    mc = montecarlo.run(never, [1e9], draws=2_000)
+    assert montecarlo.band_sentence(montecarlo.crossings_table(mc), "Gemini 2.5 Flash") == \
+        "Against Gemini 2.5 Flash fewer than 10% of the draws ever break even."
+    assert montecarlo.tornado_sentence(montecarlo.tornado(s)) == (
+        "**devops_usd_per_hour** moves the breakeven against GPT-5 most: from 509M to 709M tokens a month "
+        "between 75 and 150, around 576M at the points.")
+    frame = montecarlo.tornado(Scenario(api_models=("Gemini 2.5 Flash",)))
+    assert montecarlo.tornado_sentence(frame).startswith(
+        "**tokens_per_s** moves the breakeven against Gemini 2.5 Flash most: from never to ")
+    assert montecarlo.commitment_sentence(montecarlo.commitment_table(s), "GPT-5").startswith(
+        "Against GPT-5: NVIDIA A100 80GB over 12 months ($38,880 with hidden costs) pays off above "
+        "**19.2M tokens a day**")

@@ -361,10 +361,44 @@ def commitment_table(s: Scenario, data_dir: Path | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _tokens(volume: float) -> str:
-    """A token count for a sentence (the workbook's formatter); 'never' for infinity."""
+def _tokens(volume) -> str:
+    """A token count for a sentence (the workbook's formatter); 'never' for infinity or empty."""
     from helpers.article.tables import tokens_text  # noqa: PLC0415 - the one token formatter
-    return tokens_text(volume) if np.isfinite(volume) else "never"
+    return "never" if pd.isna(volume) or not np.isfinite(float(volume)) else tokens_text(volume)
+
+
+def band_sentence(crossings: pd.DataFrame, api_model: str) -> str:
+    """The article's single breakeven as the band that holds the middle 80% of the draws, from
+    :func:`crossings_table`."""
+    row = crossings.set_index("api_model").loc[api_model]
+    if not np.isfinite(row["tokens_per_day_p10"]):
+        return f"Against {api_model} fewer than 10% of the draws ever break even."
+    return (f"Against {api_model} the article's single breakeven with hidden costs becomes a band: "
+            f"**{_tokens(row['tokens_per_day_p10'])} to {_tokens(row['tokens_per_day_p90'])} tokens a day** "
+            "holds the middle 80% of the draws.")
+
+
+def tornado_sentence(frame: pd.DataFrame) -> str:
+    """Which input moves the breakeven most, from :func:`tornado` (widest first)."""
+    if frame.empty:
+        return "No input is uncertain: every distribution is fixed at its point."
+    widest = frame.iloc[0]
+    return (f"**{widest['input']}** moves the breakeven against {widest['api_model']} most: from "
+            f"{_tokens(widest['breakeven_tokens_per_month_at_low'])} to "
+            f"{_tokens(widest['breakeven_tokens_per_month_at_high'])} tokens a month between "
+            f"{widest['low_value']:.4g} and {widest['high_value']:.4g}, around "
+            f"{_tokens(widest['breakeven_tokens_per_month_at_point'])} at the points.")
+
+
+def commitment_sentence(table: pd.DataFrame, api_model: str) -> str:
+    """What each commitment of :func:`commitment_table` costs and where it pays off against
+    ``api_model``."""
+    from helpers.article.tables import usd_text  # noqa: PLC0415 - the one dollar formatter
+    rows = table[table["api_model"] == api_model]
+    return f"Against {api_model}: " + "; ".join(
+        f"{row.gpu} over {row.term_months} months ({usd_text(row.selfhost_usd_over_term)} with hidden "
+        f"costs) pays off above **{_tokens(row.commitment_breakeven_tokens_per_day)} tokens a day**"
+        for row in rows.itertuples()) + "."
 
 
 def probability_sentence(mc: MonteCarlo, api_model: str | None = None) -> str:
