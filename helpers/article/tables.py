@@ -632,17 +632,3 @@ def article_summary_models(data_dir: Path | None = None) -> list[str]:
     """The API models of the article's Breakeven Summary table, in its order."""
     figs = article.figures(data_dir)
     return list(dict.fromkeys(figs[figs["table"] == "The Breakeven Summary"]["row_key"]))
-
-
-def breakeven_sentence(summary: pd.DataFrame, model: str) -> str:
-    """One line of prose for a row of :func:`breakeven_summary` (indexed by api_model): the
-    recomputed breakeven beside the article's, with the verdicts."""
-    row = summary.loc[model]
-    return (f"Breakeven vs {model}: **{tokens_text(row['breakeven_tokens_per_month'])} tokens/month** "
-            f"({tokens_text(row['breakeven_tokens_per_day'])}/day); the article prints "
-            f"{row['article_month_text']} ({row['article_month_verdict']}) and {row['article_day_text']} "
-            f"({row['article_day_verdict']}).")
-
-
-# "Total cost is a fraction of routing everything through an API": read as at most half.
-HYBRID_FRACTION_AT_MOST = 0.5
