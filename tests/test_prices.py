@@ -1,0 +1,269 @@
+"""Today's API prices (helpers.tools.prices, data/api_prices_current.csv) and the arithmetic of
+prompt caching and batching (helpers.costs.api).
+
+The pinned prices were read by hand from the data of genai-prices 0.2.3 (its
+``genai_prices/data.py``), at 2026-11-27T12:00:00Z; the cost examples are worked by hand here."""
+import ast
+import csv
+import shutil
+import socket
+import subprocess
+import sys
+from datetime import UTC, datetime
+
+import pytest
+
+from helpers import data, paths
+from helpers.costs import api
+from helpers.tools import prices
+
+AT = "2026-11-27T12:00:00Z"
+AT_DT = datetime(2026, 11, 27, 12, 0, 0, tzinfo=UTC)
+
+# model: (input, output, cached input or None, long-context threshold, input and output above it)
+TODAY = {
+    "GPT-5": (1.25, 10.00, 0.125, None),
+    "Claude Sonnet 4.5": (3.00, 15.00, 0.30, (200_000, 6.00, 22.50)),
+    "Gemini 2.5 Pro": (1.25, 10.00, 0.125, (200_000, 2.50, 15.00)),
+    "Grok 3": (3.00, 15.00, 0.75, None),
+    "Claude Opus 4.5": (5.00, 25.00, 0.50, None),
+    "DeepSeek V3.2": (0.2288, 0.3432, None, None),      # fell from the article's 0.27 / 1.10
+    "Gemini 2.5 Flash": (0.30, 2.50, 0.03, None),         # rose from the article's 0.15 / 0.60
+    "GPT-4.1 Nano": (0.10, 0.40, 0.025, None),
+    "Mistral Small 3.1": (0.351, 0.555, None, None),
+    "Llama 3.3 70B (hosted)": (0.88, 0.88, None, None),  # Together AI
+}
+
+
+def _by_model(rows):
+    return {r["model"]: r for r in rows}
+
+
+def _num(text):
+    return None if text == "" else float(text)
+
+
+@pytest.fixture(scope="module")
+def today_rows():
+    return prices.rows(AT_DT)
+
+
+@pytest.mark.parametrize("model", sorted(TODAY))
+def test_todays_prices_of_the_article_models(model, today_rows):
+    row = _by_model(today_rows)[model]
+    usd_input, usd_output, usd_cached, tier = TODAY[model]
+    assert float(row["usd_per_1m_input"]) == pytest.approx(usd_input)
+    assert float(row["usd_per_1m_output"]) == pytest.approx(usd_output)
+    assert _num(row["usd_per_1m_cached_input"]) == (pytest.approx(usd_cached) if usd_cached else None)
+    if tier is None:
+        assert row["long_context_threshold_tokens"] == ""
+    else:
+        threshold, long_input, long_output = tier
+        assert int(row["long_context_threshold_tokens"]) == threshold
+        assert float(row["usd_per_1m_input_long_context"]) == pytest.approx(long_input)
+        assert float(row["usd_per_1m_output_long_context"]) == pytest.approx(long_output)
+    assert row["priced_at"] == AT and row["as_of"] == "2026-11-27"
+    assert row["price_db"] == "genai-prices" and row["price_db_version"] == prices.price_db_version()
+
+
+def test_committed_table_holds_the_same_figures():
+    committed = data.load("api_prices_current").set_index("model")
+    for model, (usd_input, usd_output, _, _) in TODAY.items():
+        assert committed.loc[model, "usd_per_1m_input"] == pytest.approx(usd_input), model
+        assert committed.loc[model, "usd_per_1m_output"] == pytest.approx(usd_output), model
+    # the article's ten models first, under the workbook's names, then the database's own keys
+    article = list(data.load("api_prices")["model"])
+    assert list(committed.index[:10]) == article
+    assert committed.loc["GPT-5", "price_db_key"] == "openai/gpt-5"
+    assert committed.loc["openai/gpt-5", "usd_per_1m_input"] == pytest.approx(1.25)
+
+
+def test_one_row_per_model_priced_both_ways(today_rows):
+    db_rows = today_rows[10:]
+    assert 1500 <= len(db_rows) <= 4000  # about 2,000 in genai-prices 0.2.3
+    assert all(r["model"] == r["price_db_key"] for r in db_rows)
+    assert all(r["usd_per_1m_input"] != "" and r["usd_per_1m_output"] != "" for r in db_rows)
+    keys = [r["model"] for r in today_rows]
+    assert len(keys) == len(set(keys))
+    # an embedding model has no output price, so it is not a row
+    assert "openai/text-embedding-3-small" not in keys
+
+
+def test_price_depends_on_the_instant():
+    """DeepSeek's off-peak hours (16:30-00:30 UTC) halve deepseek-chat; Mistral's
+    mistral-small-latest alias moved to Small 4 on 2026-03-16 (0.10/0.30 -> 0.15/0.60)."""
+    def price(key, when):
+        return _by_model(prices.rows(prices.parse_at(when)))[key]
+
+    day, night = price("deepseek/deepseek-chat", AT), price("deepseek/deepseek-chat", "2026-11-27T20:00:00Z")
+    assert (float(day["usd_per_1m_input"]), float(day["usd_per_1m_output"])) == (0.27, 1.10)
+    assert (float(night["usd_per_1m_input"]), float(night["usd_per_1m_output"])) == (0.135, 0.55)
+    before = price("mistral/mistral-small-latest", "2026-02-24T12:00:00Z")
+    assert (float(before["usd_per_1m_input"]), float(before["usd_per_1m_output"])) == (0.10, 0.30)
+    assert night["priced_at"] == "2026-11-27T20:00:00Z"
+
+
+def test_parse_at_needs_an_explicit_utc_offset():
+    assert prices.parse_at("2026-11-27T12:00:00Z") == AT_DT
+    assert prices.parse_at("2026-11-27T14:00:00+02:00") == AT_DT
+    assert prices.format_at(prices.parse_at("2026-11-27T14:00:00+02:00")) == AT
+    with pytest.raises(ValueError, match="no UTC offset"):
+        prices.parse_at("2026-11-27T12:00:00")
+    with pytest.raises(ValueError, match="not an ISO 8601 instant"):
+        prices.parse_at("yesterday")
+
+
+def test_make_prices_rebuilds_the_committed_file_byte_for_byte(tmp_path):
+    out = tmp_path / "api_prices_current.csv"
+    subprocess.run(["make", "-s", "prices", f"AT={AT}", f"PRICES_OUTPUT={out}"], cwd=paths.ROOT,
+                   check=True, capture_output=True, text=True)
+    assert out.read_bytes() == paths.data_file("api_prices_current").read_bytes()
+    again = tmp_path / "again.csv"
+    prices.write(AT_DT, again)
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_nothing_reaches_the_network(tmp_path, monkeypatch):
+    """The database can download newer prices (genai_prices.UpdatePrices); writing the table
+    must neither open a socket nor start that updater, nor use a snapshot one installed."""
+    import genai_prices.data_snapshot as snapshot
+    import genai_prices.update_prices as update
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("network access attempted")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    # A downloaded snapshot holding nothing: our figures must not come from it.
+    monkeypatch.setattr(snapshot, "_custom_snapshot", snapshot.DataSnapshot([], from_auto_update=True))
+    target = prices.write(AT_DT, tmp_path / "prices.csv")
+    assert target.read_bytes() == paths.data_file("api_prices_current").read_bytes()
+    assert update._shared_updater.thread is None and update._shared_updater.ref_count == 0
+    tree = ast.parse((paths.ROOT / "helpers" / "tools" / "prices.py").read_text())
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    used |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    used |= {a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names}
+    assert not used & {"UpdatePrices", "calc_price", "get_snapshot", "update_prices", "httpx2"}
+
+
+def _data_copy(tmp_path):
+    for table in ("api_prices", "price_db_map"):
+        shutil.copy(paths.data_file(table), tmp_path / f"{table}.csv")
+    return tmp_path
+
+
+def _edit_map(path, line, column, value):
+    with open(path / "price_db_map.csv", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows[line - 1][rows[0].index(column)] = value
+    with open(path / "price_db_map.csv", "w", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+
+
+def test_misspelt_model_key_names_file_line_column_and_closest_keys(tmp_path):
+    data_dir = _data_copy(tmp_path)
+    _edit_map(data_dir, 2, "model_key", "gtp-5")         # line 2 is GPT-5
+    _edit_map(data_dir, 5, "provider_id", "xai")          # line 5 is Grok 3
+    with pytest.raises(data.DataValidationError) as caught:
+        prices.mapped_prices(AT_DT, data_dir)
+    message = str(caught.value)
+    assert "price_db_map.csv, line 2, column model_key: unknown model key 'gtp-5'" in message
+    closest_line = next(line for line in message.splitlines() if "gtp-5" in line)
+    assert "closest: gpt-5" in closest_line
+    assert "line 5, column provider_id: unknown provider 'xai'" in message
+    assert "x-ai" in next(line for line in message.splitlines() if "'xai'" in line)
+
+
+def test_an_article_model_without_mapping_is_named(tmp_path):
+    data_dir = _data_copy(tmp_path)
+    _edit_map(data_dir, 11, "model", "Llama 3.3 70B")  # the last row, renamed
+    with pytest.raises(data.DataValidationError) as caught:
+        prices.mapped_prices(AT_DT, data_dir)
+    message = str(caught.value)
+    assert "no row for 'Llama 3.3 70B (hosted)'" in message
+    assert "line 11, column model: 'Llama 3.3 70B' is not a model of data/api_prices.csv" in message
+
+
+def test_cli_reports_a_bad_instant_without_a_traceback(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "helpers.tools.prices", "--at", "2026-11-27 noon",
+                             "--output", str(tmp_path / "x.csv")], cwd=paths.ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "not an ISO 8601 instant" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_batch_discounts_agree_with_the_databases_batch_prices():
+    """Where the database holds a model's batch price, it is list * (1 - the provider's
+    discount) in data/batch_discounts.csv."""
+    import genai_prices.data as db
+
+    discounts = data.load("batch_discounts").set_index("provider")
+    checked = 0
+    for provider_id, model_id in [("openai", "gpt-5"), ("openai", "gpt-4.1-nano"),
+                                  ("anthropic", "claude-opus-4-5"), ("google", "gemini-2.5-flash"),
+                                  ("mistral", "mistral-small-2603")]:
+        provider = next(p for p in db.providers if p.id == provider_id)
+        model = next(m for m in provider.models if m.id == model_id)
+        standard = model.get_prices(AT_DT)
+        batch = model.get_prices(AT_DT, {"processing": "batch"})
+        share = discounts.loc[provider_id, "batch_discount_share"]
+        assert float(batch.input_mtok) == pytest.approx(float(standard.input_mtok) * (1 - share))
+        assert float(batch.output_mtok) == pytest.approx(float(standard.output_mtok) * (1 - share))
+        checked += 1
+    assert checked == 5
+    assert not discounts.loc["deepseek", "batch_api"] and discounts.loc["deepseek", "batch_discount_share"] == 0
+    # every provider of the article's models says whether it has a batch API
+    mapped = set(data.load("price_db_map")["provider_id"])
+    assert mapped <= set(discounts.index)
+
+
+def test_provider_without_batch_api_cannot_claim_a_discount(tmp_path):
+    rows = list(csv.reader(open(paths.data_file("batch_discounts"), newline="")))
+    line = next(i for i, r in enumerate(rows) if r[0] == "deepseek") + 1
+    rows[line - 1][rows[0].index("batch_discount_share")] = "0.5"
+    with open(tmp_path / "batch_discounts.csv", "w", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    with pytest.raises(data.DataValidationError, match=f"line {line}, column batch_discount_share"):
+        data.read_table(tmp_path / "batch_discounts.csv", "batch_discounts")
+
+
+# --- the arithmetic of caching and batching, worked by hand --------------------------------
+
+def test_cached_input_price_by_hand():
+    # GPT-5: 1.25 list, 0.125 cached; 60% of input from the cache: 0.4*1.25 + 0.6*0.125 = 0.575
+    assert api.cached_usd_per_1m_input(1.25, 0.125, 0.6) == pytest.approx(0.575)
+    # all cached: the cached rate; none cached: list
+    assert api.cached_usd_per_1m_input(1.25, 0.125, 1.0) == pytest.approx(0.125)
+    assert api.cached_usd_per_1m_input(1.25, 0.125, 0.0) == pytest.approx(1.25)
+    # a model without a cached rate pays list for every input token
+    assert api.cached_usd_per_1m_input(0.88, None, 0.9) == pytest.approx(0.88)
+    assert api.cached_usd_per_1m_input(0.88, float("nan"), 0.9) == pytest.approx(0.88)
+
+
+def test_blended_paid_price_by_hand():
+    # GPT-5 at 50/50, 60% of input cached, a quarter of traffic batched at 50% off:
+    # input 0.575; blended 0.5*0.575 + 0.5*10 = 5.2875; times 1 - 0.25*0.5 = 0.875 -> 4.6265625
+    assert api.blended_usd_per_1m_paid(1.25, 10.0, 0.5, usd_per_1m_cached_input=0.125,
+                                       cached_input_share=0.6, batch_share=0.25,
+                                       batch_discount_share=0.5) == pytest.approx(4.6265625)
+    # Gemini 2.5 Flash today (0.30 / 2.50 / 0.03), 80% input, half the input cached, no batch:
+    # input 0.5*0.30 + 0.5*0.03 = 0.165; 0.8*0.165 + 0.2*2.50 = 0.132 + 0.5 = 0.632
+    assert api.blended_usd_per_1m_paid(0.30, 2.50, 0.8, usd_per_1m_cached_input=0.03,
+                                       cached_input_share=0.5) == pytest.approx(0.632)
+    # all traffic batched at xAI's 20%: Grok 3 (3 + 15) / 2 = 9 -> 7.2
+    assert api.blended_usd_per_1m_paid(3.0, 15.0, 0.5, batch_share=1.0,
+                                       batch_discount_share=0.2) == pytest.approx(7.2)
+    # both shares 0 is the article's blended price: GPT-5 (1.25 + 10) / 2 = 5.625
+    assert api.blended_usd_per_1m_paid(1.25, 10.0, 0.5, usd_per_1m_cached_input=0.125) == pytest.approx(5.625)
+    # a provider without a batch API (discount 0) is not discounted whatever the share
+    assert api.blended_usd_per_1m_paid(0.27, 1.10, 0.5, batch_share=1.0) == pytest.approx(0.685)
+
+
+@pytest.mark.parametrize("kwargs", [{"cached_input_share": 1.5}, {"batch_share": -0.1},
+                                    {"batch_discount_share": 2.0}])
+def test_shares_outside_0_1_are_refused(kwargs):
+    with pytest.raises(ValueError, match="must lie in 0..1"):
+        api.blended_usd_per_1m_paid(1.0, 2.0, 0.5, usd_per_1m_cached_input=0.1, **kwargs)
