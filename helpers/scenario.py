@@ -1,25 +1,31 @@
-"""Scenario files: the parameters a report run (or the what-if notebook) changes from the
-article's defaults, kept as YAML under ``params/``.
+"""Every input of the workbook, defined once: :class:`Scenario`.
 
-A scenario is a subset of the workbook's canonical parameter names (:data:`KEYS`); whatever it
-leaves out keeps the notebook's default, which is the article's scenario. A report passes each
-notebook only the keys its ``parameters`` cell declares. One extra key, ``description``, is a
-sentence for the report's index and is passed to no notebook.
+A scenario is a frozen dataclass; each field carries its unit, its default (the article's
+value), its bounds, a help text and, where it names a row of ``data/``, the table and column
+that row comes from (:class:`Spec`, in the field's metadata). Everything else is generated from
+those fields:
+
+- YAML files under ``params/`` (:func:`load`, :meth:`Scenario.load`, :meth:`Scenario.save`): a
+  file sets any subset of the fields; what it leaves out keeps the article's value. One extra
+  key, ``description``, is a sentence for the report's index.
+- validation (:func:`validate`), which reports *every* problem at once, each naming the file
+  and the key, with a "did you mean" for a misspelt key or value;
+- a notebook's ``parameters`` cell (:meth:`Scenario.from_notebook`);
+- the what-if controls (``helpers.show.widgets`` builds one control per field).
+
+A what-if is ``dataclasses.replace(scenario, tokens_per_day=5e7)``. Adding an input is one new
+field here, plus the code that uses it.
 
     tokens_per_day: 50_000_000
     privacy_required: true
-
-:func:`validate` checks types and ranges and that every name refers to a row of ``data/``
-(``gpu`` in gpu_cloud.csv, ``setup`` in selfhost_setups.csv, API models in api_prices.csv). It
-reports *every* problem at once, each naming the file and the key, with a "did you mean" for a
-misspelt key or value. :func:`save` validates before it writes, and writes atomically.
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +38,9 @@ DESCRIPTION = "description"
 # Set by the report runner for each run; a scenario must not choose where tables go.
 RUNNER_KEYS = ("tables_dir",)
 HOURS_IN_LONGEST_MONTH = 24 * 31  # 744
+# A plausible ceiling for one workload: ten trillion tokens a day is far beyond any single
+# product's traffic; a larger figure is a typo (1e300 would otherwise be priced happily).
+MAX_TOKENS_PER_DAY = 1e13
 
 
 class ScenarioError(ValueError):
@@ -46,11 +55,12 @@ class ScenarioError(ValueError):
 
 
 @dataclass(frozen=True)
-class Key:
-    """What one scenario key may hold."""
+class Spec:
+    """What one scenario field may hold, and what it means."""
 
     kind: str  # "number", "integer", "share", "bool", "text", "text_list"
     help: str
+    unit: str = ""
     minimum: float | None = None
     maximum: float | None = None
     minimum_excluded: bool = False
@@ -61,48 +71,175 @@ class Key:
     rows_of: tuple[str, str] | None = None
 
 
-KEYS: dict[str, Key] = {
-    "tokens_per_day": Key("number", "the workload in tokens per day (article: 10M)", minimum=0),
-    "input_share": Key("share", "share of tokens that are input (article: 0.5)", 0, 1),
-    "days_per_month": Key("number", "days in a billed month (article: 30)", minimum=1, maximum=31),
-    "hours_per_month": Key("number", "GPU hours billed per month (article: 720, 24/7)",
-                           minimum=0, maximum=HOURS_IN_LONGEST_MONTH),
-    "gpu": Key("text", "row of data/gpu_cloud.csv", rows_of=("gpu_cloud", "gpu")),
-    "gpu_count": Key("integer", "how many rented units", minimum=1),
-    "spot_discount": Key("share", "0 = on-demand; the article: spot is 40-60% cheaper",
-                         0, 1, maximum_excluded=True),
-    "setup": Key("text", "row of data/selfhost_setups.csv", rows_of=("selfhost_setups", "setup")),
-    "throughput_source": Key("text", "'article' (the set-up's conservative tokens/s) or 'model'",
-                             choices=("article", "model")),
-    "tokens_per_s": Key("number", "throughput; null = the set-up's conservative figure",
-                        minimum=0, minimum_excluded=True, nullable=True),
-    "api_models": Key("text_list", "rows of data/api_prices.csv", rows_of=("api_prices", "model")),
-    "devops_hours_per_month": Key("number", "null = the article's point estimate",
-                                  minimum=0, nullable=True),
-    "devops_usd_per_hour": Key("number", "null = the article's point estimate", minimum=0, nullable=True),
-    "infrastructure_usd_per_month": Key("number", "null = the article's point estimate",
-                                        minimum=0, nullable=True),
-    "hybrid_monthly_tokens": Key("number", "monthly volume of the hybrid example", minimum=0),
-    "hybrid_api_share": Key("share", "share of the hybrid volume sent to the API", 0, 1),
-    "hybrid_api_model": Key("text", "row of data/api_prices.csv", rows_of=("api_prices", "model")),
-    "privacy_required": Key("bool", "compliance forbids third-party APIs"),
-    "needs_flagship_quality": Key("bool", "GPT-5/Claude-level quality needed"),
-    "has_ml_expertise": Key("bool", "the team can run ML infrastructure"),
-}
+def _field(default, kind: str, help: str, **spec) -> Any:
+    """A dataclass field with its :class:`Spec`; lists are stored as tuples (frozen)."""
+    return field(default=default, metadata={"spec": Spec(kind, help, **spec)})
 
+
+ARTICLE_API_MODELS = ("GPT-5", "Claude Sonnet 4.5", "DeepSeek V3.2", "Gemini 2.5 Flash")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Every input that moves the answer; the defaults are the article's scenario."""
+
+    # The workload
+    tokens_per_day: float = _field(
+        10_000_000, "number", "the workload (article: 10M tokens a day)", unit="tokens_per_day",
+        minimum=0, maximum=MAX_TOKENS_PER_DAY)
+    input_share: float = _field(
+        0.5, "share", "share of tokens that are input (article: 50/50)", unit="share",
+        minimum=0, maximum=1)
+    days_per_month: float = _field(
+        30, "number", "days in a billed month (article: 30)", unit="days", minimum=1, maximum=31)
+    # The self-hosting side
+    hours_per_month: float = _field(
+        720, "number", "GPU hours billed per month (article: 720, 24/7)", unit="hours_per_month",
+        minimum=0, minimum_excluded=True, maximum=HOURS_IN_LONGEST_MONTH)
+    gpu: str = _field(
+        "NVIDIA A100 80GB", "text", "GPU rented for one deployment (a row of data/gpu_cloud.csv)",
+        rows_of=("gpu_cloud", "gpu"))
+    gpu_count: int = _field(
+        1, "integer", "rented units of that row in one deployment", unit="units", minimum=1,
+        maximum=1024)
+    spot_discount: float = _field(
+        0.0, "share", "0 = on-demand; the article: spot is 40-60% cheaper", unit="share",
+        minimum=0, maximum=1, maximum_excluded=True)
+    setup: str = _field(
+        "article_a100_llama70b", "text", "model and throughput (a row of data/selfhost_setups.csv)",
+        rows_of=("selfhost_setups", "setup"))
+    throughput_source: str = _field(
+        "article", "text", "'article' (the set-up's conservative tokens/s) or 'model' "
+        "(helpers.capacity on the chosen GPU)", choices=("article", "model"))
+    tokens_per_s: float | None = _field(
+        None, "number", "throughput of one rented unit; empty = the source's figure",
+        unit="tokens_per_s", minimum=0, minimum_excluded=True, maximum=1e7, nullable=True)
+    devops_hours_per_month: float | None = _field(
+        None, "number", "DevOps hours a month; empty = the article's point estimate (15)",
+        unit="hours_per_month", minimum=0, maximum=HOURS_IN_LONGEST_MONTH, nullable=True)
+    devops_usd_per_hour: float | None = _field(
+        None, "number", "DevOps rate; empty = the article's point estimate ($100)",
+        unit="usd_per_hour", minimum=0, maximum=10_000, nullable=True)
+    infrastructure_usd_per_month: float | None = _field(
+        None, "number", "monitoring, storage, networking; empty = the article's point ($300)",
+        unit="usd_per_month", minimum=0, maximum=1e7, nullable=True)
+    # The API side
+    api_models: tuple[str, ...] = _field(
+        ARTICLE_API_MODELS, "text_list", "APIs compared, the first is the headline "
+        "(rows of data/api_prices.csv)", rows_of=("api_prices", "model"))
+    usd_per_1m_input: float | None = _field(
+        None, "number", "input price of the first API; empty = its row of data/api_prices.csv",
+        unit="usd_per_1m", minimum=0, maximum=10_000, nullable=True)
+    usd_per_1m_output: float | None = _field(
+        None, "number", "output price of the first API; empty = its row of data/api_prices.csv",
+        unit="usd_per_1m", minimum=0, maximum=10_000, nullable=True)
+    # The hybrid example
+    hybrid_monthly_tokens: float = _field(
+        100_000_000, "number", "monthly volume of the hybrid example (article: 100M)",
+        unit="tokens_per_month", minimum=0, maximum=MAX_TOKENS_PER_DAY * 31)
+    hybrid_api_share: float = _field(
+        0.1, "share", "share of the hybrid volume sent to the API (article: 10%)", unit="share",
+        minimum=0, maximum=1)
+    hybrid_api_model: str = _field(
+        "GPT-5", "text", "API of the hybrid's complex tasks (a row of data/api_prices.csv)",
+        rows_of=("api_prices", "model"))
+    hybrid_simple_api_model: str = _field(
+        "GPT-4.1 Nano", "text", "cheap API for the simple tasks, the no-GPU alternative",
+        rows_of=("api_prices", "model"))
+    hybrid_rented_gpus: tuple[str, ...] = _field(
+        ("NVIDIA L4", "NVIDIA A10G"), "text_list", "GPUs rented for the hybrid's small model",
+        rows_of=("gpu_cloud", "gpu"))
+    hybrid_bought_hardware: tuple[str, ...] = _field(
+        ("RTX 4090 24GB", "RTX 3090 24GB"), "text_list", "hardware bought for the small model",
+        rows_of=("consumer_hardware", "hardware"))
+    hybrid_amortization_months: float = _field(
+        36, "number", "months over which bought hardware is written off", unit="months",
+        minimum=1, maximum=120)
+    hybrid_small_model_params_billion: float = _field(
+        7, "number", "the small self-hosted model (article: a 7B model)", unit="params_billion",
+        minimum=0, minimum_excluded=True, maximum=2000)
+    hybrid_small_model_bits: float = _field(
+        16, "number", "bits per weight the small model runs at", unit="bits", minimum=1, maximum=32)
+    # The decision framework
+    privacy_required: bool = _field(False, "bool", "compliance forbids third-party APIs")
+    needs_flagship_quality: bool = _field(False, "bool", "GPT-5/Claude-level quality needed")
+    has_ml_expertise: bool = _field(False, "bool", "the team can run ML infrastructure")
+    flagship_api_model: str = _field(
+        "GPT-5", "text", "flagship API priced for each team of the decision table",
+        rows_of=("api_prices", "model"))
+    budget_api_model: str = _field(
+        "DeepSeek V3.2", "text", "budget API priced for each team of the decision table",
+        rows_of=("api_prices", "model"))
+
+    # -- construction ----------------------------------------------------------------------
+    @classmethod
+    def from_dict(cls, values: dict | None, data_dir: Path | None = None,
+                  source: str = "scenario") -> "Scenario":
+        """A scenario from a mapping of field: value (``description`` allowed), validated:
+        every problem at once, each naming ``source`` and the key."""
+        clean = validate(values or {}, data_dir, source)
+        clean.pop(DESCRIPTION, None)
+        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in clean.items()})
+
+    @classmethod
+    def load(cls, path: str | os.PathLike, data_dir: Path | None = None) -> "Scenario":
+        """Read and validate a ``params/*.yaml`` file."""
+        return cls.from_dict(load(path, data_dir), data_dir, str(path))
+
+    @classmethod
+    def from_notebook(cls, namespace: dict, data_dir: Path | None = None) -> "Scenario":
+        """The scenario a notebook runs under: every field whose name the notebook's namespace
+        holds (its ``parameters`` cell, or what papermill injected), the rest at the article's
+        value. Other names are ignored; errors name the parameter.
+
+            s = Scenario.from_notebook(globals())
+        """
+        return cls.from_dict({k: namespace[k] for k in KEYS if k in namespace}, data_dir, "parameters")
+
+    # -- what it holds ---------------------------------------------------------------------
+    def to_dict(self, changed_only: bool = False) -> dict:
+        """Field: value, lists as lists (YAML- and papermill-friendly); ``changed_only`` keeps
+        the fields that differ from the article's scenario."""
+        out = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if changed_only and value == f.default:
+                continue
+            out[f.name] = list(value) if isinstance(value, tuple) else value
+        return out
+
+    def save(self, path: str | os.PathLike, description: str | None = None) -> Path:
+        """Write the fields that differ from the article's as YAML, atomically."""
+        values = self.to_dict(changed_only=True)
+        if description:
+            values = {DESCRIPTION: description, **values}
+        return save(values, path)
+
+    @property
+    def api_model(self) -> str:
+        """The headline API: the first of ``api_models``."""
+        return self.api_models[0]
+
+
+KEYS: dict[str, Spec] = {f.name: f.metadata["spec"] for f in dataclasses.fields(Scenario)}
+DEFAULTS: dict[str, Any] = Scenario().to_dict()
+
+
+# ----------------------------------------------------------------------------- validation
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _suggest(word: str, candidates) -> str:
+def suggest(word: str, candidates) -> str:
+    """`` (did you mean 'x'?)`` for the closest candidate, or an empty string."""
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     if not close:
         close = [c for c in candidates if word.lower() in c.lower()]
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def _check_range(name: str, spec: Key, value: float) -> str | None:
+def _check_range(name: str, spec: Spec, value: float) -> str | None:
     low_bad = spec.minimum is not None and (
         value <= spec.minimum if spec.minimum_excluded else value < spec.minimum)
     high_bad = spec.maximum is not None and (
@@ -111,8 +248,10 @@ def _check_range(name: str, spec: Key, value: float) -> str | None:
         return None
     if spec.minimum is not None and spec.maximum is not None:
         bounds = f"must lie in {spec.minimum:g}..{spec.maximum:g}"
-        if spec.maximum_excluded:
-            bounds += f" ({spec.maximum:g} excluded)"
+        excluded = [f"{b:g}" for b, e in ((spec.minimum, spec.minimum_excluded),
+                                          (spec.maximum, spec.maximum_excluded)) if e]
+        if excluded:
+            bounds += f" ({' and '.join(excluded)} excluded)"
     elif spec.minimum is not None:
         bounds = f"must be {'above' if spec.minimum_excluded else 'at least'} {spec.minimum:g}"
     else:
@@ -120,23 +259,22 @@ def _check_range(name: str, spec: Key, value: float) -> str | None:
     return f"{name}: {bounds}, got {value!r}"
 
 
-def _known_names(table: str, column: str, data_dir: Path | None,
-                 cache: dict) -> list[str]:
+def _known_names(table: str, column: str, data_dir: Path | None, cache: dict) -> list[str]:
     if (table, column) not in cache:
         cache[(table, column)] = [str(v) for v in data.load(table, data_dir)[column]]
     return cache[(table, column)]
 
 
-def _check_name(name: str, value: str, spec: Key, data_dir, cache) -> str | None:
+def _check_name(name: str, value: str, spec: Spec, data_dir, cache) -> str | None:
     table, column = spec.rows_of
     known = _known_names(table, column, data_dir, cache)
     if value in known:
         return None
-    return (f"{name}: {value!r} is not a {column} of data/{table}.csv{_suggest(value, known)}; "
+    return (f"{name}: {value!r} is not a {column} of data/{table}.csv{suggest(value, known)}; "
             f"known: {', '.join(known)}")
 
 
-def _check_value(name: str, value: Any, spec: Key, data_dir, cache) -> tuple[Any, list[str]]:
+def _check_value(name: str, value: Any, spec: Spec, data_dir, cache) -> tuple[Any, list[str]]:
     """Return the normalised value and the problems with it."""
     if value is None:
         return None, ([] if spec.nullable else [f"{name}: must not be empty ({spec.help})"])
@@ -163,13 +301,13 @@ def _check_value(name: str, value: Any, spec: Key, data_dir, cache) -> tuple[Any
             return value, [f"{name}: expected a name, got {value!r}"]
         if spec.choices is not None and value not in spec.choices:
             return value, [f"{name}: must be one of {', '.join(map(repr, spec.choices))}, got "
-                           f"{value!r}{_suggest(value, spec.choices)}"]
+                           f"{value!r}{suggest(value, spec.choices)}"]
         if spec.rows_of is not None:
             problem = _check_name(name, value, spec, data_dir, cache)
             return value, ([problem] if problem else [])
         return value, []
     if spec.kind == "text_list":
-        if not isinstance(value, list) or not value:
+        if not isinstance(value, (list, tuple)) or not value:
             return value, [f"{name}: expected a non-empty list of names, got {value!r}"]
         problems = []
         for i, item in enumerate(value):
@@ -179,41 +317,42 @@ def _check_value(name: str, value: Any, spec: Key, data_dir, cache) -> tuple[Any
                 problem = _check_name(f"{name}[{i}]", item, spec, data_dir, cache)
                 if problem:
                     problems.append(problem)
-        duplicates = sorted({v for v in value if isinstance(v, str) and value.count(v) > 1})
+        duplicates = sorted({v for v in value if isinstance(v, str) and list(value).count(v) > 1})
         if duplicates:
             problems.append(f"{name}: listed twice: {', '.join(duplicates)}")
         return list(value), problems
-    raise AssertionError(f"unknown kind {spec.kind!r}")  # a bug in KEYS, not bad input
+    raise AssertionError(f"unknown kind {spec.kind!r}")  # a bug in a Spec, not bad input
 
 
-def validate(scenario: dict, data_dir: Path | None = None, source: str = "scenario") -> dict:
-    """Check a scenario; return a normalised copy (canonical key order, ``description`` first).
+def validate(values: dict, data_dir: Path | None = None, source: str = "scenario") -> dict:
+    """Check a mapping of scenario fields; return a normalised copy holding the same keys
+    (``description`` first, then the fields in their order; lists as lists).
 
     Raises :class:`ScenarioError` listing every problem, each naming ``source`` and the key.
     """
-    if scenario is None:
-        scenario = {}
-    if not isinstance(scenario, dict):
-        raise ScenarioError([f"expected a mapping of key: value, got {type(scenario).__name__}"], source)
+    if values is None:
+        values = {}
+    if not isinstance(values, dict):
+        raise ScenarioError([f"expected a mapping of key: value, got {type(values).__name__}"], source)
     problems: list[str] = []
     cache: dict = {}
     clean: dict = {}
-    for name in scenario:
+    for name in values:
         if not isinstance(name, str):
             problems.append(f"{name!r}: keys must be names")
         elif name in RUNNER_KEYS:
             problems.append(f"{name}: set by the report runner for each run, not by a scenario")
         elif name != DESCRIPTION and name not in KEYS:
-            problems.append(f"{name}: unknown key{_suggest(name, [*KEYS, DESCRIPTION])}; "
+            problems.append(f"{name}: unknown key{suggest(name, [*KEYS, DESCRIPTION])}; "
                             f"known keys: {', '.join(KEYS)}")
-    if DESCRIPTION in scenario:
-        if not isinstance(scenario[DESCRIPTION], str):
-            problems.append(f"{DESCRIPTION}: expected text, got {scenario[DESCRIPTION]!r}")
+    if DESCRIPTION in values:
+        if not isinstance(values[DESCRIPTION], str):
+            problems.append(f"{DESCRIPTION}: expected text, got {values[DESCRIPTION]!r}")
         else:
-            clean[DESCRIPTION] = scenario[DESCRIPTION]
+            clean[DESCRIPTION] = values[DESCRIPTION]
     for name, spec in KEYS.items():
-        if name in scenario:
-            value, found = _check_value(name, scenario[name], spec, data_dir, cache)
+        if name in values:
+            value, found = _check_value(name, values[name], spec, data_dir, cache)
             problems.extend(found)
             clean[name] = value
     if problems:
@@ -221,29 +360,24 @@ def validate(scenario: dict, data_dir: Path | None = None, source: str = "scenar
     return clean
 
 
-def notebook_parameters(namespace: dict, data_dir: Path | None = None) -> dict:
-    """The canonical parameters a notebook declares, read from its namespace (``globals()``)
-    and validated; errors name the parameter. Other names in the namespace are ignored.
-
-        params = scenario.notebook_parameters(globals())
-    """
-    found = {name: namespace[name] for name in KEYS if name in namespace}
-    return validate(found, data_dir, source="parameters")
-
-
-def parameters(scenario: dict) -> dict:
-    """The notebook parameters of a validated scenario (everything but ``description``)."""
-    return {k: v for k, v in scenario.items() if k != DESCRIPTION}
+def parameters(values: dict) -> dict:
+    """The fields of a validated scenario mapping (everything but ``description``)."""
+    return {k: v for k, v in values.items() if k != DESCRIPTION}
 
 
 def load(path: str | os.PathLike, data_dir: Path | None = None) -> dict:
-    """Read and validate a scenario YAML file; errors name the file and the key."""
+    """Read and validate a scenario YAML file; return what it sets (``description``
+    included). Errors name the file and the key."""
     path = Path(path)
     label = str(path)
     if not path.is_file():
         raise ScenarioError(["file not found"], label)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ScenarioError([f"not UTF-8 text (byte {err.start}): save it as UTF-8"], label) from None
+    try:
+        raw = yaml.safe_load(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
@@ -252,21 +386,21 @@ def load(path: str | os.PathLike, data_dir: Path | None = None) -> dict:
     return validate(raw, data_dir, label)
 
 
-def dumps(scenario: dict) -> str:
-    """A validated scenario as YAML text, keys in canonical order."""
-    header = "# Scenario for the workbook (keys: helpers/scenario.py KEYS); omitted keys keep\n" \
-             "# the notebooks' defaults, which are the article's scenario.\n"
-    body = yaml.safe_dump(scenario, sort_keys=False, allow_unicode=True, default_flow_style=False) \
-        if scenario else ""
+def dumps(values: dict) -> str:
+    """A validated scenario mapping as YAML text, keys in canonical order."""
+    header = "# Scenario for the workbook (fields: helpers/scenario.py Scenario); omitted keys\n" \
+             "# keep the article's values.\n"
+    body = yaml.safe_dump(values, sort_keys=False, allow_unicode=True, default_flow_style=False) \
+        if values else ""
     return header + body
 
 
-def save(scenario: dict, path: str | os.PathLike, data_dir: Path | None = None) -> Path:
-    """Validate ``scenario`` and write it to ``path`` as YAML, atomically (temporary file in the
-    same folder, then renamed): an invalid scenario writes nothing, and a reader never sees
-    half a file. Returns the path."""
+def save(values: dict, path: str | os.PathLike, data_dir: Path | None = None) -> Path:
+    """Validate ``values`` and write them to ``path`` as YAML, atomically (temporary file in
+    the same folder, then renamed): an invalid scenario writes nothing, and a reader never
+    sees half a file. Returns the path."""
     path = Path(path)
-    clean = validate(scenario, data_dir, str(path))
+    clean = validate(values, data_dir, str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_write(path) as handle:
         handle.write(dumps(clean))
@@ -274,6 +408,11 @@ def save(scenario: dict, path: str | os.PathLike, data_dir: Path | None = None) 
 
 
 def describe() -> list[tuple[str, str]]:
-    """(key, help) for every scenario key, for documentation and error messages."""
+    """(key, help) for every scenario field, for documentation and error messages."""
     return [(name, spec.help) for name, spec in KEYS.items()]
 
+
+def notebook_parameters(namespace: dict, data_dir: Path | None = None) -> dict:
+    """The scenario fields a notebook's namespace holds, validated (errors name the parameter).
+    Superseded by :meth:`Scenario.from_notebook`; kept until every notebook reads a Scenario."""
+    return validate({k: namespace[k] for k in KEYS if k in namespace}, data_dir, "parameters")

@@ -1,11 +1,13 @@
 """What an API costs: section "The Cost of API Access" of the article."""
 from __future__ import annotations
 
+import numpy as np
+
 from helpers.assumptions import DAYS_PER_MONTH, INPUT_SHARE, TOKENS_PER_MILLION
 
 
 def _check_share(input_share: float) -> None:
-    if not 0.0 <= input_share <= 1.0:
+    if not np.all((0.0 <= np.asarray(input_share)) & (np.asarray(input_share) <= 1.0)):
         raise ValueError(f"input_share must lie in 0..1, got {input_share!r}")
 
 
@@ -19,14 +21,14 @@ def blended_usd_per_1m(usd_per_1m_input: float, usd_per_1m_output: float,
     (1.25 + 10.00) / 2 = 5.625 USD per 1M tokens.
     """
     _check_share(input_share)
-    if usd_per_1m_input < 0 or usd_per_1m_output < 0:
+    if np.any(np.asarray(usd_per_1m_input) < 0) or np.any(np.asarray(usd_per_1m_output) < 0):
         raise ValueError("prices per 1M tokens must not be negative")
     return input_share * usd_per_1m_input + (1.0 - input_share) * usd_per_1m_output
 
 
 def tokens_per_month(tokens_per_day: float, days_per_month: float = DAYS_PER_MONTH) -> float:
     """Monthly volume of a daily volume: tokens_per_day * days_per_month (30 in the article)."""
-    if tokens_per_day < 0:
+    if np.any(np.asarray(tokens_per_day) < 0):
         raise ValueError(f"tokens_per_day must not be negative, got {tokens_per_day!r}")
     return tokens_per_day * days_per_month
 
@@ -41,7 +43,7 @@ def api_usd_per_month(monthly_tokens: float, blended_usd_per_1m_: float) -> floa
 
     Linear in volume, zero at zero volume ("No idle cost").
     """
-    if monthly_tokens < 0:
+    if np.any(np.asarray(monthly_tokens) < 0):
         raise ValueError(f"monthly_tokens must not be negative, got {monthly_tokens!r}")
     return monthly_tokens / TOKENS_PER_MILLION * blended_usd_per_1m_
 

@@ -2,6 +2,8 @@
 What Hardware" and the breakeven set-up."""
 from __future__ import annotations
 
+import numpy as np
+
 from helpers.assumptions import HOURS_PER_MONTH, SECONDS_PER_HOUR
 
 BYTES_PER_GB = 1e9
@@ -17,13 +19,13 @@ def gpu_usd_per_month(usd_per_hour: float, hours_per_month: float = HOURS_PER_MO
     ``gpu_count`` is how many such units. The article's "Monthly (24/7)" column is
     usd_per_hour * 720 (A100 80GB: 2.00 * 720 = 1,440). Spot instances are "40-60%" cheaper.
     """
-    if usd_per_hour < 0:
+    if np.any(np.asarray(usd_per_hour) < 0):
         raise ValueError(f"usd_per_hour must not be negative, got {usd_per_hour!r}")
-    if not 0 <= hours_per_month <= 24 * 31:
+    if not np.all((0 <= np.asarray(hours_per_month)) & (np.asarray(hours_per_month) <= 24 * 31)):
         raise ValueError(f"hours_per_month must lie in 0..744, got {hours_per_month!r}")
     if gpu_count < 1:
         raise ValueError(f"gpu_count must be at least 1, got {gpu_count!r}")
-    if not 0.0 <= spot_discount < 1.0:
+    if not np.all((0.0 <= np.asarray(spot_discount)) & (np.asarray(spot_discount) < 1.0)):
         raise ValueError(f"spot_discount must lie in 0..1, got {spot_discount!r}")
     return usd_per_hour * hours_per_month * gpu_count * (1.0 - spot_discount)
 
@@ -36,9 +38,26 @@ def tokens_per_month_capacity(tokens_per_s: float, hours_per_month: float = HOUR
 
     The article: 1,500 tokens/s * 3600 * 720 = 3.888e9, "approximately 3.9 billion".
     """
-    if tokens_per_s < 0:
+    if np.any(np.asarray(tokens_per_s) < 0):
         raise ValueError(f"tokens_per_s must not be negative, got {tokens_per_s!r}")
     return tokens_per_s * SECONDS_PER_HOUR * hours_per_month * gpu_count
+
+
+def replicas_needed(tokens_per_month, replica_tokens_per_month):
+    """Deployments needed to serve a monthly volume, at least one:
+
+    replicas = max(1, ceil(tokens_per_month / replica_tokens_per_month))
+
+    The article's 3.89B tokens a month per A100 means 6B tokens a month (200M a day) needs 2.
+    A deployment that serves nothing (capacity 0: the model does not fit) needs infinitely
+    many. Works elementwise on numpy arrays (a tiny tolerance keeps 3.888e9 at one replica
+    when float rounding lands a hair above)."""
+    volume = np.asarray(tokens_per_month, dtype=float)
+    capacity = np.asarray(replica_tokens_per_month, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        count = np.maximum(1.0, np.ceil(volume / capacity - 1e-9))
+    count = np.where(capacity > 0, count, np.inf)
+    return float(count) if count.ndim == 0 else count
 
 
 def vram_gb(params_billion: float, bits_per_weight: float, overhead_share: float = 0.0) -> float:

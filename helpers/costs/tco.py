@@ -2,10 +2,12 @@
 Adjustment"."""
 from __future__ import annotations
 
+import numpy as np
+
 
 def devops_usd_per_month(devops_hours_per_month: float, devops_usd_per_hour: float) -> float:
     """Engineering time: hours per month * rate (the article: 15 h * $100/h = $1,500)."""
-    if devops_hours_per_month < 0 or devops_usd_per_hour < 0:
+    if np.any(np.asarray(devops_hours_per_month) < 0) or np.any(np.asarray(devops_usd_per_hour) < 0):
         raise ValueError("DevOps hours and rate must not be negative")
     return devops_hours_per_month * devops_usd_per_hour
 
@@ -17,7 +19,7 @@ def tco_components(gpu_usd_per_month: float, devops_hours_per_month: float,
     total = gpu + devops_hours * devops_rate + infrastructure
     The article: 1,440 + 15 * 100 + 300 = 3,240.
     """
-    if infrastructure_usd_per_month < 0 or gpu_usd_per_month < 0:
+    if np.any(np.asarray(infrastructure_usd_per_month) < 0) or np.any(np.asarray(gpu_usd_per_month) < 0):
         raise ValueError("costs must not be negative")
     devops = devops_usd_per_month(devops_hours_per_month, devops_usd_per_hour)
     parts = {

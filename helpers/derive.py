@@ -1,0 +1,307 @@
+"""The one wiring point: a :class:`~helpers.scenario.Scenario` and the tables of ``data/`` in,
+every cost, capacity, breakeven and winner out (:class:`Result`).
+
+Every notebook, report table, claim check and the what-if panel read their figures from
+:func:`derive`; nothing else computes a cost. The formulas themselves live in
+``helpers/costs`` (pure functions on numbers) and ``helpers/capacity`` (throughput); this
+module only picks the inputs out of the scenario and the data and applies them:
+
+    replica (one deployment) = gpu_count rented units of the scenario's gpu row
+    replica_usd_per_month    = usd_per_hour * hours_per_month * gpu_count * (1 - spot_discount)
+    replica_tokens_per_month = tokens_per_s * 3600 * hours_per_month * gpu_count
+    replicas                 = max(1, ceil(tokens_per_month / replica_tokens_per_month))
+    gpu_usd_per_month        = replicas * replica_usd_per_month
+    tco_usd_per_month        = gpu_usd_per_month + DevOps hours * rate + infrastructure
+    api_usd_per_month[api]   = tokens_per_month / 1e6 * blended_usd_per_1m[api]
+    breakeven (flat)         = replica bill / blended * 1e6          (the article's formula)
+    breakeven (stepped)      = first volume where the API reaches the bill with replicas
+
+As in the article, DevOps and infrastructure are per month whatever the number of replicas.
+The article's own tables price one deployment at every volume (the *flat* figures); the
+scenario's answer (``winner``, ``cost_ratio``, what_if.csv) counts the replicas the volume
+needs.
+
+Vectorised: ``tokens_per_month`` may hold any number of volumes (one call prices 10,000
+volumes for every API), and ``draws`` gives arrays of draws for numeric inputs, in which case
+every quantity gains a leading draw axis (shape ``(draws, volumes)``): the Monte Carlo is this
+same model.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from helpers import data
+from helpers.costs import api, breakeven, decision, selfhost, tco
+from helpers.scenario import Scenario
+
+HIDDEN_COST_INPUTS = ("devops_hours_per_month", "devops_usd_per_hour", "infrastructure_usd_per_month")
+# Numeric inputs a draw may replace (each an array with one value per draw).
+DRAWABLE = ("tokens_per_s", "spot_discount", "hours_per_month", *HIDDEN_COST_INPUTS,
+            "input_share", "usd_per_hour")
+# "Breakeven" when the two bills are within 1% of each other, as the article's DeepSeek table
+# puts 2.1B tokens ($1,438.50) level with $1,440.
+TIE_TOLERANCE = 0.01
+
+
+@dataclass(frozen=True)
+class Throughput:
+    """Tokens/s of one rented unit and where the figure comes from."""
+
+    tokens_per_s: float
+    note: str
+    batch: int | None = None  # the capacity model's batch, when it gave the figure
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything :func:`derive` works out. Arrays run over ``tokens_per_month`` (and, with
+    draws, over draws first); dicts are keyed by API model, in the scenario's order."""
+
+    scenario: Scenario
+    tokens_per_month: np.ndarray
+    # the self-hosting side
+    gpu: str
+    gpu_model: str
+    model: str
+    setup_gpu: str
+    gpu_matches_setup: bool
+    usd_per_hour: float | np.ndarray  # one rented unit, before the spot discount
+    tokens_per_s: float | np.ndarray  # one rented unit
+    throughput_note: str
+    replica_usd_per_month: float | np.ndarray
+    replica_tokens_per_month: float | np.ndarray
+    hidden_inputs: dict
+    hidden_usd_per_month: float | np.ndarray
+    replicas: np.ndarray
+    gpu_usd_per_month: np.ndarray
+    tco_usd_per_month: np.ndarray
+    # the API side
+    prices: dict  # api -> (usd_per_1m_input, usd_per_1m_output)
+    blended_usd_per_1m: dict
+    api_usd_per_month: dict
+    # where they cross
+    breakeven_tokens_per_month: dict
+    tco_breakeven_tokens_per_month: dict
+    stepped_breakeven_tokens_per_month: dict
+    stepped_tco_breakeven_tokens_per_month: dict
+    # the rest of the argument, at the scenario's own volume
+    decision: decision.Decision = field(repr=False)
+
+    @cached_property
+    def _comparison(self) -> dict:
+        return {model: compare(usd, self.tco_usd_per_month) for model, usd in self.api_usd_per_month.items()}
+
+    @property
+    def winner(self) -> dict:
+        """API -> who is cheaper at each volume: the API or self-hosting with hidden costs and
+        the replicas the volume needs ("Breakeven" within 1%). Computed on first use."""
+        return {model: pair[0] for model, pair in self._comparison.items()}
+
+    @property
+    def cost_ratio(self) -> dict:
+        """API -> dearer / cheaper bill at each volume (>= 1)."""
+        return {model: pair[1] for model, pair in self._comparison.items()}
+
+    @property
+    def replica_tco_usd_per_month(self):
+        """One deployment with hidden costs: the article's "true monthly cost" ($3,240)."""
+        return self.replica_usd_per_month + self.hidden_usd_per_month
+
+    @property
+    def api_models(self) -> tuple[str, ...]:
+        return self.scenario.api_models
+
+    @property
+    def api_model(self) -> str:
+        return self.scenario.api_model
+
+    def at(self, name: str, api_model: str | None = None, index: int = 0) -> float:
+        """One figure as a float: ``name`` at volume ``index`` (the scenario's own by
+        default), for ``api_model`` when ``name`` is keyed by API."""
+        value = getattr(self, name)
+        if isinstance(value, dict):
+            value = value[api_model or self.api_model]
+        value = np.asarray(value)
+        return float(value if value.ndim == 0 else value[..., index])
+
+
+def hidden_inputs(scenario: Scenario, data_dir: Path | None = None) -> dict[str, float]:
+    """DevOps hours, rate and infrastructure: the scenario's, or the article's point estimates
+    (``data/hidden_costs.csv``, column ``point``) where it leaves them empty."""
+    return {name: float(getattr(scenario, name)) if getattr(scenario, name) is not None
+            else data.hidden_cost(name, "point", data_dir) for name in HIDDEN_COST_INPUTS}
+
+
+def throughput(scenario: Scenario, data_dir: Path | None = None) -> Throughput:
+    """Tokens/s of one rented unit of the scenario's GPU row, and where it comes from:
+
+    - ``tokens_per_s`` set: that figure;
+    - ``throughput_source == "article"``: the set-up's conservative figure
+      (``selfhost_setups.csv``; 1,500 for the article's A100 + Llama 3.3 70B), quoted for the
+      set-up's GPU whatever GPU is rented;
+    - ``"model"``: input + output tokens/s of :func:`helpers.capacity.serving_capacity` for
+      the set-up's model and bits on the rented unit, at the scenario's input share (0 when
+      the model does not fit).
+    """
+    setup = data.row(data.load("selfhost_setups", data_dir), "setup", scenario.setup)
+    if scenario.tokens_per_s is not None:
+        return Throughput(float(scenario.tokens_per_s), "set by hand")
+    if scenario.throughput_source == "article":
+        gpu_model = data.row(data.load("gpu_cloud", data_dir), "gpu", scenario.gpu)["gpu_model"]
+        note = f"the article's conservative figure for {setup['gpu']}"
+        if gpu_model != setup["gpu"]:
+            note += f", not measured on {scenario.gpu}: a rough guide"
+        return Throughput(float(setup["tokens_per_s_conservative"]), note)
+    from helpers import capacity  # noqa: PLC0415 - loads more tables; only this source needs it
+
+    spec, count = capacity.resolve_gpu(scenario.gpu, data_dir)
+    prompt_tokens = capacity.DEFAULT_PROMPT_TOKENS
+    served = capacity.serving_capacity(
+        spec, capacity.model_spec(setup["model"], data_dir), float(setup["bits_per_weight"]),
+        prompt_tokens, capacity.output_tokens_for(prompt_tokens, scenario.input_share),
+        capacity.DEFAULT_MIN_SEQUENCE_TOKENS_PER_S, gpu_count=count, data_dir=data_dir)
+    if served["batch"] == 0:
+        return Throughput(0.0, f"the capacity model: {setup['model']} does not fit one {scenario.gpu}", 0)
+    return Throughput(float(served["total_tokens_per_s"]),
+                      f"the capacity model for {setup['model']} on {scenario.gpu}, batch {served['batch']}",
+                      int(served["batch"]))
+
+
+def api_prices(scenario: Scenario, models=None, data_dir: Path | None = None) -> dict:
+    """(usd_per_1m_input, usd_per_1m_output) of each API: its row of ``api_prices.csv``, with
+    the scenario's price override applied to the headline API (the first of api_models)."""
+    table = data.load("api_prices", data_dir)
+    out = {}
+    for model in models or scenario.api_models:
+        row = data.row(table, "model", model)
+        usd_in, usd_out = float(row["usd_per_1m_input"]), float(row["usd_per_1m_output"])
+        if model == scenario.api_model:
+            usd_in = usd_in if scenario.usd_per_1m_input is None else float(scenario.usd_per_1m_input)
+            usd_out = usd_out if scenario.usd_per_1m_output is None else float(scenario.usd_per_1m_output)
+        out[model] = (usd_in, usd_out)
+    return out
+
+
+def blended_usd_per_1m(scenario: Scenario, model: str, data_dir: Path | None = None) -> float:
+    """Blended price of one API under the scenario (any row of ``api_prices.csv``)."""
+    usd_in, usd_out = api_prices(scenario, [model], data_dir)[model]
+    return float(api.blended_usd_per_1m(usd_in, usd_out, scenario.input_share))
+
+
+def _drawn(draws: dict | None, name: str, value):
+    """The scenario's value, or its draws as a column (draws, 1) to broadcast over volumes."""
+    if draws is None or name not in draws:
+        return value
+    return np.asarray(draws[name], dtype=float)[:, None]
+
+
+def derive(scenario: Scenario | None = None, tokens_per_month=None, data_dir: Path | None = None,
+           draws: dict | None = None) -> Result:
+    """Every figure of ``scenario`` (default: the article's) at ``tokens_per_month`` (default:
+    the scenario's own volume, tokens_per_day * days_per_month); see the module docstring.
+
+    ``draws`` maps inputs of :data:`DRAWABLE` to arrays (one value per draw); every quantity
+    that depends on them gains a leading draw axis."""
+    scenario = scenario or Scenario()
+    if draws:
+        unknown = sorted(set(draws) - set(DRAWABLE))
+        if unknown:
+            raise ValueError(f"draws: cannot draw {', '.join(unknown)}; drawable: {', '.join(DRAWABLE)}")
+    if tokens_per_month is None:
+        tokens_per_month = api.tokens_per_month(scenario.tokens_per_day, scenario.days_per_month)
+    volumes = np.atleast_1d(np.asarray(tokens_per_month, dtype=float))
+    if volumes.ndim != 1 or np.any(volumes < 0) or not np.all(np.isfinite(volumes)):
+        raise ValueError("tokens_per_month must be finite volumes of at least 0")
+
+    setup = data.row(data.load("selfhost_setups", data_dir), "setup", scenario.setup)
+    gpu_row = data.row(data.load("gpu_cloud", data_dir), "gpu", scenario.gpu)
+    flow = throughput(scenario, data_dir)
+    tokens_per_s = _drawn(draws, "tokens_per_s", flow.tokens_per_s)
+    hours = _drawn(draws, "hours_per_month", scenario.hours_per_month)
+    spot = _drawn(draws, "spot_discount", scenario.spot_discount)
+    usd_per_hour = _drawn(draws, "usd_per_hour", float(gpu_row["usd_per_hour"]))
+    input_share = _drawn(draws, "input_share", scenario.input_share)
+    hidden = {name: _drawn(draws, name, value) for name, value in hidden_inputs(scenario, data_dir).items()}
+
+    replica_usd = selfhost.gpu_usd_per_month(usd_per_hour, hours, scenario.gpu_count, spot)
+    replica_tokens = selfhost.tokens_per_month_capacity(tokens_per_s, hours, scenario.gpu_count)
+    hidden_usd = tco.devops_usd_per_month(hidden["devops_hours_per_month"], hidden["devops_usd_per_hour"]) \
+        + hidden["infrastructure_usd_per_month"]
+    replicas = selfhost.replicas_needed(volumes, replica_tokens)
+    gpu_usd = np.asarray(replicas * replica_usd, dtype=float)
+    tco_usd = gpu_usd + hidden_usd
+
+    prices = api_prices(scenario, data_dir=data_dir)
+    blended, api_usd, flat, flat_tco, stepped, stepped_tco = ({} for _ in range(6))
+    for model, (usd_in, usd_out) in prices.items():
+        blended[model] = api.blended_usd_per_1m(usd_in, usd_out, input_share)
+        api_usd[model] = np.asarray(api.api_usd_per_month(volumes, blended[model]), dtype=float)
+        flat[model] = breakeven.breakeven_tokens_per_month(replica_usd, blended[model])
+        flat_tco[model] = breakeven.breakeven_tokens_per_month(replica_usd + hidden_usd, blended[model])
+        stepped[model] = breakeven.stepped_breakeven_tokens_per_month(blended[model], replica_usd, replica_tokens)
+        stepped_tco[model] = breakeven.stepped_breakeven_tokens_per_month(
+            blended[model], replica_usd, replica_tokens, hidden_usd)
+
+    return Result(
+        scenario=scenario, tokens_per_month=volumes,
+        gpu=scenario.gpu, gpu_model=str(gpu_row["gpu_model"]), model=str(setup["model"]),
+        setup_gpu=str(setup["gpu"]), gpu_matches_setup=bool(setup["gpu"] == gpu_row["gpu_model"]),
+        usd_per_hour=usd_per_hour, tokens_per_s=tokens_per_s, throughput_note=flow.note,
+        replica_usd_per_month=replica_usd, replica_tokens_per_month=replica_tokens,
+        hidden_inputs=hidden, hidden_usd_per_month=hidden_usd,
+        replicas=np.asarray(replicas, dtype=float), gpu_usd_per_month=gpu_usd, tco_usd_per_month=tco_usd,
+        prices=prices, blended_usd_per_1m=blended, api_usd_per_month=api_usd,
+        breakeven_tokens_per_month=flat, tco_breakeven_tokens_per_month=flat_tco,
+        stepped_breakeven_tokens_per_month=stepped, stepped_tco_breakeven_tokens_per_month=stepped_tco,
+        decision=decision.decide(scenario.tokens_per_day, scenario.privacy_required,
+                                 scenario.needs_flagship_quality, scenario.has_ml_expertise),
+    )
+
+
+def compare(api_usd, selfhost_usd, tolerance: float = TIE_TOLERANCE):
+    """Cheaper option and by how many times, elementwise (see
+    :func:`helpers.costs.breakeven.winner`): ratio = dearer / cheaper; "Breakeven" within
+    ``tolerance``."""
+    api_usd = np.asarray(api_usd, dtype=float)
+    selfhost_usd = np.asarray(selfhost_usd, dtype=float)
+    cheaper, dearer = np.minimum(api_usd, selfhost_usd), np.maximum(api_usd, selfhost_usd)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(cheaper == 0, np.where(dearer == 0, 1.0, np.inf), dearer / cheaper)
+    winner = np.where(ratio - 1.0 <= tolerance, breakeven.BREAKEVEN,
+                      np.where(api_usd < selfhost_usd, breakeven.API, breakeven.SELF_HOST))
+    return winner, ratio
+
+
+def what_if_row(result: Result, api_model: str | None = None) -> dict:
+    """The scenario's own answer, one row of ``tables/what_if.csv`` (its contract columns
+    first): volume, replicas, the bills and the winner at the scenario's volume."""
+    model = api_model or result.api_model
+    return {
+        "tokens_per_month": int(round(result.at("tokens_per_month"))),
+        "replicas": int(result.at("replicas")) if np.isfinite(result.at("replicas")) else None,
+        "selfhost_usd_per_month": result.at("gpu_usd_per_month"),
+        "tco_usd_per_month": result.at("tco_usd_per_month"),
+        "api_usd_per_month": result.at("api_usd_per_month", model),
+        "winner": str(np.asarray(result.winner[model]).ravel()[0]),
+        "api_model": model,
+        "cost_ratio": result.at("cost_ratio", model),
+        "tokens_per_day": int(round(result.scenario.tokens_per_day)),
+        "gpu": result.gpu,
+        "gpu_count": result.scenario.gpu_count,
+        "spot_discount": result.scenario.spot_discount,
+        "hours_per_month": result.scenario.hours_per_month,
+        "tokens_per_s": float(np.asarray(result.tokens_per_s).ravel()[0]),
+        "replica_tokens_per_month": float(np.asarray(result.replica_tokens_per_month).ravel()[0]),
+        "hidden_usd_per_month": float(np.asarray(result.hidden_usd_per_month).ravel()[0]),
+        "breakeven_tokens_per_month": float(np.asarray(result.breakeven_tokens_per_month[model]).ravel()[0]),
+        "tco_breakeven_tokens_per_month": float(np.asarray(result.tco_breakeven_tokens_per_month[model]).ravel()[0]),
+        "stepped_tco_breakeven_tokens_per_month":
+            float(np.asarray(result.stepped_tco_breakeven_tokens_per_month[model]).ravel()[0]),
+        "decision_step": result.decision.step,
+        "recommendation": result.decision.recommendation,
+    }
+
