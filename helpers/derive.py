@@ -12,6 +12,10 @@ module only picks the inputs out of the scenario and the data and applies them:
     replicas                 = max(1, ceil(tokens_per_month / replica_tokens_per_month))
     gpu_usd_per_month        = replicas * replica_usd_per_month
     tco_usd_per_month        = gpu_usd_per_month + DevOps hours * rate + infrastructure
+    blended_usd_per_1m[api]  = (1 - batch_share * provider's batch discount)
+                               * [input_share * ((1 - cached_input_share) * input
+                                                 + cached_input_share * cached input)
+                                  + (1 - input_share) * output]   (article: both shares 0)
     api_usd_per_month[api]   = tokens_per_month / 1e6 * blended_usd_per_1m[api]
     breakeven (flat)         = replica bill / blended * 1e6          (the article's formula)
     breakeven (stepped)      = first volume where the API reaches the bill with replicas
@@ -171,10 +175,44 @@ def throughput(scenario: Scenario, data_dir: Path | None = None) -> Throughput:
                       int(served["batch"]))
 
 
-def api_prices(scenario: Scenario, models=None, data_dir: Path | None = None) -> dict:
-    """(usd_per_1m_input, usd_per_1m_output) of each API: its row of ``api_prices.csv``, with
-    the scenario's price override applied to the headline API (the first of api_models)."""
-    table = data.load("api_prices", data_dir)
+PRICE_TABLES = {"article": "api_prices", "current": "api_prices_current"}
+
+
+@dataclass(frozen=True)
+class PriceTerms:
+    """What one API charges under the scenario: list prices, the prompt-cache rate (None where
+    the model or the price source has none) and the provider's batch discount."""
+
+    usd_per_1m_input: float
+    usd_per_1m_output: float
+    usd_per_1m_cached_input: float | None
+    provider: str | None
+    batch_discount_share: float
+
+    def blended_usd_per_1m(self, scenario: Scenario, input_share=None):
+        """Blended price paid per 1M tokens (:func:`helpers.costs.api.blended_usd_per_1m_paid`):
+        the article's 50/50 average when cached_input_share and batch_share are 0."""
+        return api.blended_usd_per_1m_paid(
+            self.usd_per_1m_input, self.usd_per_1m_output,
+            scenario.input_share if input_share is None else input_share,
+            usd_per_1m_cached_input=self.usd_per_1m_cached_input,
+            cached_input_share=scenario.cached_input_share,
+            batch_share=scenario.batch_share, batch_discount_share=self.batch_discount_share)
+
+
+def price_terms(scenario: Scenario, models=None, data_dir: Path | None = None) -> dict[str, PriceTerms]:
+    """:class:`PriceTerms` of each API from the scenario's price source: the article's table
+    (``api_prices.csv``: no cached rates) or today's (``api_prices_current.csv``, written by
+    ``make prices``), with the scenario's price override applied to the headline API (the first
+    of api_models). The batch discount is the provider's row of ``batch_discounts.csv`` (the
+    article's names reach their provider through ``price_db_map.csv``); a provider without a
+    row there gets none."""
+    table = data.load(PRICE_TABLES[scenario.price_source], data_dir)
+    current = scenario.price_source == "current"
+    needs_batch = np.any(np.asarray(scenario.batch_share) > 0)
+    if needs_batch:
+        discounts = data.load("batch_discounts", data_dir).set_index("provider")["batch_discount_share"]
+        mapped = data.load("price_db_map", data_dir).set_index("model")["provider_id"]
     out = {}
     for model in models or scenario.api_models:
         row = data.row(table, "model", model)
@@ -182,14 +220,27 @@ def api_prices(scenario: Scenario, models=None, data_dir: Path | None = None) ->
         if model == scenario.api_model:
             usd_in = usd_in if scenario.usd_per_1m_input is None else float(scenario.usd_per_1m_input)
             usd_out = usd_out if scenario.usd_per_1m_output is None else float(scenario.usd_per_1m_output)
-        out[model] = (usd_in, usd_out)
+        cached = row["usd_per_1m_cached_input"] if current else None
+        cached = None if cached is None or cached != cached else float(cached)
+        provider = row["provider"] if current else None
+        discount = 0.0
+        if needs_batch:
+            provider = provider if current else mapped.get(model)
+            discount = float(discounts.get(provider, 0.0))
+        out[model] = PriceTerms(usd_in, usd_out, cached, provider, discount)
     return out
 
 
+def api_prices(scenario: Scenario, models=None, data_dir: Path | None = None) -> dict:
+    """(usd_per_1m_input, usd_per_1m_output) of each API under the scenario's price source
+    (see :func:`price_terms`)."""
+    return {model: (terms.usd_per_1m_input, terms.usd_per_1m_output)
+            for model, terms in price_terms(scenario, models, data_dir).items()}
+
+
 def blended_usd_per_1m(scenario: Scenario, model: str, data_dir: Path | None = None) -> float:
-    """Blended price of one API under the scenario (any row of ``api_prices.csv``)."""
-    usd_in, usd_out = api_prices(scenario, [model], data_dir)[model]
-    return float(api.blended_usd_per_1m(usd_in, usd_out, scenario.input_share))
+    """Blended price paid for one API under the scenario (price source, cache and batch shares)."""
+    return float(price_terms(scenario, [model], data_dir)[model].blended_usd_per_1m(scenario))
 
 
 def _drawn(draws: dict | None, name: str, value):
@@ -235,10 +286,11 @@ def derive(scenario: Scenario | None = None, tokens_per_month=None, data_dir: Pa
     gpu_usd = np.asarray(replicas * replica_usd, dtype=float)
     tco_usd = gpu_usd + hidden_usd
 
-    prices = api_prices(scenario, data_dir=data_dir)
+    terms = price_terms(scenario, data_dir=data_dir)
+    prices = {model: (t.usd_per_1m_input, t.usd_per_1m_output) for model, t in terms.items()}
     blended, api_usd, flat, flat_tco, stepped, stepped_tco = ({} for _ in range(6))
-    for model, (usd_in, usd_out) in prices.items():
-        blended[model] = api.blended_usd_per_1m(usd_in, usd_out, input_share)
+    for model, price in terms.items():
+        blended[model] = price.blended_usd_per_1m(scenario, input_share)
         api_usd[model] = np.asarray(api.api_usd_per_month(volumes, blended[model]), dtype=float)
         flat[model] = breakeven.breakeven_tokens_per_month(replica_usd, blended[model])
         flat_tco[model] = breakeven.breakeven_tokens_per_month(replica_usd + hidden_usd, blended[model])

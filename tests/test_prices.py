@@ -267,3 +267,70 @@ def test_blended_paid_price_by_hand():
 def test_shares_outside_0_1_are_refused(kwargs):
     with pytest.raises(ValueError, match="must lie in 0..1"):
         api.blended_usd_per_1m_paid(1.0, 2.0, 0.5, usd_per_1m_cached_input=0.1, **kwargs)
+
+
+# --- the scenario's price source, cache and batch shares, through derive ---------------------
+
+def _derive(**changes):
+    import dataclasses
+
+    from helpers.derive import derive
+    from helpers.scenario import Scenario
+
+    return derive(dataclasses.replace(Scenario(), **changes))
+
+
+def test_article_scenario_keeps_the_article_prices():
+    r = _derive()
+    assert r.blended_usd_per_1m["GPT-5"] == 5.625               # (1.25 + 10.00) / 2
+    assert r.blended_usd_per_1m["Gemini 2.5 Flash"] == 0.375    # (0.15 + 0.60) / 2
+    assert r.breakeven_tokens_per_month["Gemini 2.5 Flash"] == pytest.approx(3.84e9)  # the article's
+
+
+def test_current_prices_move_the_gemini_flash_breakeven():
+    r = _derive(price_source="current")
+    assert r.replica_usd_per_month == pytest.approx(1440)  # the article's A100 on demand, 24/7
+    # today's Gemini 2.5 Flash: (0.30 + 2.50) / 2 = 1.40; breakeven 1440 / 1.40 * 1e6 = 1.0286B
+    assert r.blended_usd_per_1m["Gemini 2.5 Flash"] == pytest.approx(1.40)
+    assert r.breakeven_tokens_per_month["Gemini 2.5 Flash"] == pytest.approx(1440 / 1.40 * 1e6)
+    # DeepSeek V3.2: (0.2288 + 0.3432) / 2 = 0.286; GPT-5 unchanged at 5.625
+    assert r.blended_usd_per_1m["DeepSeek V3.2"] == pytest.approx(0.286)
+    assert r.blended_usd_per_1m["GPT-5"] == pytest.approx(5.625)
+
+
+def test_cache_and_batch_shares_through_derive():
+    # today's GPT-5, half the input cached (0.125), half the traffic batched at OpenAI's 50%:
+    # input 0.5*1.25 + 0.5*0.125 = 0.6875; 0.5*0.6875 + 0.5*10 = 5.34375; * (1 - 0.25) = 4.0078125
+    r = _derive(price_source="current", cached_input_share=0.5, batch_share=0.5)
+    assert r.blended_usd_per_1m["GPT-5"] == pytest.approx(4.0078125)
+    # DeepSeek has no batch API and V3.2 no cached rate in the database: unchanged, 0.286
+    assert r.blended_usd_per_1m["DeepSeek V3.2"] == pytest.approx(0.286)
+    # at the article's prices there is no cached rate, but the batch discount applies
+    # (GPT-5 -> openai through price_db_map.csv): 5.625 * 0.75 = 4.21875
+    r = _derive(cached_input_share=0.5, batch_share=0.5)
+    assert r.blended_usd_per_1m["GPT-5"] == pytest.approx(4.21875)
+    assert r.api_usd_per_month["GPT-5"][0] == pytest.approx(300e6 / 1e6 * 4.21875)
+
+
+def test_any_model_of_the_current_table():
+    from helpers.scenario import Scenario, ScenarioError
+
+    s = Scenario.from_dict({"price_source": "current",
+                            "api_models": ["groq/llama-3.3-70b-versatile", "Llama 3.3 70B (hosted)"]})
+    from helpers.derive import derive
+
+    r = derive(s)
+    # Groq's Llama 3.3 70B: (0.59 + 0.79) / 2 = 0.69 against Together's 0.88 the article quoted
+    assert r.blended_usd_per_1m["groq/llama-3.3-70b-versatile"] == pytest.approx(0.69)
+    assert r.blended_usd_per_1m["Llama 3.3 70B (hosted)"] == pytest.approx(0.88)
+    with pytest.raises(ScenarioError, match="has no article price .* set price_source: current"):
+        Scenario.from_dict({"api_models": ["groq/llama-3.3-70b-versatile"]})
+    with pytest.raises(ScenarioError, match="did you mean 'groq/llama-3.3-70b-versatile'"):
+        Scenario.from_dict({"price_source": "current", "api_models": ["groq/llama-3.3-70b-versatil"]})
+
+
+def test_shipped_current_prices_scenario():
+    from helpers.scenario import Scenario
+
+    s = Scenario.load(paths.PARAMS_DIR / "current-prices.yaml")
+    assert s.price_source == "current" and s.cached_input_share == 0 and s.batch_share == 0

@@ -55,7 +55,7 @@ def api_usd_per_month_at_daily(tokens_per_day_: float, blended_usd_per_1m_: floa
 
 
 def _check_unit_share(name: str, value: float) -> None:
-    if not 0.0 <= value <= 1.0:
+    if not np.all((0.0 <= np.asarray(value)) & (np.asarray(value) <= 1.0)):
         raise ValueError(f"{name} must lie in 0..1, got {value!r}")
 
 
@@ -72,9 +72,9 @@ def cached_usd_per_1m_input(usd_per_1m_input: float, usd_per_1m_cached_input: fl
     Cache writes (Anthropic charges 1.25x input to write) are not counted: the share is of reads.
     """
     _check_unit_share("cached_input_share", cached_input_share)
-    if usd_per_1m_cached_input is None or usd_per_1m_cached_input != usd_per_1m_cached_input:
+    if usd_per_1m_cached_input is None or np.isnan(usd_per_1m_cached_input):
         return usd_per_1m_input
-    if usd_per_1m_input < 0 or usd_per_1m_cached_input < 0:
+    if np.any(np.asarray(usd_per_1m_input) < 0) or usd_per_1m_cached_input < 0:
         raise ValueError("prices per 1M tokens must not be negative")
     return (1.0 - cached_input_share) * usd_per_1m_input + cached_input_share * usd_per_1m_cached_input
 
