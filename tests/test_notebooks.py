@@ -47,11 +47,16 @@ def _parameters_cells(path: Path):
 
 
 def _data_numbers() -> set[float]:
-    """Every cell of every data/*.csv that reads as a number."""
+    """Every cell of every data/*.csv that reads as a number. Of the price database's dump
+    (api_prices_current.csv, ~2,000 models) only the article's models' rows count: its other
+    rows hold nearly every small number there is (a figsize of 9 would be a "typed" price)."""
     numbers = set()
+    article_models = set(data.load("api_prices")["model"])
     for csv_path in sorted(paths.DATA_DIR.glob("*.csv")):
         with open(csv_path, newline="") as handle:
             for row in list(csv.reader(handle))[1:]:
+                if csv_path.stem == "api_prices_current" and row[0] not in article_models:
+                    continue
                 for cell in row:
                     try:
                         value = float(cell.replace(",", ""))
