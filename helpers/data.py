@@ -346,6 +346,8 @@ SPECS["price_db_map"] = TableSpec(
         "model": _text(),
         "provider_id": _text(),
         "model_key": _text(),
+        # other database keys the note weighs (provider/model, ";"-separated): their history is shown
+        "related_keys": _text(nullable=True),
         "note": _text(),
         **PROVENANCE,
     },

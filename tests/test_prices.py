@@ -334,3 +334,89 @@ def test_shipped_current_prices_scenario():
 
     s = Scenario.load(paths.PARAMS_DIR / "current-prices.yaml")
     assert s.price_source == "current" and s.cached_input_share == 0 and s.batch_share == 0
+
+
+def test_price_history_of_the_article_models():
+    history = prices.price_history(AT_DT)
+    by_key = {}
+    for row in history:
+        by_key.setdefault(row["price_db_key"], []).append(row)
+    # mistral-small-latest moved to Small 4 on 2026-03-16: 0.10/0.30 -> 0.15/0.60 (in force)
+    latest = [r for r in by_key["mistral/mistral-small-latest"] if r["price"] == "list"]
+    assert [(r["applies"], r["usd_per_1m_input"], r["usd_per_1m_output"]) for r in latest] == [
+        ("from the earliest record", 0.10, 0.30), ("from 2026-03-16", 0.15, 0.60)]
+    assert latest[1]["in_force_at"] == AT and latest[0]["in_force_at"] == ""
+    # DeepSeek's deepseek-chat: 0.27/1.10 in its standard hours, 0.135/0.55 at other hours
+    chat = {r["applies"]: (r["usd_per_1m_input"], r["usd_per_1m_output"]) for r in by_key["deepseek/deepseek-chat"]}
+    assert chat == {"at other hours": (0.135, 0.55), "daily 00:30-16:30 UTC": (0.27, 1.10)}
+    # GPT-5's batch variant at half price from 2026-10-14
+    batch = next(r for r in by_key["openai/gpt-5"] if r["price"] == "processing batch")
+    assert (batch["applies"], batch["usd_per_1m_input"], batch["usd_per_1m_output"]) == ("from 2026-10-14", 0.625, 5.0)
+    # nothing dated after the instant: at the article's date Mistral's alias had not moved yet
+    early = prices.price_history(prices.parse_at("2026-02-24T12:00:00Z"))
+    assert not any(r["applies"] == "from 2026-03-16" for r in early)
+
+
+def test_misspelt_related_key_is_named(tmp_path):
+    data_dir = _data_copy(tmp_path)
+    _edit_map(data_dir, 7, "related_keys", "deepseek/deepseek-chatt")  # line 7 is DeepSeek V3.2
+    with pytest.raises(data.DataValidationError) as caught:
+        prices.mapped_prices(AT_DT, data_dir)
+    message = str(caught.value)
+    assert "price_db_map.csv, line 7, column related_keys: unknown key 'deepseek/deepseek-chatt'" in message
+    assert "closest: deepseek/deepseek-chat" in message
+
+
+# --- the drift table and its sentence ----------------------------------------------------------
+
+def test_price_drift_of_the_article_models():
+    from helpers.article import drift
+
+    frame = drift.price_drift().set_index("model")
+    assert len(frame) == 10
+    flash = frame.loc["Gemini 2.5 Flash"]
+    # article (0.15 + 0.60) / 2 = 0.375; today (0.30 + 2.50) / 2 = 1.40; 1.40 / 0.375 - 1 = 2.7333
+    assert flash["blended_change"] == pytest.approx(1.40 / 0.375 - 1)
+    # breakeven against the $1,440 A100: 3.84B (the article's) -> 1,440 / 1.40 * 1e6 = 1.029B;
+    # with hidden costs ($3,240): 8.64B -> 3,240 / 1.40 * 1e6 = 2.314B
+    assert flash["article_breakeven_tokens_per_month"] == pytest.approx(3.84e9)
+    assert flash["current_breakeven_tokens_per_month"] == pytest.approx(1440 / 1.40 * 1e6)
+    assert flash["current_tco_breakeven_tokens_per_month"] == pytest.approx(3240 / 1.40 * 1e6)
+    # DeepSeek V3.2: (0.2288 + 0.3432) / 2 = 0.286 against 0.685
+    assert frame.loc["DeepSeek V3.2", "blended_change"] == pytest.approx(0.286 / 0.685 - 1)
+    assert frame.loc["GPT-5", "blended_change"] == 0
+    assert set(drift.CONTRACT_COLUMNS) <= set(frame.reset_index().columns)
+
+
+def test_moved_most_sentence():
+    from helpers.article import drift
+
+    sentence = drift.moved_most_sentence(drift.price_drift())
+    assert sentence.startswith("Since the article, Gemini 2.5 Flash moved most: blended +273% "
+                               "($0.375 to $1.40 per 1M tokens), then DeepSeek V3.2 -58% and "
+                               "Mistral Small 3.1 +13%; 7 of 10 unchanged")
+    assert sentence.endswith("(prices of 2026-11-27T12:00:00Z).")
+    import pandas as pd
+
+    still = pd.DataFrame({"model": ["A", "B"], "blended_change": [0.0, 0.0]})
+    assert drift.moved_most_sentence(still) == "No API price of the article's models has moved since the article."
+
+
+def test_notebook_09_writes_the_price_drift_table(tmp_path):
+    import pandas as pd
+    import papermill
+
+    from helpers.article import drift, tables
+
+    out = tmp_path / "tables"
+    papermill.execute_notebook(str(paths.NOTEBOOKS_DIR / "09-price-drift.ipynb"), str(tmp_path / "09.ipynb"),
+                               cwd=str(tmp_path), parameters={"tables_dir": str(out), "spot_discount": 0.5},
+                               progress_bar=False, kernel_name="python3")
+    frame = pd.read_csv(out / "price_drift.csv")
+    assert not tables.contract_problems(out)
+    assert list(frame.columns[:1]) == ["model"] and set(drift.CONTRACT_COLUMNS) <= set(frame.columns)
+    flash = frame.set_index("model").loc["Gemini 2.5 Flash"]
+    # at half-price spot the A100 costs 720 a month: 720 / 1.40 * 1e6 against 720 / 0.375 * 1e6
+    assert flash["current_breakeven_tokens_per_month"] == pytest.approx(720 / 1.40 * 1e6)
+    assert flash["article_breakeven_tokens_per_month"] == pytest.approx(720 / 0.375 * 1e6)
+    assert drift.moved_most_sentence(frame).startswith("Since the article, Gemini 2.5 Flash moved most")

@@ -42,6 +42,9 @@ CONTRACT = {
     "decision_cases": [],
     "claims": ["claim_id", "section", "claim_text", "article_value", "recomputed_value", "verdict",
                "explanation"],
+    "price_drift": ["model", "article_usd_per_1m_input", "article_usd_per_1m_output",
+                    "current_usd_per_1m_input", "current_usd_per_1m_output", "blended_change",
+                    "article_breakeven_tokens_per_month", "current_breakeven_tokens_per_month"],
 }
 
 

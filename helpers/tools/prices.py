@@ -206,6 +206,15 @@ def mapped_prices(at: datetime, data_dir: Path | None = None) -> list[tuple[str,
                 f"{provider.id}/{model.id} has no input and output price per token at {format_at(at)}"))
             continue
         out.append((row["model"], price))
+        for key in _split_keys(row.get("related_keys")):
+            provider_id, _, model_id = key.partition("/")
+            other = providers.get(provider_id)
+            if other is None or model_id not in {m.id for m in other.models}:
+                every = sorted(f"{p.id}/{m.id}" for p in providers.values() for m in p.models)
+                problems.append(data.Problem(
+                    label, line, "related_keys",
+                    f"unknown key {key!r} (provider/model) in {PRICE_DB} {price_db_version()}; "
+                    f"closest: {_closest(key, every)}"))
     known = set(mapping["model"])
     for name in article["model"]:
         if name not in known:
@@ -221,6 +230,12 @@ def mapped_prices(at: datetime, data_dir: Path | None = None) -> list[tuple[str,
         raise data.DataValidationError(problems)
     order = {name: i for i, name in enumerate(article["model"])}
     return sorted(out, key=lambda pair: order[pair[0]])
+
+
+def _split_keys(text) -> list[str]:
+    if text is None or text != text:
+        return []
+    return [key.strip() for key in str(text).split(";") if key.strip()]
 
 
 def rows(at: datetime, data_dir: Path | None = None) -> list[dict[str, str]]:
@@ -282,3 +297,53 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _window(constraint, daily: bool = False) -> str:
+    if constraint is None:
+        return "at other hours" if daily else "from the earliest record"
+    if hasattr(constraint, "start_date"):
+        return f"from {constraint.start_date.isoformat()}"
+    return (f"daily {constraint.start_time.strftime('%H:%M')}-{constraint.end_time.strftime('%H:%M')} UTC")
+
+
+def price_history(at: datetime, data_dir: Path | None = None) -> list[dict]:
+    """The price records the database holds for each of the article's models and the related
+    keys its mapping row weighs (``price_db_map.csv``), up to ``at``: one row per list-price
+    record (from a date, or for daily hours as DeepSeek's standard hours) and per dated variant
+    (batch, flex, priority), with whether it is the list price in force at ``at``."""
+    mapping = data.load(MAP_TABLE, data_dir).set_index("model")
+    providers = {p.id: p for p in _providers()}
+    out = []
+    for name, price in mapped_prices(at, data_dir):
+        for key in [price.key, *_split_keys(mapping.loc[name, "related_keys"])]:
+            provider_id, _, model_id = key.partition("/")
+            model = next(m for m in providers[provider_id].models if m.id == model_id)
+            in_force = model.get_prices(at)
+            records = model.prices if isinstance(model.prices, list) else [None]
+            daily = any(hasattr(getattr(r, "constraint", None), "start_time") for r in records)
+            for record in records:
+                constraint = getattr(record, "constraint", None)
+                if getattr(constraint, "start_date", None) and constraint.start_date > at.date():
+                    continue
+                prices = record.prices if record is not None else model.prices
+                out.append(_history_row(name, key, "list", _window(constraint, daily), prices,
+                                        format_at(at) if prices is in_force else ""))
+            for variant in model.price_variants or []:
+                constraint = variant.constraint
+                if getattr(constraint, "start_date", None) and constraint.start_date > at.date():
+                    continue
+                if variant.prices.input_mtok is None and variant.prices.output_mtok is None:
+                    continue
+                kind = ", ".join(f"{k} {v}" for k, v in sorted(variant.when.items()))
+                out.append(_history_row(name, key, kind, _window(constraint), variant.prices, ""))
+    return out
+
+
+def _history_row(name, key, kind, applies, prices, in_force_at) -> dict:
+    def usd(value):
+        return None if value is None else float(_base(value))
+
+    return {"model": name, "price_db_key": key, "price": kind, "applies": applies,
+            "usd_per_1m_input": usd(prices.input_mtok), "usd_per_1m_output": usd(prices.output_mtok),
+            "in_force_at": in_force_at}
