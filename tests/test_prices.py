@@ -420,3 +420,14 @@ def test_notebook_09_writes_the_price_drift_table(tmp_path):
     assert flash["current_breakeven_tokens_per_month"] == pytest.approx(720 / 1.40 * 1e6)
     assert flash["article_breakeven_tokens_per_month"] == pytest.approx(720 / 0.375 * 1e6)
     assert drift.moved_most_sentence(frame).startswith("Since the article, Gemini 2.5 Flash moved most")
+
+
+def test_report_index_line_on_the_drift(tmp_path):
+    from helpers import report
+    from helpers.article import drift
+
+    assert report.drift_html(tmp_path) == ""  # no drift table, no line
+    drift.price_drift().to_csv(tmp_path / "price_drift.csv", index=False)
+    line = report.drift_html(tmp_path)
+    assert line.startswith("<p><b>API prices since the article:</b> Since the article, Gemini 2.5 Flash moved most")
+    assert "$0.375 to $1.40" in line
