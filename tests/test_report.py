@@ -132,7 +132,7 @@ def test_install_replaces_only_after_the_new_folder_is_complete(tmp_path):
 
 
 @pytest.mark.parametrize("content, expected", [
-    ("tokens_per_day: -1\n", "tokens_per_day: must be at least 0"),
+    ("tokens_per_day: -1\n", "tokens_per_day: must lie in 0..1e+13"),
     ("input_share: 1.5\n", "input_share: must lie in 0..1"),
     ("gpu: NVIDIA B200\n", "gpu: 'NVIDIA B200' is not a gpu"),
     ("api_models: [GPT-5, GPT-6]\n", "api_models[1]: 'GPT-6' is not a model"),
