@@ -101,6 +101,7 @@ def test_price_depends_on_the_instant():
     before = price("mistral/mistral-small-latest", "2026-02-24T12:00:00Z")
     assert (float(before["usd_per_1m_input"]), float(before["usd_per_1m_output"])) == (0.10, 0.30)
     assert night["priced_at"] == "2026-11-27T20:00:00Z"
+    assert "depends on the time of day" in day["note"]
 
 
 def test_parse_at_needs_an_explicit_utc_offset():

@@ -10,11 +10,11 @@ give the same file, byte for byte.
 
 Rows:
 
-- one per model the database prices with both an input and an output price per token at that
-  instant (its chat and completion models; embeddings and audio-only models have no output
-  price), named ``<provider id>/<model id>``, e.g. ``openai/gpt-5``;
-- then, first in the file, one per row of ``data/api_prices.csv`` (the article's ten models)
-  under the workbook's own name, through the committed table ``data/price_db_map.csv``.
+- first, one per row of ``data/api_prices.csv`` (the article's ten models) under the
+  workbook's own name, through the committed table ``data/price_db_map.csv``;
+- then one per model the database prices with both an input and an output price per token at
+  that instant (its chat and completion models; embeddings and audio-only models have no
+  output price), named ``<provider id>/<model id>``, e.g. ``openai/gpt-5``, sorted by name.
 
 Nothing reaches the network. The package can fetch newer prices (``genai_prices.UpdatePrices``
 starts a thread that downloads a JSON file from GitHub, and ``genai_prices.calc_price`` uses
@@ -140,6 +140,8 @@ def model_price(provider, model, at: datetime) -> DbPrice | None:
                 notes.append(f"{name} tier starts above {tiers[0].start} tokens")
             for tier in tiers[1:]:
                 notes.append(f"{name} {_number(tier.price)} above {tier.start} tokens")
+    if isinstance(model.prices, list) and any(hasattr(c.constraint, "start_time") for c in model.prices):
+        notes.append("the price depends on the time of day: this is the one at priced_at")
     if model.deprecated:
         notes.append("deprecated by the provider")
     return DbPrice(
