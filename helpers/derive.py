@@ -231,6 +231,23 @@ def price_terms(scenario: Scenario, models=None, data_dir: Path | None = None) -
     return out
 
 
+def api_model_choices(price_source: str = "article", query: str = "", limit: int | None = None,
+                      data_dir: Path | None = None) -> list[str]:
+    """The API models a scenario may name under ``price_source`` (the article's ten, or every
+    model of today's table), those whose name, display name or provider contain every word of
+    ``query`` (case-insensitive), in table order: the article's models first. For a searchable
+    picker: ``api_model_choices("current", "llama 70b groq")``."""
+    table = data.load(PRICE_TABLES[price_source], data_dir)
+    text = table["model"].str.lower() + " " + table["provider"].str.lower()
+    if "name" in table.columns:
+        text = text + " " + table["name"].str.lower()
+    keep = np.ones(len(table), dtype=bool)
+    for word in query.lower().split():
+        keep &= text.str.contains(word, regex=False).to_numpy()
+    names = table["model"][keep].tolist()
+    return names if limit is None else names[:limit]
+
+
 def api_prices(scenario: Scenario, models=None, data_dir: Path | None = None) -> dict:
     """(usd_per_1m_input, usd_per_1m_output) of each API under the scenario's price source
     (see :func:`price_terms`)."""

@@ -432,3 +432,17 @@ def test_report_index_line_on_the_drift(tmp_path):
     line = report.drift_html(tmp_path)
     assert line.startswith("<p><b>API prices since the article:</b> Since the article, Gemini 2.5 Flash moved most")
     assert "$0.375 to $1.40" in line
+
+
+def test_api_model_choices_for_a_searchable_picker():
+    from helpers.derive import api_model_choices
+
+    assert api_model_choices("article") == list(data.load("api_prices")["model"])
+    assert api_model_choices("article", "gemini") == ["Gemini 2.5 Pro", "Gemini 2.5 Flash"]
+    every = api_model_choices("current")
+    assert len(every) == len(data.load("api_prices_current")) and every[0] == "GPT-5"
+    # every word must match, in the key, the provider or the display name
+    groq = api_model_choices("current", "LLAMA 3.3 70b groq")
+    assert "groq/llama-3.3-70b-versatile" in groq and all("groq" in m for m in groq)
+    assert api_model_choices("current", "flash 2.5", limit=2) == ["Gemini 2.5 Flash", "google/gemini-2.5-flash"]
+    assert api_model_choices("current", "no such model") == []
