@@ -134,7 +134,8 @@ class Scenario:
         choices=("article", "current"))
     cached_input_share: float = _field(
         0.0, "share", "share of input tokens read from the provider's prompt cache, at its cached "
-        "rate where it has one (article: 0)", unit="share", minimum=0, maximum=1)
+        "rate where it has one (only today's prices hold cached rates; article: 0)", unit="share",
+        minimum=0, maximum=1)
     batch_share: float = _field(
         0.0, "share", "share of traffic sent through the provider's batch API, at its discount in "
         "data/batch_discounts.csv (article: 0)", unit="share", minimum=0, maximum=1)

@@ -39,7 +39,7 @@ import pandas as pd
 
 from helpers import data
 from helpers.article import drift, tables
-from helpers.article.tables import prose, tokens_text, usd_text
+from helpers.article.tables import prose, usd_text
 from helpers.derive import derive
 from helpers.scenario import Scenario
 from helpers.show import drift_plots
@@ -82,12 +82,7 @@ changes[["model", "article_breakeven_tokens_per_month", "current_breakeven_token
          "article_tco_breakeven_tokens_per_month", "current_tco_breakeven_tokens_per_month"]]
 
 # %%
-top = changes.iloc[0]
-prose(f"Against {top['model']} the breakeven moves from {tokens_text(top['article_breakeven_tokens_per_month'])} "
-      f"to **{tokens_text(top['current_breakeven_tokens_per_month'])}** tokens a month on the GPU bill alone, "
-      f"and from {tokens_text(top['article_tco_breakeven_tokens_per_month'])} to "
-      f"{tokens_text(top['current_tco_breakeven_tokens_per_month'])} with hidden costs; one deployment serves "
-      f"{tokens_text(result.at('replica_tokens_per_month'))} tokens a month.")
+prose(drift.breakeven_move_sentence(changes, result.at("replica_tokens_per_month")))
 
 # %%
 axes = drift_plots.price_drift_chart(changes, priced_at)

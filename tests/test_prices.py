@@ -446,3 +446,13 @@ def test_api_model_choices_for_a_searchable_picker():
     assert "groq/llama-3.3-70b-versatile" in groq and all("groq" in m for m in groq)
     assert api_model_choices("current", "flash 2.5", limit=2) == ["Gemini 2.5 Flash", "google/gemini-2.5-flash"]
     assert api_model_choices("current", "no such model") == []
+
+
+def test_breakeven_move_sentence():
+    from helpers.article import drift
+
+    # Gemini 2.5 Flash: 1,440 / 0.375 = 3.84B -> 1,440 / 1.40 = 1.03B; with hidden costs
+    # 3,240 / 0.375 = 8.64B -> 3,240 / 1.40 = 2.31B; one A100 at 1,500 tokens/s: 3.89B a month
+    assert drift.breakeven_move_sentence(drift.price_drift(), 1500 * 3600 * 720) == (
+        "Against Gemini 2.5 Flash the breakeven moves from 3.84B to **1.03B** tokens a month on the "
+        "GPU bill alone, and from 8.64B to 2.31B with hidden costs; one deployment serves 3.89B tokens a month.")

@@ -87,3 +87,15 @@ def moved_most_sentence(drift: pd.DataFrame, count: int = 3) -> str:
     if "priced_at" in drift.columns:
         text += f" (prices of {drift['priced_at'].iloc[0]})"
     return text + "."
+
+
+def breakeven_move_sentence(drift: pd.DataFrame, replica_tokens_per_month: float) -> str:
+    """What the largest price move does to the breakeven (raw and with hidden costs), beside
+    what one deployment can serve a month."""
+    top = drift.reindex(drift["blended_change"].abs().sort_values(ascending=False, kind="stable").index).iloc[0]
+    return (f"Against {top['model']} the breakeven moves from "
+            f"{tables.tokens_text(top['article_breakeven_tokens_per_month'])} to "
+            f"**{tables.tokens_text(top['current_breakeven_tokens_per_month'])}** tokens a month on the "
+            f"GPU bill alone, and from {tables.tokens_text(top['article_tco_breakeven_tokens_per_month'])} "
+            f"to {tables.tokens_text(top['current_tco_breakeven_tokens_per_month'])} with hidden costs; one "
+            f"deployment serves {tables.tokens_text(replica_tokens_per_month)} tokens a month.")
