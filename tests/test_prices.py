@@ -456,3 +456,13 @@ def test_breakeven_move_sentence():
     assert drift.breakeven_move_sentence(drift.price_drift(), 1500 * 3600 * 720) == (
         "Against Gemini 2.5 Flash the breakeven moves from 3.84B to **1.03B** tokens a month on the "
         "GPU bill alone, and from 8.64B to 2.31B with hidden costs; one deployment serves 3.89B tokens a month.")
+
+
+def test_without_at_the_run_time_is_written(tmp_path, capsys):
+    before = datetime.now(UTC).replace(microsecond=0)
+    assert prices.main(["--output", str(tmp_path / "now.csv")]) == 0
+    after = datetime.now(UTC)
+    stamps = {row["priced_at"] for row in csv.DictReader(open(tmp_path / "now.csv", newline=""))}
+    (stamp,) = stamps
+    assert before <= prices.parse_at(stamp) <= after
+    assert f"priced at {stamp}" in capsys.readouterr().out
