@@ -292,6 +292,19 @@ SPECS: dict[str, TableSpec] = {
         },
         key=["benchmark_id"],
     ),
+    # What a quantised file really stores per weight (scales and zero points included): the one
+    # definition every memory claim and the capacity model use (helpers.costs.selfhost).
+    "quantisation_formats": TableSpec(
+        columns={
+            "format": _text(pa.Check.str_matches(r"^[a-z0-9_]+$", error="must be a format name")),
+            "label": _text(),
+            "nominal_bits": _number(POSITIVE, pa.Check.le(32)),
+            "bits_per_weight": _number(POSITIVE, pa.Check.le(32)),
+            "storage": _text(),
+            **PROVENANCE,
+        },
+        key=["format"],
+    ),
     # Claims audit (issue 4, helpers/claims.py): one row per checkable claim of the article.
     # ``check`` names a function of helpers.article.claims.CHECKS; ``given`` its inputs
     # ("key=value; key=value", lists joined by "|"); ``figure_id`` a row of article_figures.csv
@@ -368,6 +381,8 @@ SPECS["batch_discounts"] = TableSpec(
 # Cross-field rules pandera cannot express per column: (table, rule, columns, message).
 ROW_RULES = {
     "hidden_costs": [(lambda df: df["low"] <= df["high"], "high", "high is below low")],
+    "quantisation_formats": [(lambda df: df["bits_per_weight"] >= df["nominal_bits"], "bits_per_weight",
+                              "bits_per_weight is below nominal_bits (scales only add bits)")],
     "selfhost_setups": [
         (
             lambda df: df["tokens_per_s_low"] <= df["tokens_per_s_high"],

@@ -117,11 +117,13 @@ class Result:
 
     @property
     def api_models(self) -> tuple[str, ...]:
-        return self.scenario.api_models
+        """The APIs priced, the headline first."""
+        return tuple(self.prices)
 
     @property
     def api_model(self) -> str:
-        return self.scenario.api_model
+        """The headline API."""
+        return self.api_models[0]
 
     def at(self, name: str, api_model: str | None = None, index: int = 0) -> float:
         """One figure as a float: ``name`` at volume ``index`` (the scenario's own by
@@ -255,6 +257,15 @@ def api_prices(scenario: Scenario, models=None, data_dir: Path | None = None) ->
             for model, terms in price_terms(scenario, models, data_dir).items()}
 
 
+def gpu_usd_per_month(scenario: Scenario, gpu: str, gpu_count: int = 1,
+                      data_dir: Path | None = None) -> float:
+    """Monthly bill of ``gpu_count`` rented units of a ``gpu_cloud.csv`` row at the scenario's
+    hours and spot discount (any row, e.g. for the Cloud GPU table or the hybrid's small GPU)."""
+    row = data.row(data.load("gpu_cloud", data_dir), "gpu", gpu)
+    return float(selfhost.gpu_usd_per_month(float(row["usd_per_hour"]), scenario.hours_per_month,
+                                            gpu_count, scenario.spot_discount))
+
+
 def blended_usd_per_1m(scenario: Scenario, model: str, data_dir: Path | None = None) -> float:
     """Blended price paid for one API under the scenario (price source, cache and batch shares)."""
     return float(price_terms(scenario, [model], data_dir)[model].blended_usd_per_1m(scenario))
@@ -268,11 +279,12 @@ def _drawn(draws: dict | None, name: str, value):
 
 
 def derive(scenario: Scenario | None = None, tokens_per_month=None, data_dir: Path | None = None,
-           draws: dict | None = None) -> Result:
+           draws: dict | None = None, api_models=None) -> Result:
     """Every figure of ``scenario`` (default: the article's) at ``tokens_per_month`` (default:
     the scenario's own volume, tokens_per_day * days_per_month); see the module docstring.
 
-    ``draws`` maps inputs of :data:`DRAWABLE` to arrays (one value per draw); every quantity
+    ``api_models`` prices other models of the scenario's price table than its own (the headline
+    API's price override still applies to it). ``draws`` maps inputs of :data:`DRAWABLE` to arrays (one value per draw); every quantity
     that depends on them gains a leading draw axis."""
     scenario = scenario or Scenario()
     if draws:
@@ -303,7 +315,7 @@ def derive(scenario: Scenario | None = None, tokens_per_month=None, data_dir: Pa
     gpu_usd = np.asarray(replicas * replica_usd, dtype=float)
     tco_usd = gpu_usd + hidden_usd
 
-    terms = price_terms(scenario, data_dir=data_dir)
+    terms = price_terms(scenario, api_models, data_dir)
     prices = {model: (t.usd_per_1m_input, t.usd_per_1m_output) for model, t in terms.items()}
     blended, api_usd, flat, flat_tco, stepped, stepped_tco = ({} for _ in range(6))
     for model, price in terms.items():

@@ -444,8 +444,3 @@ def describe() -> list[tuple[str, str]]:
     """(key, help) for every scenario field, for documentation and error messages."""
     return [(name, spec.help) for name, spec in KEYS.items()]
 
-
-def notebook_parameters(namespace: dict, data_dir: Path | None = None) -> dict:
-    """The scenario fields a notebook's namespace holds, validated (errors name the parameter).
-    Superseded by :meth:`Scenario.from_notebook`; kept until every notebook reads a Scenario."""
-    return validate({k: namespace[k] for k in KEYS if k in namespace}, data_dir, "parameters")

@@ -24,15 +24,16 @@ days_per_month = 30  # days in a billed month (article: 30)
 tables_dir = ""  # report runs set this; tables are written there as CSV
 
 # %%
-from helpers.costs import api
-from helpers import article, scenario
+from helpers import article
 from helpers.article import tables
 from helpers.article.tables import prose, tokens_text, usd_text
+from helpers.derive import derive
+from helpers.scenario import Scenario
 
 tables.display_options()
-scenario.notebook_parameters(globals())
-monthly_tokens = api.tokens_per_month(tokens_per_day, days_per_month)
-costs = tables.api_costs(tokens_per_day, input_share, days_per_month)
+s = Scenario.from_notebook(globals())
+monthly_tokens = derive(s).at("tokens_per_month")
+costs = tables.api_costs(s)
 shown = ["model", "provider", "usd_per_1m_input", "usd_per_1m_output", "blended_usd_per_1m",
          "usd_per_month", "article_text", "article_verdict"]
 prose(f"Workload: {tokens_text(tokens_per_day)} tokens/day x {days_per_month:g} days = "
@@ -79,13 +80,13 @@ prose(f"The cheapest budget API, {cheapest.model}, costs {usd_text(cheapest.usd_
 
 # %%
 article_tokens_per_day = article.value("scenario.tokens_per_day")
-printed = tables.api_costs_vs_article(tables.api_costs(article_tokens_per_day)).dropna(subset=["article_value"])
+printed = tables.api_costs_vs_article(tables.api_costs(Scenario(tokens_per_day=article_tokens_per_day))).dropna(subset=["article_value"])
 printed[["model", "usd_per_month", "article_value", "article_over_recomputed",
          "article_implied_tokens_per_day"]]
 
 # %%
 implied_tokens_per_day = tables.round_significant(printed["article_implied_tokens_per_day"].median())
-at_implied = tables.api_costs(implied_tokens_per_day, judge=True)
+at_implied = tables.api_costs(Scenario(tokens_per_day=implied_tokens_per_day), judge=True)
 at_implied = at_implied.dropna(subset=["article_value"])
 at_implied[["model", "usd_per_month", "article_text", "article_verdict"]]
 

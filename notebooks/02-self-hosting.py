@@ -28,14 +28,16 @@ tokens_per_s = None  # None: the set-up's conservative figure
 tables_dir = ""  # report runs set this; tables are written there as CSV
 
 # %%
-from helpers import article, data, scenario
-from helpers.costs import selfhost
+from helpers import article, data
 from helpers.article import tables
 from helpers.article.tables import prose, tokens_text, usd_text
+from helpers.costs import selfhost
+from helpers.derive import derive
+from helpers.scenario import Scenario
 
 tables.display_options()
-params = scenario.notebook_parameters(globals())
-derived = tables.selfhost_from_parameters(params)
+s = Scenario.from_notebook(globals())
+r = derive(s)
 setup_row = data.row(data.load("selfhost_setups"), "setup", setup)
 params_billion = float(setup_row["params_billion"])
 
@@ -47,7 +49,7 @@ params_billion = float(setup_row["params_billion"])
 # the largest discount, `spot_usd_per_month_high` at the smallest.
 
 # %%
-gpus = tables.gpu_cloud_with_spot(hours_per_month)
+gpus = tables.gpu_cloud_with_spot(s)
 gpus[["gpu", "vram_gb", "usd_per_hour", "usd_per_month", "article_text", "article_verdict",
       "spot_usd_per_month_low", "spot_usd_per_month_high"]]
 
@@ -126,19 +128,19 @@ prose("Errata (weights only; a real 4-bit file carries some overhead, so the pri
 # article quotes and at its "conservative" figure.
 
 # %%
-capacity = tables.capacity_with_scenario(derived, setup, hours_per_month)
+capacity = tables.capacity(r)
 capacity
 
 # %%
-bill = article.compare(derived["gpu_usd_per_month"], "setup.gpu.usd_per_month")
-held = article.compare(derived["capacity_tokens_per_month"], "setup.capacity.tokens_per_month")
-prose(f"{derived['gpu_count']}x {derived['gpu']} ({derived['spot_discount']:.0%} spot discount): "
-         f"**{usd_text(derived['gpu_usd_per_month'])}** a month; the article prints "
-         f"\"{bill['article_text']}\" ({bill['verdict']}). At {derived['tokens_per_s']:,.0f} tokens/s "
-         f"it serves **{tokens_text(derived['capacity_tokens_per_month'])} tokens a month**; the "
+bill = article.compare(r.replica_usd_per_month, "setup.gpu.usd_per_month")
+held = article.compare(r.replica_tokens_per_month, "setup.capacity.tokens_per_month")
+prose(f"{s.gpu_count}x {s.gpu} ({s.spot_discount:.0%} spot discount): "
+         f"**{usd_text(r.replica_usd_per_month)}** a month; the article prints "
+         f"\"{bill['article_text']}\" ({bill['verdict']}). At {r.tokens_per_s:,.0f} tokens/s "
+         f"it serves **{tokens_text(r.replica_tokens_per_month)} tokens a month**; the "
          f"article prints \"{held['article_text']}\" ({held['verdict']})."
-         + ("" if derived["gpu_matches_setup"] else
-            f" Note: the throughput was quoted for the {derived['setup_gpu']}, not this GPU."))
+         + ("" if r.gpu_matches_setup else
+            f" Note: the throughput was quoted for the {r.setup_gpu}, not this GPU."))
 
 # %% [markdown]
 # ## Verdicts and saved tables

@@ -35,26 +35,25 @@ infrastructure_usd_per_month = None  # None: the article's point estimate
 tables_dir = ""  # report runs set this; tables are written there as CSV
 
 # %%
-from helpers.costs import api
-from helpers.show import plots
-from helpers import scenario
 from helpers.article import tables
 from helpers.article.tables import prose, tokens_text, usd_text
+from helpers.derive import derive
+from helpers.scenario import Scenario
+from helpers.show import plots
 
 tables.display_options()
-params = scenario.notebook_parameters(globals())
-derived = tables.selfhost_from_parameters(params)
-selfhost_usd = derived["gpu_usd_per_month"]
-capacity_tokens = derived["capacity_tokens_per_month"]
-summary_args = (selfhost_usd, derived["tco_usd_per_month"], capacity_tokens, input_share, days_per_month)
-article_summary = tables.breakeven_summary(tables.article_summary_models(), *summary_args).set_index("api_model")
-volumes = tables.breakeven_volumes_all(selfhost_usd, input_share)
+s = Scenario.from_notebook(globals())
+r = derive(s)
+selfhost_usd = float(r.replica_usd_per_month)
+capacity_tokens = float(r.replica_tokens_per_month)
+article_summary = tables.breakeven_summary(r, tables.article_summary_models()).set_index("api_model")
+volumes = tables.breakeven_volumes_all(r)
 volume_columns = ["monthly_tokens", "api_usd_per_month", "selfhost_usd_per_month", "winner", "cost_ratio",
                   "article_api_text", "article_api_verdict", "article_ratio_text", "article_ratio_verdict",
                   "winner_verdict"]
-prose(f"Self-hosting: {derived['gpu_count']}x {derived['gpu']}, **{usd_text(selfhost_usd)}** a month "
-         f"for the GPU, {usd_text(derived['tco_usd_per_month'])} with hidden costs; one deployment serves "
-         f"{tokens_text(capacity_tokens)} tokens a month at {derived['tokens_per_s']:,.0f} tokens/s.")
+prose(f"Self-hosting: {s.gpu_count}x {s.gpu}, **{usd_text(selfhost_usd)}** a month "
+         f"for the GPU, {usd_text(r.replica_tco_usd_per_month)} with hidden costs; one deployment serves "
+         f"{tokens_text(capacity_tokens)} tokens a month at {r.tokens_per_s:,.0f} tokens/s.")
 
 # %% [markdown]
 # ## Blended prices
@@ -62,7 +61,7 @@ prose(f"Self-hosting: {derived['gpu_count']}x {derived['gpu']}, **{usd_text(self
 # The article blends input and output prices 50/50; `input_share` changes that.
 
 # %%
-blended = tables.blended_prices(api_models, input_share)
+blended = tables.blended_prices(r)
 blended
 
 # %% [markdown]
@@ -108,7 +107,7 @@ prose(tables.breakeven_sentence(article_summary, "Gemini 2.5 Flash") + f" That i
 # lies within one deployment's monthly capacity.
 
 # %%
-summary = tables.breakeven_summary(api_models, *summary_args)
+summary = tables.breakeven_summary(r)
 summary[["api_model", "blended_usd_per_1m", "breakeven_tokens_per_month", "breakeven_tokens_per_day",
          "article_month_text", "article_month_verdict", "article_day_text", "article_day_verdict",
          "tco_breakeven_tokens_per_month", "within_single_gpu_capacity", "tco_within_single_gpu_capacity"]]
@@ -129,9 +128,8 @@ prose(f"On raw GPU cost, one deployment can reach breakeven against {', '.join(r
 
 # %%
 # Assigned, not echoed: under nbval (no stored history) a trailing ";" alone does not hide the Axes.
-ax = plots.cost_vs_volume(dict(zip(blended["api_model"], blended["blended_usd_per_1m"])), selfhost_usd,
-                          derived["tco_usd_per_month"], capacity_tokens,
-                          current_tokens_per_month=api.tokens_per_month(tokens_per_day, days_per_month));
+ax = plots.cost_vs_volume(derive(s, tokens_per_month=plots.volume_grid()),
+                          current_tokens_per_month=r.at("tokens_per_month"));
 
 # %% [markdown]
 # ## Verdicts and saved tables

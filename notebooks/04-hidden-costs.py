@@ -35,17 +35,18 @@ infrastructure_usd_per_month = None  # None: the article's point estimate
 tables_dir = ""  # report runs set this; tables are written there as CSV
 
 # %%
-from helpers import article, scenario
+from helpers import article
 from helpers.article import tables
-from helpers.costs import tco
 from helpers.article.tables import prose, tokens_text, usd_text
+from helpers.costs import tco
+from helpers.derive import derive
+from helpers.scenario import Scenario
 
 tables.display_options()
-params = scenario.notebook_parameters(globals())
-derived = tables.selfhost_from_parameters(params)
-summary = tables.breakeven_summary(tables.article_summary_models(), derived["gpu_usd_per_month"],
-                                   derived["tco_usd_per_month"], derived["capacity_tokens_per_month"],
-                                   input_share, days_per_month).set_index("api_model")
+s = Scenario.from_notebook(globals())
+r = derive(s)
+hidden = r.hidden_inputs
+summary = tables.breakeven_summary(r, tables.article_summary_models()).set_index("api_model")
 
 # %% [markdown]
 # ## Total Cost Adjustment
@@ -54,17 +55,16 @@ summary = tables.breakeven_summary(tables.article_summary_models(), derived["gpu
 # costs default to the article's point estimates.
 
 # %%
-components = tables.tco_components(derived["gpu_usd_per_month"], derived["devops_hours_per_month"],
-                                   derived["devops_usd_per_hour"], derived["infrastructure_usd_per_month"])
+components = tables.tco_components(r)
 components
 
 # %%
-prose(f"GPU {usd_text(derived['gpu_usd_per_month'])} + DevOps {derived['devops_hours_per_month']:g} h x "
-         f"{usd_text(derived['devops_usd_per_hour'])}/h + infrastructure "
-         f"{usd_text(derived['infrastructure_usd_per_month'])} = **{usd_text(derived['tco_usd_per_month'])}** "
+prose(f"GPU {usd_text(r.replica_usd_per_month)} + DevOps {hidden['devops_hours_per_month']:g} h x "
+         f"{usd_text(hidden['devops_usd_per_hour'])}/h + infrastructure "
+         f"{usd_text(hidden['infrastructure_usd_per_month'])} = **{usd_text(r.replica_tco_usd_per_month)}** "
          f"a month; the article prints {components['article_text'].iloc[-1]} "
          f"({components['article_verdict'].iloc[-1]}). Hidden costs are "
-         f"{derived['hidden_usd_per_month'] / derived['tco_usd_per_month']:.0%} of the total.")
+         f"{r.hidden_usd_per_month / r.replica_tco_usd_per_month:.0%} of the total.")
 
 # %% [markdown]
 # ## Adjusted breakevens
@@ -86,8 +86,8 @@ prose(f"Against GPT-5 the breakeven moves from {tokens_text(gpt5.breakeven_token
          f"{gpt5.article_tco_month_verdict}; {gpt5.article_tco_day_text}, {gpt5.article_tco_day_verdict}). "
          f"Against DeepSeek V3.2 it moves to **{tokens_text(deepseek.tco_breakeven_tokens_per_month)}** "
          f"(the article: {deepseek.article_tco_month_text}, {deepseek.article_tco_month_verdict}), which is "
-         f"{deepseek.tco_breakeven_tokens_per_month / derived['capacity_tokens_per_month']:.2f} times one "
-         f"deployment's capacity of {tokens_text(derived['capacity_tokens_per_month'])}: "
+         f"{deepseek.tco_breakeven_tokens_per_month / r.replica_tokens_per_month:.2f} times one "
+         f"deployment's capacity of {tokens_text(r.replica_tokens_per_month)}: "
          f"{'within' if deepseek.tco_within_single_gpu_capacity else 'beyond'} what one GPU can serve.")
 
 # %% [markdown]
@@ -97,7 +97,7 @@ prose(f"Against GPT-5 the breakeven moves from {tokens_text(gpt5.breakeven_token
 # of `data/hidden_costs.csv`, against the article's rule of thumb.
 
 # %%
-ranges = tables.tco_range(derived["gpu_usd_per_month"])
+ranges = tables.tco_range(r)
 ranges
 
 # %%

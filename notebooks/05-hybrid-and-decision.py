@@ -51,21 +51,20 @@ infrastructure_usd_per_month = None  # None: the article's point estimate
 tables_dir = ""  # report runs set this; tables are written there as CSV
 
 # %%
+import dataclasses
+
 import pandas as pd
 
-from helpers.costs import api, decision
-from helpers import data, scenario
+from helpers import data
 from helpers.article import tables
 from helpers.article.tables import prose, tokens_text, usd_text
+from helpers.costs import decision
+from helpers.derive import derive
+from helpers.scenario import Scenario
 
 tables.display_options()
-params = scenario.notebook_parameters(globals())
-# the notebook's own API choices are rows of data/api_prices.csv too
-scenario.validate(dict(api_models=[hybrid_simple_api_model, flagship_api_model, budget_api_model]),
-                  source="parameters")
-if not hybrid_amortization_months > 0:
-    raise ValueError(f"hybrid_amortization_months: must be above 0, got {hybrid_amortization_months!r}")
-derived = tables.selfhost_from_parameters(params)
+s = Scenario.from_notebook(globals())
+r = derive(s)
 
 # %% [markdown]
 # ## The hybrid example, priced
@@ -78,10 +77,7 @@ derived = tables.selfhost_from_parameters(params)
 # the self-hosted rows.
 
 # %%
-hybrid = tables.hybrid(hybrid_monthly_tokens, hybrid_api_share, hybrid_api_model, hybrid_simple_api_model,
-                       hybrid_rented_gpus, hybrid_bought_hardware, hybrid_amortization_months,
-                       hybrid_small_model_params_billion, hybrid_small_model_bits,
-                       derived["hidden_usd_per_month"], input_share, hours_per_month)
+hybrid = tables.hybrid(r)
 hybrid[["option", "simple_tasks_on", "api_usd_per_month", "simple_tasks_usd_per_month", "total_usd_per_month",
         "share_of_all_api", "total_with_hidden_usd_per_month", "share_with_hidden_of_all_api",
         "small_model_fits", "article_text", "article_verdict"]]
@@ -92,15 +88,15 @@ split = hybrid.iloc[1:]
 self_hosted = split[split["small_model_fits"].notna()]
 api_part = split.iloc[0]
 cheaper = self_hosted[self_hosted["share_of_all_api"] < 1]
-prose(f"The API part: {tokens_text(api_part.api_tokens_per_month)} tokens to {hybrid_api_model} cost "
+prose(f"The API part: {tokens_text(api_part.api_tokens_per_month)} tokens to {s.hybrid_api_model} cost "
          f"**{usd_text(api_part.api_usd_per_month)}** a month; the article prints \"{api_part.article_text}\" "
-         f"({api_part.article_verdict}). Routing all {tokens_text(hybrid_monthly_tokens)} tokens to "
-         f"{hybrid_api_model} would cost {usd_text(everything.total_usd_per_month)}. The self-hosted options "
+         f"({api_part.article_verdict}). Routing all {tokens_text(s.hybrid_monthly_tokens)} tokens to "
+         f"{s.hybrid_api_model} would cost {usd_text(everything.total_usd_per_month)}. The self-hosted options "
          f"cost {self_hosted['share_of_all_api'].min():.0%}-{self_hosted['share_of_all_api'].max():.0%} of that "
          f"on hardware alone ({len(cheaper)} of {len(self_hosted)} cheaper than all-API), and "
          f"{self_hosted['share_with_hidden_of_all_api'].min():.0%}-"
          f"{self_hosted['share_with_hidden_of_all_api'].max():.0%} with the article's hidden costs. Sending the "
-         f"simple tasks to {hybrid_simple_api_model} instead costs "
+         f"simple tasks to {s.hybrid_simple_api_model} instead costs "
          f"{split.iloc[-1].share_of_all_api:.0%} of all-API, with no hardware at all.")
 
 # %%
@@ -127,12 +123,11 @@ prose(f"**\"A fraction of routing everything through an API\"** "
 # costs). The last row is the parameters' own team.
 
 # %%
-own_team = {"team": "this scenario (parameters)", "tokens_per_day": tokens_per_day,
-            "privacy_required": privacy_required, "needs_flagship_quality": needs_flagship_quality,
-            "has_ml_expertise": has_ml_expertise}
+own_team = {"team": "this scenario (parameters)", "tokens_per_day": s.tokens_per_day,
+            "privacy_required": s.privacy_required, "needs_flagship_quality": s.needs_flagship_quality,
+            "has_ml_expertise": s.has_ml_expertise}
 cases = pd.concat([data.load("decision_cases"), pd.DataFrame([own_team])], ignore_index=True)
-decisions = tables.decision_cases(cases, derived, flagship_api_model, budget_api_model, input_share,
-                                  days_per_month)
+decisions = tables.decision_cases(r, cases)
 decisions[["team", "tokens_per_day", "privacy_required", "needs_flagship_quality", "has_ml_expertise",
            "recommendation", "step", "flagship_api_usd_per_month", "budget_api_usd_per_month",
            "selfhost_gpu_count", "selfhost_tco_usd_per_month", "cheaper_at_open_model_quality"]]
@@ -142,16 +137,16 @@ mine = decisions.iloc[-1]
 selfhosters = decisions[decisions["recommendation"] == decision.SELF_HOST]
 dearer = selfhosters[selfhosters["cheaper_at_open_model_quality"] == "API"]
 prose(f"The parameters' team ({tokens_text(mine.tokens_per_day)} tokens/day): **{mine.recommendation}** "
-         f"(step {mine.step}: {mine.reason}). At its volume {flagship_api_model} costs "
-         f"{usd_text(mine.flagship_api_usd_per_month)}, {budget_api_model} {usd_text(mine.budget_api_usd_per_month)}, "
+         f"(step {mine.step}: {mine.reason}). At its volume {s.flagship_api_model} costs "
+         f"{usd_text(mine.flagship_api_usd_per_month)}, {s.budget_api_model} {usd_text(mine.budget_api_usd_per_month)}, "
          f"and self-hosting {usd_text(mine.selfhost_tco_usd_per_month)} a month with hidden costs. Of the "
-         f"{len(selfhosters)} teams told to self-host, {len(dearer)} would pay less for {budget_api_model} "
+         f"{len(selfhosters)} teams told to self-host, {len(dearer)} would pay less for {s.budget_api_model} "
          f"at open-model quality" + (": those answers rest on privacy or scale, not on price." if len(dearer) else "."))
 
 # %%
 low_day, high_day = decision.STEP1_API_BELOW_TOKENS_PER_DAY, decision.STEP1_HIGH_VOLUME_ABOVE_TOKENS_PER_DAY
-step_costs = tables.api_costs(low_day, input_share, days_per_month).set_index("model")
-step_costs_high = tables.api_costs(high_day, input_share, days_per_month).set_index("model")
+step_costs = tables.api_costs(dataclasses.replace(s, tokens_per_day=low_day)).set_index("model")
+step_costs_high = tables.api_costs(dataclasses.replace(s, tokens_per_day=high_day)).set_index("model")
 cheap = step_costs[step_costs["tier"] == "budget"].sort_values("usd_per_month")
 flag = step_costs_high[step_costs_high["tier"] == "flagship"]["usd_per_month"]
 prose(f"At the step-1 threshold ({tokens_text(low_day)} tokens/day) the budget APIs cost "

@@ -39,14 +39,15 @@ import math
 
 import pandas as pd
 
-from helpers import capacity, data, scenario
-from helpers.show import capacity_plots
+from helpers import capacity, data
 from helpers.article import tables
-from helpers.costs import tco
 from helpers.article.tables import prose, tokens_text, usd_text
+from helpers.derive import derive
+from helpers.scenario import Scenario
+from helpers.show import capacity_plots
 
 tables.display_options()
-scenario.notebook_parameters(globals())
+s = Scenario.from_notebook(globals())
 if prompt_tokens < 1 or fit_context_tokens < 1 or (min_sequence_tokens_per_s or 0) < 0:
     raise ValueError("prompt_tokens and fit_context_tokens must be >= 1, min_sequence_tokens_per_s >= 0")
 row = data.row(data.load("selfhost_setups"), "setup", setup)
@@ -55,8 +56,7 @@ setup_bits = float(row["bits_per_weight"])
 output_tokens = capacity.output_tokens_for(prompt_tokens, input_share)
 mean_context = math.floor(capacity.mean_decode_context(prompt_tokens, output_tokens))
 # DevOps + infrastructure: the true monthly cost without any GPU
-fixed_usd = tco.tco_usd_per_month(0, **tables.hidden_cost_inputs(
-    devops_hours_per_month, devops_usd_per_hour, infrastructure_usd_per_month))
+fixed_usd = float(derive(s).hidden_usd_per_month)
 cal = capacity.CALIBRATION
 prose(f"Set-up **{setup}**: {row['model']} at {setup_bits:g} bits on {row['gpu']}. Requests of "
          f"{prompt_tokens:,} input and {output_tokens:,} output tokens (input share {input_share:.0%}); "
@@ -188,13 +188,10 @@ prose(f"Where the concurrency is fixed and fits the model's memory ({len(held)} 
 # infinite when a fully loaded replica earns less at the API's price than it costs.
 
 # %%
-article_steps = capacity.breakeven_stepped(api_models, setup, "article", input_share, hours_per_month,
-                                           0.0, prompt_tokens, min_sequence_tokens_per_s)
-model_steps = capacity.breakeven_stepped(api_models, setup, "model", input_share, hours_per_month,
-                                         0.0, prompt_tokens, min_sequence_tokens_per_s)
-model_tco_steps = capacity.breakeven_stepped(api_models, setup, "model", input_share, hours_per_month,
-                                             fixed_usd, prompt_tokens, min_sequence_tokens_per_s)
-stepped = pd.concat([article_steps, model_steps, model_tco_steps], ignore_index=True)
+stepped = tables.breakeven_stepped(s)
+article_steps = stepped[stepped["throughput_source"] == "article"]
+model_steps = stepped[(stepped["throughput_source"] == "model") & (stepped["fixed_usd_per_month"] == 0)]
+model_tco_steps = stepped[(stepped["throughput_source"] == "model") & (stepped["fixed_usd_per_month"] > 0)]
 tables.save(stepped, "breakeven_stepped", tables_dir)
 stepped[["api_model", "throughput_source", "fixed_usd_per_month", "tokens_per_s", "replica_tokens_per_month",
          "flat_breakeven_tokens_per_month", "stepped_breakeven_tokens_per_month", "replicas_at_breakeven"]]

@@ -15,9 +15,16 @@
 # breakevens, per-day equivalents, capacities and cost ranges of its prose, its rules of thumb,
 # what fits on which hardware, and every "A is cheaper than B at volume V". This notebook goes
 # through the article from top to bottom (`data/claims.csv`, each claim quoted verbatim under its
-# heading), recomputes each claim from the workbook's data and formulas (`helpers/claims.py`),
-# and says whether it holds, is off by rounding, is an erratum, or cannot be checked from the
-# workbook's data. The errata come first.
+# heading), recomputes each claim from the workbook's data and formulas
+# (`helpers/article/claims.py`), and says whether it holds, is off by rounding, is an erratum, or
+# cannot be checked from the workbook's data.
+#
+# Some sentences can reasonably be read two ways: "4-bit" with or without the scales a real
+# 4-bit file stores, a comparison that names no API, a throughput that counts output tokens only.
+# Each claim states the reading it is checked under; where there is a second reasonable reading
+# the claim is checked under both. An **erratum** is wrong under every reading; a claim right
+# under one reading and wrong under another **depends** on the reading, and both results are
+# shown. The errata come first, then the claims that depend on a reading.
 
 # %% tags=["parameters"]
 tables_dir = ""  # report runs set this; tables are written there as CSV
@@ -31,25 +38,39 @@ tables.display_options()
 if not isinstance(tables_dir, str):
     raise TypeError(f"parameter tables_dir must be a string (a folder, or empty), got {tables_dir!r}")
 audit = claims.errata_first(claims.audit())
+readings = claims.audit_readings()
 counts = claims.verdict_counts(audit)
 tables.save(audit, "claims", tables_dir)
+tables.save(readings, "claim_readings", tables_dir)
 counts
 
 # %%
 by_verdict = dict(zip(counts["verdict"], counts["claims"]))
-prose(f"Of **{len(audit)}** claims, **{by_verdict[article.ERRATUM]}** are errata, "
-         f"{by_verdict[article.ROUNDING]} are off by rounding only, {by_verdict[article.HOLDS]} hold and "
-         f"{by_verdict[article.NOT_CHECKABLE]} cannot be checked from the workbook's data. "
-         f"Claims depend on the article's assumptions (50/50 input share, 30-day months, 720 GPU-hours); "
-         f"each row names the ones it uses.")
+prose(f"Of **{len(audit)}** claims, **{by_verdict[article.ERRATUM]}** are errata (wrong under every "
+      f"reading), **{by_verdict[article.DEPENDS]}** depend on how the sentence is read, "
+      f"{by_verdict[article.ROUNDING]} are off by rounding only, {by_verdict[article.HOLDS]} hold and "
+      f"{by_verdict[article.NOT_CHECKABLE]} cannot be checked from the workbook's data. "
+      f"Claims depend on the article's assumptions (50/50 input share, 30-day months, 720 GPU-hours); "
+      f"each row names the ones it uses.")
 
 # %% [markdown]
-# ## Errata
+# ## Errata: wrong under every reading
 #
-# Each erratum quotes the article, then the arithmetic that contradicts it.
+# Each erratum quotes the article, then the arithmetic that contradicts it, with the article's
+# own numbers. Where the audit lists more than one reading, each is shown: the claim fails under
+# all of them.
 
 # %%
-prose(claims.as_markdown(audit[audit["verdict"] == article.ERRATUM]))
+prose(claims.as_markdown(audit[audit["verdict"] == article.ERRATUM], readings))
+
+# %% [markdown]
+# ## Claims that depend on the reading
+#
+# Right under one reasonable reading, wrong under another. Each reading is shown with its
+# verdict and its arithmetic; which one the article meant, it does not say.
+
+# %%
+prose(claims.as_markdown(audit[audit["verdict"] == article.DEPENDS], readings))
 
 # %% [markdown]
 # ## Off by rounding
@@ -57,7 +78,7 @@ prose(claims.as_markdown(audit[audit["verdict"] == article.ERRATUM]))
 # The figure is within the article's last printed digit or 5% of it, but not a correct rounding.
 
 # %%
-prose(claims.as_markdown(audit[audit["verdict"] == article.ROUNDING]))
+prose(claims.as_markdown(audit[audit["verdict"] == article.ROUNDING], readings))
 
 # %% [markdown]
 # ## Claims that hold
@@ -69,8 +90,8 @@ audit.loc[audit["verdict"] == article.HOLDS,
 # %% [markdown]
 # ## Not checkable from the workbook's data
 #
-# Inputs the workbook takes from the article (prices, benchmark scores) and claims about things
-# it holds no data on.
+# Inputs the workbook takes from the article (prices, benchmark scores), claims about things it
+# holds no data on, and products that do not exist.
 
 # %%
 prose(claims.as_markdown(audit[audit["verdict"] == article.NOT_CHECKABLE]))

@@ -17,7 +17,7 @@
 # notebook gives each of them a control and asks: at these inputs, is an API or self-hosting
 # cheaper, by how much, where is the breakeven, and what does the article's decision framework
 # say? Every figure comes from the same `helpers/` functions as the static notebooks
-# (`helpers.show.widgets.evaluate`). "Save scenario" writes the inputs as `params/<name>.yaml`,
+# (`helpers.show.widgets.evaluate`, which reads `helpers.derive.derive`). "Save scenario" writes the inputs as `params/<name>.yaml`,
 # which the report command accepts.
 
 # %% tags=["parameters"]
@@ -45,24 +45,18 @@ tables_dir = ""  # report runs set this; tables are written there as CSV
 
 # %%
 import matplotlib.pyplot as plt
-import pandas as pd
 
 from helpers.article import tables
-from helpers.show import widgets
 from helpers.article.tables import prose
+from helpers.derive import derive
+from helpers.scenario import Scenario
+from helpers.show import widgets
 
 tables.display_options()
-inputs = widgets.Inputs.from_parameters(dict(
-    tokens_per_day=tokens_per_day, input_share=input_share, days_per_month=days_per_month,
-    hours_per_month=hours_per_month, gpu=gpu, gpu_count=gpu_count, spot_discount=spot_discount,
-    setup=setup, throughput_source=throughput_source, tokens_per_s=tokens_per_s, api_models=api_models,
-    devops_hours_per_month=devops_hours_per_month, devops_usd_per_hour=devops_usd_per_hour,
-    infrastructure_usd_per_month=infrastructure_usd_per_month, hybrid_api_share=hybrid_api_share,
-    hybrid_api_model=hybrid_api_model, privacy_required=privacy_required,
-    needs_flagship_quality=needs_flagship_quality, has_ml_expertise=has_ml_expertise), source="parameters")
+s = Scenario.from_notebook(globals())
 if not isinstance(interactive, bool):
     raise ValueError(f"parameter interactive must be True or False, got {interactive!r}")
-results = widgets.evaluate(inputs)
+results = widgets.evaluate(s)
 
 # %% [markdown]
 # ## The panel
@@ -73,7 +67,7 @@ results = widgets.evaluate(inputs)
 # current volume marked (orange).
 
 # %%
-widgets.panel_or_note(inputs, interactive)
+widgets.panel_or_note(s, interactive)
 
 # %% [markdown]
 # ## The starting scenario, as static output
@@ -95,4 +89,6 @@ fig, ax = plt.subplots(figsize=(9, 5.5))
 ax = widgets.plot_costs(results, ax);
 
 # %%
-tables.save(pd.DataFrame([widgets.results_row(results)]), "what_if", tables_dir);
+own_answer = tables.what_if(derive(s))
+tables.save(own_answer, "what_if", tables_dir)
+own_answer

@@ -1,7 +1,10 @@
 """helpers.costs.breakeven against the article's breakeven figures, recomputed from CSV rows."""
 import math
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers.costs import api, breakeven, selfhost, tco
 from helpers import data
@@ -83,3 +86,52 @@ def test_winner_by_hand():
     assert breakeven.winner(1438.5, 1440, tolerance=0.0)[0] == "API"
     with pytest.raises(ValueError):
         breakeven.winner(-1, 1)
+
+
+# ------------------------------------------------------------------ with capacity steps
+
+def test_stepped_breakeven_equals_flat_one_within_one_gpu():
+    # GPT-5 against the article's set-up: 1,440 / 5.625 * 1e6 = 256M, inside 3.888B capacity
+    assert breakeven.stepped_breakeven_tokens_per_month(5.625, 1440, 3.888e9) == pytest.approx(256e6)
+
+
+def test_stepped_breakeven_is_infinite_when_a_full_gpu_earns_less_than_it_costs():
+    # Gemini 2.5 Flash: 2.6B tokens * $0.375/1M = $975 < $1,440 at any number of GPUs
+    assert breakeven.stepped_breakeven_tokens_per_month(0.375, 1440, 2.6e9) == math.inf
+
+
+def test_stepped_breakeven_with_fixed_costs_by_hand():
+    # DeepSeek V3.2 ($0.685) with $1,800 of fixed cost and 2.69B tokens per $1,440 GPU:
+    # margin per GPU = 2.69e9 * 0.685 / 1e6 - 1440 = 402.65; k = ceil(1800 / 402.65) = 5
+    v = breakeven.stepped_breakeven_tokens_per_month(0.685, 1440, 2.69e9, 1800)
+    assert v == pytest.approx((1800 + 5 * 1440) / 0.685 * 1e6)
+    assert 4 * 2.69e9 < v <= 5 * 2.69e9
+
+
+def test_stepped_breakeven_is_elementwise():
+    got = breakeven.stepped_breakeven_tokens_per_month(np.array([5.625, 0.375]), 1440, np.array([3.888e9, 2.6e9]))
+    assert got[0] == pytest.approx(256e6) and got[1] == math.inf
+
+
+def test_replicas_by_hand():
+    # 6B tokens a month at 3.888B per A100: two; exactly one A100's capacity: one; nothing: one
+    assert selfhost.replicas_needed(6e9, 3.888e9) == 2
+    assert selfhost.replicas_needed(3.888e9, 3.888e9) == 1
+    assert selfhost.replicas_needed(0, 3.888e9) == 1
+    assert selfhost.replicas_needed(1e9, 0) == math.inf
+
+
+@settings(max_examples=60, deadline=None)
+@given(price=st.floats(0.05, 20), gpu=st.floats(100, 5000), cap=st.floats(1e8, 1e10), fixed=st.floats(0, 5000))
+def test_api_bill_meets_stepped_bill_at_the_breakeven(price, gpu, cap, fixed):
+    v = breakeven.stepped_breakeven_tokens_per_month(price, gpu, cap, fixed)
+    if math.isinf(v):
+        assert cap * price / 1e6 <= gpu
+        return
+
+    def stepped_bill(volume):
+        return fixed + selfhost.replicas_needed(volume, cap) * gpu
+
+    assert v * price / 1e6 == pytest.approx(stepped_bill(v), rel=1e-9)
+    below = v * (1 - 1e-6)
+    assert below * price / 1e6 < stepped_bill(below)

@@ -225,66 +225,14 @@ def test_refit_rejects_a_bad_file(tmp_path):
         capacity.refit(path)
 
 
-# -------------------------------------------------------------------------------- workload
+# -------------------------------------------------------------------------------- serving
 
-def test_stepped_breakeven_equals_flat_one_within_one_gpu():
-    # GPT-5 against the article's set-up: 1,440 / 5.625 * 1e6 = 256M, inside 3.888B capacity
-    assert capacity.stepped_breakeven_tokens_per_month(5.625, 1440, 3.888e9) == pytest.approx(256e6)
-
-
-def test_stepped_breakeven_is_infinite_when_a_full_gpu_earns_less_than_it_costs():
-    # Gemini 2.5 Flash: 2.6B tokens * $0.375/1M = $975 < $1,440 at any number of GPUs
-    assert capacity.stepped_breakeven_tokens_per_month(0.375, 1440, 2.6e9) == math.inf
-
-
-def test_stepped_breakeven_with_fixed_costs_by_hand():
-    # DeepSeek V3.2 ($0.685) with $1,800 of fixed cost and 2.69B tokens per $1,440 GPU:
-    # margin per GPU = 2.69e9 * 0.685 / 1e6 - 1440 = 402.65; k = ceil(1800 / 402.65) = 5
-    v = capacity.stepped_breakeven_tokens_per_month(0.685, 1440, 2.69e9, 1800)
-    assert v == pytest.approx((1800 + 5 * 1440) / 0.685 * 1e6)
-    assert 4 * 2.69e9 < v <= 5 * 2.69e9
-
-
-@settings(max_examples=60, deadline=None)
-@given(price=st.floats(0.05, 20), gpu=st.floats(100, 5000), cap=st.floats(1e8, 1e10), fixed=st.floats(0, 5000))
-def test_api_bill_meets_stepped_bill_at_the_breakeven(price, gpu, cap, fixed):
-    v = capacity.stepped_breakeven_tokens_per_month(price, gpu, cap, fixed)
-    if math.isinf(v):
-        assert cap * price / 1e6 <= gpu
-        return
-    api_at = v * price / 1e6
-    assert api_at == pytest.approx(capacity.stepped_selfhost_usd_per_month(v, cap, gpu, fixed), rel=1e-9)
-    below = v * (1 - 1e-6)
-    assert below * price / 1e6 < capacity.stepped_selfhost_usd_per_month(below, cap, gpu, fixed)
-
-
-def test_workload_counts_gpus_in_steps():
-    one = capacity.workload(1e9, "NVIDIA A100 80GB", "Llama 3.3 70B", 4)
-    cap = one["replica_tokens_per_month"]
-    assert one["replicas"] == 1 and one["usd_per_month"] == pytest.approx(1440)
-    three = capacity.workload(2.5 * cap, "NVIDIA A100 80GB", "Llama 3.3 70B", 4)
-    assert three["replicas"] == 3 and three["gpus"] == 3 and three["usd_per_month"] == pytest.approx(3 * 1440)
-    fp16 = capacity.workload(1e9, "NVIDIA A100 80GB", "Llama 3.3 70B", 16)
-    assert fp16["gpu_count"] == 2 and fp16["gpus"] == 2 * fp16["replicas"]
-
-
-def test_workload_latency_floor_binds():
-    loose = capacity.workload(1e9, "NVIDIA H100 80GB", "Llama 3.1 8B", 16, min_sequence_tokens_per_s=10)
-    tight = capacity.workload(1e9, "NVIDIA H100 80GB", "Llama 3.1 8B", 16, min_sequence_tokens_per_s=100)
+def test_the_latency_floor_binds_the_batch():
+    loose = capacity.serving_capacity("NVIDIA H100 80GB", "Llama 3.1 8B", 16, min_sequence_tokens_per_s=10)
+    tight = capacity.serving_capacity("NVIDIA H100 80GB", "Llama 3.1 8B", 16, min_sequence_tokens_per_s=100)
     assert tight["sequence_tokens_per_s"] >= 100
     assert tight["batch"] < loose["batch"]
-    with pytest.raises(ValueError, match="tokens/s per sequence"):
-        capacity.workload(1e9, "NVIDIA H200", "Llama 3.1 70B", 16, min_sequence_tokens_per_s=1000)
-
-
-def test_setup_tokens_per_s_sources():
-    assert capacity.setup_tokens_per_s("article_a100_llama70b", "article") == 1500
-    modelled = capacity.setup_tokens_per_s("article_a100_llama70b", "model")
-    detail = capacity.setup_capacity("article_a100_llama70b")
-    assert modelled == detail["total_tokens_per_s"] == pytest.approx(2 * detail["output_tokens_per_s"])
-    assert detail["sequence_tokens_per_s"] >= capacity.DEFAULT_MIN_SEQUENCE_TOKENS_PER_S
-    with pytest.raises(ValueError, match="throughput_source"):
-        capacity.setup_tokens_per_s("article_a100_llama70b", "guess")
+    assert capacity.serving_capacity("NVIDIA H200", "Llama 3.1 70B", 16, min_sequence_tokens_per_s=1000)["batch"] == 0
 
 
 def test_published_concurrency_limited_runs_lie_near_the_model():
@@ -339,7 +287,11 @@ def test_article_1500_tokens_per_s_is_out_of_reach_of_one_a100_at_4_bits():
 
 
 def test_stepped_summary_with_the_article_throughput_reproduces_the_article(printed):
-    table = capacity.breakeven_stepped(["GPT-5", "Claude Sonnet 4.5"], throughput_source="article").set_index("api_model")
+    from helpers.article import tables
+    from helpers.scenario import Scenario
+
+    table = tables.breakeven_stepped(Scenario())
+    table = table[table["throughput_source"] == "article"].set_index("api_model")
     for model in ("GPT-5", "Claude Sonnet 4.5"):
         figure = printed.loc[f"be.{model}.tokens_per_month"]
         assert abs(table.loc[model, "stepped_breakeven_tokens_per_month"] - figure["value"]) <= figure["resolution"] / 2

@@ -1,12 +1,15 @@
 """The table builders added for notebooks 01-05 (helpers/tables.py, second half), checked against
 the article's printed figures, and bad input in data/decision_cases.csv."""
 import csv
+import dataclasses
 
 import pytest
 
 from helpers import article, data, paths
 from helpers.costs import decision
 from helpers.article import tables
+from helpers.derive import derive, throughput
+from helpers.scenario import Scenario
 
 
 
@@ -17,40 +20,39 @@ def within_print(recomputed, figure):
 
 @pytest.fixture(scope="module")
 def derived():
-    return tables.selfhost_scenario("NVIDIA A100 80GB")
+    return derive(Scenario())
 
 
-def test_selfhost_scenario_reproduces_the_setup_and_tco(derived, printed):
-    assert within_print(derived["gpu_usd_per_month"], printed.loc["setup.gpu.usd_per_month"])
-    assert within_print(derived["tco_usd_per_month"], printed.loc["tco.total"])
-    assert article.verdict(derived["capacity_tokens_per_month"], printed.loc["setup.capacity.tokens_per_month", "value"],
+def test_the_derived_article_scenario_reproduces_the_setup_and_tco(derived, printed):
+    assert within_print(derived.replica_usd_per_month, printed.loc["setup.gpu.usd_per_month"])
+    assert within_print(derived.replica_tco_usd_per_month, printed.loc["tco.total"])
+    assert article.verdict(derived.replica_tokens_per_month, printed.loc["setup.capacity.tokens_per_month", "value"],
                            printed.loc["setup.capacity.tokens_per_month", "resolution"]) == article.HOLDS
-    doubled = tables.selfhost_scenario("NVIDIA A100 80GB", gpu_count=2, tokens_per_s=derived["tokens_per_s"])
-    assert doubled["capacity_tokens_per_month"] == 2 * derived["capacity_tokens_per_month"]
-    assert doubled["tco_usd_per_month"] - derived["tco_usd_per_month"] == pytest.approx(derived["gpu_usd_per_month"])
+    doubled = derive(dataclasses.replace(Scenario(), gpu_count=2))
+    assert doubled.replica_tokens_per_month == 2 * derived.replica_tokens_per_month
+    assert doubled.replica_tco_usd_per_month - derived.replica_tco_usd_per_month == \
+        pytest.approx(derived.replica_usd_per_month)
 
 
 def test_unknown_gpu_names_the_column():
     with pytest.raises(KeyError, match="gpu='NVIDIA A1000'"):
-        tables.selfhost_scenario("NVIDIA A1000")
+        derive(dataclasses.replace(Scenario(), gpu="NVIDIA A1000"))
 
 
 def test_throughput_sources():
-    assert tables.resolve_tokens_per_s("article_a100_llama70b", "article") is None  # the set-up's figure
-    assert tables.resolve_tokens_per_s("article_a100_llama70b", "model", 900) == 900  # typed wins
-    modelled = tables.resolve_tokens_per_s("article_a100_llama70b", "model")
+    assert throughput(Scenario()).tokens_per_s == 1500  # the set-up's conservative figure
+    assert throughput(Scenario(throughput_source="model", tokens_per_s=900)).tokens_per_s == 900  # typed wins
+    modelled = throughput(Scenario(throughput_source="model")).tokens_per_s
     # The capacity model puts one A100 well below the article's 1,500 tokens/s for 70B at 4 bits
     assert 0 < modelled < 1500
     # Two A100s (one rented unit of "2x A100 80GB") serve more than one
-    assert tables.resolve_tokens_per_s("article_a100_llama70b", "model", gpu="2x A100 80GB") > modelled
+    assert throughput(Scenario(throughput_source="model", gpu="2x A100 80GB")).tokens_per_s > modelled
     # 70B does not fit a 24 GB L4 even at 4 bits: no capacity at all
-    assert tables.resolve_tokens_per_s("article_a100_llama70b", "model", gpu="NVIDIA L4") == 0
-    with pytest.raises(ValueError, match="throughput_source"):
-        tables.resolve_tokens_per_s("article_a100_llama70b", "guess")
+    assert throughput(Scenario(throughput_source="model", gpu="NVIDIA L4")).tokens_per_s == 0
 
 
 def test_api_costs_vs_article_puts_the_printed_column_at_a_tenth(printed):
-    frame = tables.api_costs_vs_article(tables.api_costs(10_000_000)).dropna(subset=["article_value"])
+    frame = tables.api_costs_vs_article(tables.api_costs(Scenario(tokens_per_day=10_000_000))).dropna(subset=["article_value"])
     # Each printed figure rounds the bill at a tenth of the volume: the ratio is a tenth within
     # the print's rounding (half a dollar on bills of $8 and up).
     for row in frame.itertuples():
@@ -60,12 +62,12 @@ def test_api_costs_vs_article_puts_the_printed_column_at_a_tenth(printed):
 
 
 def test_blended_prices_hold(printed):
-    frame = tables.blended_prices(["GPT-5", "DeepSeek V3.2", "Gemini 2.5 Flash", "Claude Sonnet 4.5"])
+    frame = tables.blended_prices(derive(Scenario(api_models=("GPT-5", "DeepSeek V3.2", "Gemini 2.5 Flash", "Claude Sonnet 4.5"))))
     assert list(frame["article_verdict"]) == [article.HOLDS] * 3 + [article.NOT_CHECKABLE]
 
 
 def test_spot_range_is_40_to_60_percent_off():
-    frame = tables.gpu_cloud_with_spot().set_index("gpu")
+    frame = tables.gpu_cloud_with_spot(Scenario()).set_index("gpu")
     a100 = frame.loc["NVIDIA A100 80GB"]
     assert a100["spot_usd_per_month_low"] == pytest.approx(a100["usd_per_month"] * (1 - 0.60))
     assert a100["spot_usd_per_month_high"] == pytest.approx(a100["usd_per_month"] * (1 - 0.40))
@@ -80,7 +82,7 @@ def test_what_fits_70b():
 
 
 def test_breakeven_volumes_all_covers_every_printed_table():
-    frame = tables.breakeven_volumes_all(1440)
+    frame = tables.breakeven_volumes_all(derive(Scenario()))
     assert set(frame["api_model"]) == {"GPT-5", "DeepSeek V3.2"}
     printed_rows = article.figures()
     assert len(frame) == (printed_rows["quantity"] == "api_usd_per_month").sum()
@@ -88,7 +90,7 @@ def test_breakeven_volumes_all_covers_every_printed_table():
 
 
 def test_tco_range_point_is_the_articles_table(printed):
-    frame = tables.tco_range(printed.loc["tco.gpu", "value"]).set_index("case")
+    frame = tables.tco_range(derive(Scenario())).set_index("case")
     assert frame.loc["point", "tco_usd_per_month"] == printed.loc["tco.total", "value"]
     assert frame.loc["point", "tco_multiplier"] == pytest.approx(
         printed.loc["tco.total", "value"] / printed.loc["tco.gpu", "value"])
@@ -97,8 +99,7 @@ def test_tco_range_point_is_the_articles_table(printed):
 
 
 def test_hybrid_api_part_is_the_articles_56_dollars(derived, printed):
-    frame = tables.hybrid(100_000_000, 0.1, "GPT-5", "GPT-4.1 Nano", ["NVIDIA L4"], ["RTX 4090 24GB"], 36, 7,
-                          hidden_usd_per_month=derived["hidden_usd_per_month"])
+    frame = tables.hybrid(derive(Scenario(hybrid_rented_gpus=("NVIDIA L4",), hybrid_bought_hardware=("RTX 4090 24GB",))))
     everything, split = frame.iloc[0], frame.iloc[1:]
     assert within_print(split["api_usd_per_month"].iloc[0], printed.loc["hybrid.api.usd_per_month"])
     assert everything["total_usd_per_month"] == pytest.approx(10 * split["api_usd_per_month"].iloc[0])
@@ -112,7 +113,7 @@ def test_hybrid_api_part_is_the_articles_56_dollars(derived, printed):
 
 def test_decision_cases_follow_the_framework(derived):
     cases = data.load("decision_cases")
-    frame = tables.decision_cases(cases, derived, "GPT-5", "DeepSeek V3.2")
+    frame = tables.decision_cases(derived, cases)
     for case, row in zip(cases.itertuples(), frame.itertuples()):
         expected = decision.decide(case.tokens_per_day, case.privacy_required, case.needs_flagship_quality,
                                    case.has_ml_expertise)
@@ -121,7 +122,7 @@ def test_decision_cases_follow_the_framework(derived):
     big = frame.set_index("team").loc["Content moderation at scale with ML platform team"]
     # 15B tokens/month on 3.888B per A100 needs 4 GPUs.
     assert big["selfhost_gpu_count"] == 4
-    assert big["selfhost_usd_per_month"] == 4 * derived["gpu_usd_per_month"]
+    assert big["selfhost_usd_per_month"] == 4 * derived.replica_usd_per_month
 
 
 def test_decision_cases_bad_boolean_names_file_line_and_column(tmp_path):
@@ -134,16 +135,3 @@ def test_decision_cases_bad_boolean_names_file_line_and_column(tmp_path):
     with pytest.raises(data.DataValidationError) as caught:
         data.read_table(bad, "decision_cases")
     assert any(p.line == 3 and p.column == "privacy_required" for p in caught.value.problems), str(caught.value)
-
-
-def test_selfhost_from_parameters_matches_selfhost_scenario():
-    params = {"gpu": "2x A100 80GB", "setup": "article_a100_llama70b", "spot_discount": 0.5,
-              "devops_hours_per_month": 20}
-    derived = tables.selfhost_from_parameters(params)
-    expected = tables.selfhost_scenario("2x A100 80GB", spot_discount=0.5, devops_hours_per_month=20)
-    assert derived == expected
-    modelled = tables.selfhost_from_parameters({**params, "throughput_source": "model"})
-    assert modelled["tokens_per_s"] == tables.resolve_tokens_per_s(
-        "article_a100_llama70b", "model", gpu="2x A100 80GB")
-    with pytest.raises(KeyError, match="gpu"):
-        tables.selfhost_from_parameters({"setup": "article_a100_llama70b"})

@@ -48,18 +48,18 @@ def fixture_notebooks(folder: Path, failing: bool = False) -> Path:
         folder / "01-costs.ipynb",
         'tokens_per_day = 10_000_000  # the workload\ntables_dir = ""  # report runs set this',
         "from helpers.article import tables\nimport matplotlib.pyplot as plt",
-        "frame = tables.api_costs(tokens_per_day)\ntables.save(frame, 'api_costs', tables_dir)",
-        "s = tables.setup()\n"
-        "summary = tables.breakeven_summary(['GPT-5', 'DeepSeek V3.2'], s['gpu_usd_per_month'],\n"
-        "    3 * s['gpu_usd_per_month'], s['tokens_per_month_capacity'])\n"
+        "from helpers.derive import derive\nfrom helpers.scenario import Scenario\n"
+        "s = Scenario.from_notebook(globals())\n"
+        "frame = tables.api_costs(s)\ntables.save(frame, 'api_costs', tables_dir)",
+        "summary = tables.breakeven_summary(derive(s), ['GPT-5', 'DeepSeek V3.2'])\n"
         "tables.save(summary, 'breakeven_summary', tables_dir)\nsummary",
         "plt.plot([1, 2], [3, 4]);",
     )
     write_notebook(
         folder / "02-widget.ipynb",
         'privacy_required = False  # compliance\ntables_dir = ""  # report runs set this',
-        "import ipywidgets\nfrom helpers.article import tables\n"
-        "tables.save(tables.gpu_cloud(), 'gpu_cloud', tables_dir)",
+        "import ipywidgets\nfrom helpers.article import tables\nfrom helpers.scenario import Scenario\n"
+        "tables.save(tables.gpu_cloud(Scenario()), 'gpu_cloud', tables_dir)",
         "ipywidgets.IntSlider(value=3, description='unique-slider-label')",
     )
     if failing:
@@ -91,12 +91,13 @@ def good_run(tmp_path_factory):
 # Without a kernel
 
 
-def test_only_declared_parameters_are_passed():
+def test_a_notebook_that_reads_a_scenario_gets_all_of_it():
     declared = {"tokens_per_day": {}, "tables_dir": {}}
     chosen = {"tokens_per_day": 5, "privacy_required": True}
     assert report.parameters_for(declared, chosen, Path("/x/tables")) == {
-        "tokens_per_day": 5, "tables_dir": "/x/tables"}
-    assert report.parameters_for({"gpu": {}}, chosen, Path("/x")) == {}
+        "tokens_per_day": 5, "privacy_required": True, "tables_dir": "/x/tables"}
+    # a notebook that declares no scenario field (the claims audit) gets none
+    assert report.parameters_for({"tables_dir": {}}, chosen, Path("/x")) == {"tables_dir": "/x"}
     # a report page is static: the what-if notebook builds no widget panel there
     assert report.parameters_for({"interactive": {}}, chosen, Path("/x")) == {"interactive": False}
 
@@ -220,20 +221,20 @@ def test_run_json_records_provenance(good_run):
     assert run["started_at"] <= run["finished_at"]
     assert [(n["name"], n["status"]) for n in run["notebooks"]] == [("01-costs", "passed"), ("02-widget", "passed")]
     assert run["parameters"]["tokens_per_day"] == {"value": "50000000", "source": "scenario",
-                                                   "notebooks": ["01-costs"]}
-    # has_ml_expertise is in the scenario but no fixture notebook declares it.
-    assert run["unused_scenario_keys"] == ["has_ml_expertise"]
+                                                   "notebooks": ["01-costs", "02-widget"]}
+    assert run["parameters"]["spot_discount"]["source"] == "the article's value"
 
 
-def test_each_notebook_gets_only_its_declared_parameters(good_run):
+def test_every_notebook_receives_the_whole_scenario(good_run):
+    """A scenario means the same on every page: each notebook that reads one gets every field,
+    also those its parameters cell does not declare."""
     _, folder, _ = good_run
     injected = {}
     for name in ("01-costs", "02-widget"):
         nb = nbformat.read(folder / f"{name}.ipynb", as_version=4)
         (cell,) = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
         injected[name] = {line.split(" = ")[0] for line in cell.source.splitlines() if " = " in line}
-    assert injected == {"01-costs": {"tokens_per_day", "tables_dir"},
-                        "02-widget": {"privacy_required", "tables_dir"}}
+    assert injected["01-costs"] == injected["02-widget"] == {*scenario.KEYS, "tables_dir"}
 
 
 def test_tables_hold_the_scenarios_figures(good_run):
@@ -361,10 +362,10 @@ def test_full_run_of_the_projects_notebooks(tmp_path):
     costs = pd.read_csv(folder / "tables" / "api_costs.csv").set_index("model")
     assert costs.loc["GPT-5", "usd_per_month"] == pytest.approx(
         api.api_usd_per_month_at_daily(10_000_000, blended))
-    setup = tables.setup()
+    a100 = data.row(data.load("gpu_cloud"), "gpu", "NVIDIA A100 80GB")
     summary = pd.read_csv(folder / "tables" / "breakeven_summary.csv").set_index("api_model")
     assert summary.loc["GPT-5", "breakeven_tokens_per_month"] == round(
-        breakeven.breakeven_tokens_per_month(setup["gpu_usd_per_month"], blended))
+        breakeven.breakeven_tokens_per_month(a100["usd_per_hour"] * 720, blended))
     assert summary.loc["GPT-5", "blended_usd_per_1m"] == pytest.approx(blended)
 
 

@@ -216,9 +216,3 @@ def test_validation_reads_names_from_the_given_data_dir(tmp_path):
     with pytest.raises(ScenarioError):
         scenario.validate({"gpu": "NVIDIA B200"})
 
-
-def test_notebook_parameters_reads_the_canonical_names_of_a_namespace():
-    namespace = {"tokens_per_day": 2_000_000, "gpu": "NVIDIA L4", "prompt_tokens": 1000, "math": object()}
-    assert scenario.notebook_parameters(namespace) == {"tokens_per_day": 2_000_000, "gpu": "NVIDIA L4"}
-    with pytest.raises(scenario.ScenarioError, match="parameters: .*\\n  input_share"):
-        scenario.notebook_parameters({"input_share": 1.5})

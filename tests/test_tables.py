@@ -4,12 +4,14 @@ import pytest
 
 from helpers import article
 from helpers.article import tables
+from helpers.derive import derive
+from helpers.scenario import Scenario
 
 SUMMARY = ["GPT-5", "Claude Sonnet 4.5", "DeepSeek V3.2", "Gemini 2.5 Flash"]
 
 
 def test_api_costs_every_printed_monthly_bill_is_an_erratum():
-    frame = tables.api_costs(10_000_000)
+    frame = tables.api_costs(Scenario(tokens_per_day=10_000_000))
     printed = frame[frame["article_value"].notna()]
     assert len(printed) == 9  # four flagship and five budget rows
     assert set(printed["article_verdict"]) == {article.ERRATUM}
@@ -20,7 +22,7 @@ def test_api_costs_every_printed_monthly_bill_is_an_erratum():
 
 
 def test_api_costs_at_one_million_per_day_agree_with_the_article(printed):
-    frame = tables.api_costs(1_000_000)
+    frame = tables.api_costs(Scenario(tokens_per_day=1_000_000))
     for row in frame[frame["article_value"].notna()].itertuples():
         figure = printed.loc[f"api.{row.model}.usd_per_month"]
         assert article.verdict(row.usd_per_month, figure["value"], figure["resolution"]) in (
@@ -28,15 +30,15 @@ def test_api_costs_at_one_million_per_day_agree_with_the_article(printed):
 
 
 @pytest.mark.parametrize("build", [
-    lambda: tables.api_costs(50_000_000)["article_verdict"],
-    lambda: tables.api_costs(10_000_000, input_share=0.3)["article_verdict"],
-    lambda: tables.gpu_cloud(spot_discount=0.5)["article_verdict"],
-    lambda: tables.gpu_cloud(hours_per_month=730)["article_verdict"],
-    lambda: tables.breakeven_volumes("GPT-5", 2880)["article_api_verdict"],
-    lambda: tables.breakeven_volumes("GPT-5", 2880)["winner_verdict"],
-    lambda: tables.breakeven_summary(SUMMARY, 1440, 3240, 3.888e9, days_per_month=31)["article_day_verdict"],
-    lambda: tables.breakeven_summary(SUMMARY, 1440, 4000, 3.888e9)["article_tco_month_verdict"].iloc[:1],
-    lambda: tables.tco_components(1440, 20, 100, 300)["article_verdict"],
+    lambda: tables.api_costs(Scenario(tokens_per_day=50_000_000))["article_verdict"],
+    lambda: tables.api_costs(Scenario(input_share=0.3))["article_verdict"],
+    lambda: tables.gpu_cloud(Scenario(spot_discount=0.5))["article_verdict"],
+    lambda: tables.gpu_cloud(Scenario(hours_per_month=730))["article_verdict"],
+    lambda: tables.breakeven_volumes(derive(Scenario(gpu_count=2)), "GPT-5")["article_api_verdict"],
+    lambda: tables.breakeven_volumes(derive(Scenario(gpu_count=2)), "GPT-5")["winner_verdict"],
+    lambda: tables.breakeven_summary(derive(Scenario(days_per_month=31)), SUMMARY)["article_day_verdict"],
+    lambda: tables.breakeven_summary(derive(Scenario(infrastructure_usd_per_month=1060)), SUMMARY)["article_tco_month_verdict"].iloc[:1],
+    lambda: tables.tco_components(derive(Scenario(devops_hours_per_month=20)))["article_verdict"],
 ])
 def test_figures_of_another_scenario_are_not_judged_against_the_article(build):
     """A report at 50M tokens/day must not call the article's 10M/day figures errata."""
@@ -47,14 +49,14 @@ def test_figures_of_another_scenario_are_not_judged_against_the_article(build):
 
 def test_scenario_change_leaves_unaffected_columns_judged():
     # 31-day months change the per-day breakevens, not the per-month ones
-    frame = tables.breakeven_summary(SUMMARY, 1440, 3240, 3.888e9, days_per_month=31)
+    frame = tables.breakeven_summary(derive(Scenario(days_per_month=31)), SUMMARY)
     assert set(frame["article_month_verdict"]) == {article.HOLDS}
 
 
 def test_gpu_cloud_all_rows_hold_and_spot_lowers_bills():
-    frame = tables.gpu_cloud()
+    frame = tables.gpu_cloud(Scenario())
     assert set(frame["article_verdict"]) == {article.HOLDS}
-    spot = tables.gpu_cloud(spot_discount=0.5)
+    spot = tables.gpu_cloud(Scenario(spot_discount=0.5))
     assert (spot["usd_per_month"] == frame["usd_per_month"] / 2).all()
     assert {"gpu", "vram_gb", "usd_per_hour", "usd_per_month"} <= set(frame.columns)
 
@@ -75,7 +77,7 @@ def test_consumer_hardware_fit_columns():
 
 
 def test_breakeven_volumes_long_form_contract_and_verdicts():
-    frame = tables.breakeven_volumes("GPT-5", 1440)
+    frame = tables.breakeven_volumes(derive(Scenario()), "GPT-5")
     assert {"api_model", "monthly_tokens", "api_usd_per_month", "selfhost_usd_per_month",
             "winner", "cost_ratio"} <= set(frame.columns)
     assert frame["monthly_tokens"].dtype == "int64"
@@ -84,7 +86,7 @@ def test_breakeven_volumes_long_form_contract_and_verdicts():
 
 
 def test_breakeven_summary_reproduces_the_article():
-    frame = tables.breakeven_summary(SUMMARY, 1440, 3240, 3_888_000_000).set_index("api_model")
+    frame = tables.breakeven_summary(derive(Scenario()), SUMMARY).set_index("api_model")
     assert frame.loc["GPT-5", "breakeven_tokens_per_month"] == 256_000_000
     assert frame.loc["Claude Sonnet 4.5", "breakeven_tokens_per_month"] == 160_000_000
     assert frame.loc["GPT-5", "tco_breakeven_tokens_per_month"] == 576_000_000
@@ -95,16 +97,14 @@ def test_breakeven_summary_reproduces_the_article():
 
 
 def test_tco_table_holds():
-    frame = tables.tco_components(1440, 15, 100, 300)
+    frame = tables.tco_components(derive(Scenario()))
     assert list(frame["usd_per_month"]) == [1440, 1500, 300, 3240]
     assert set(frame["article_verdict"]) == {article.HOLDS}
 
 
 def test_setup_and_capacity():
-    setup = tables.setup()
-    assert setup["gpu_usd_per_month"] == pytest.approx(1440)
-    assert setup["tokens_per_month_capacity"] == pytest.approx(3.888e9)
-    cap = tables.capacity().set_index("throughput_case")
+    cap = tables.capacity(derive(Scenario())).set_index("throughput_case")
+    assert cap.loc["conservative", "tokens_per_month"] == 1500 * 3600 * 720
     assert cap.loc["conservative", "article_verdict"] == article.HOLDS
     assert cap.loc["low", "tokens_per_month"] < cap.loc["high", "tokens_per_month"]
 
@@ -131,17 +131,17 @@ def test_save_failure_leaves_previous_table(tmp_path):
 
 
 def test_contract_problems_name_the_table_and_the_missing_column(tmp_path):
-    tables.save(tables.gpu_cloud(), "gpu_cloud", tmp_path)
+    tables.save(tables.gpu_cloud(Scenario()), "gpu_cloud", tmp_path)
     assert tables.contract_problems(tmp_path) == []
-    tables.save(tables.gpu_cloud().drop(columns=["usd_per_hour"]), "gpu_cloud", tmp_path)
+    tables.save(tables.gpu_cloud(Scenario()).drop(columns=["usd_per_hour"]), "gpu_cloud", tmp_path)
     assert tables.contract_problems(tmp_path) == ["tables/gpu_cloud.csv misses contract columns: usd_per_hour"]
 
 
 def test_judge_tests_the_article_at_another_workload():
     """The printed monthly column agrees with the bills at 1M tokens/day, when asked to judge."""
-    frame = tables.api_costs(1_000_000, judge=True).dropna(subset=["article_value"])
+    frame = tables.api_costs(Scenario(tokens_per_day=1_000_000), judge=True).dropna(subset=["article_value"])
     assert set(frame["article_verdict"]) <= {article.HOLDS, article.ROUNDING}
-    assert set(tables.api_costs(1_000_000)["article_verdict"]) == {article.OTHER_SCENARIO, article.NOT_CHECKABLE}
+    assert set(tables.api_costs(Scenario(tokens_per_day=1_000_000))["article_verdict"]) == {article.OTHER_SCENARIO, article.NOT_CHECKABLE}
 
 
 def test_prose_escapes_dollar_signs_for_markdown():

@@ -11,6 +11,7 @@ import yaml
 
 from helpers.costs import breakeven, decision
 from helpers import data, scenario
+from helpers.scenario import Scenario
 from helpers.show import widgets
 from tests.conftest import within_print
 
@@ -79,7 +80,7 @@ def test_choosing_a_model_fills_its_prices_and_edits_move_the_answer(panel, prin
     panel.controls["api_model"].value = "DeepSeek V3.2"
     assert panel.controls["usd_per_1m_input"].value == prices.loc["DeepSeek V3.2", "usd_per_1m_input"]
     assert within_print(panel.results["breakeven_tokens_per_month"], printed.loc["be.DeepSeek V3.2.tokens_per_month"])
-    assert panel.inputs().usd_per_1m_input is None  # the CSV's figure, not an edit
+    assert panel.scenario().usd_per_1m_input is None  # the CSV's figure, not an edit
     panel.controls["usd_per_1m_output"].value = 10.0
     # Blended (0.27 + 10) / 2 = 5.135 USD per 1M.
     assert panel.results["blended_usd_per_1m"] == pytest.approx((0.27 + 10.0) / 2)
@@ -116,7 +117,7 @@ def test_throughput_sets_the_capacity_and_warns_over_it(panel, printed):
     panel.controls["tokens_per_s"].value = 100  # 100 * 3600 * 720 = 259.2M tokens/month
     assert panel.results["capacity_tokens_per_month"] == pytest.approx(259_200_000)
     assert panel.results["within_capacity"] is False and panel.results["gpu_units_needed"] == 2
-    assert "Over capacity" in panel.outputs["notes"].value
+    assert "needs 2 deployments" in panel.outputs["notes"].value
 
 
 def test_decision_framework_answer_and_step(panel):
@@ -163,10 +164,10 @@ def test_saved_scenario_is_accepted_by_the_scenario_validator(panel, tmp_path):
     assert loaded["tokens_per_day"] == 50_000_000
     assert loaded["privacy_required"] is True and loaded["spot_discount"] == 0.4
     assert loaded["devops_usd_per_hour"] == 150
-    assert loaded["devops_hours_per_month"] is None  # unchanged: the CSV's point estimate
-    assert loaded["api_models"][0] == "GPT-5" and loaded["gpu"] == "NVIDIA A100 80GB"
+    assert "devops_hours_per_month" not in loaded  # unchanged: the CSV's point estimate
+    assert "api_models" not in loaded and "gpu" not in loaded  # the article's GPT-5 and A100
     # Reading it back gives the same what-if answer.
-    again = widgets.evaluate(widgets.Inputs.from_parameters(loaded))
+    again = widgets.evaluate(Scenario.load(path))
     assert again["tco_usd_per_month"] == pytest.approx(panel.results["tco_usd_per_month"])
     assert again["winner"] == panel.results["winner"]
 
@@ -187,56 +188,70 @@ def test_save_never_overwrites_without_the_option(panel, tmp_path):
     assert yaml.safe_load(path.read_text())["tokens_per_day"] == 1_000_000_000
 
 
-def test_save_refuses_edited_prices_and_bad_names(panel):
+def test_save_keeps_edited_prices_and_refuses_bad_names(panel):
     with pytest.raises(ValueError, match="scenario name"):
         panel.save("../escape")
     panel.controls["usd_per_1m_input"].value = 9.99
-    with pytest.raises(ValueError, match="no key for API prices"):
-        panel.save("edited")
+    loaded = scenario.load(panel.save("edited"))
+    assert loaded["usd_per_1m_input"] == 9.99 and "usd_per_1m_output" not in loaded  # unchanged: the CSV row
+    assert widgets.evaluate(Scenario.load(panel._save_dir / "edited.yaml"))["blended_usd_per_1m"] == \
+        pytest.approx((9.99 + 10.00) / 2)
 
 
-def test_parameters_are_validated_naming_the_key():
-    with pytest.raises(scenario.ScenarioError, match="input_share"):
-        widgets.Inputs.from_parameters({"input_share": 1.5})
-    with pytest.raises(scenario.ScenarioError, match="gpu"):
-        widgets.Inputs.from_parameters({"gpu": "A100"})
+def test_every_control_is_a_scenario_field_with_its_bounds(panel):
+    fields = set(scenario.KEYS)
+    for name, widget in panel.controls.items():
+        if name in ("api_model", "pricing", "scenario_name", "overwrite", "tokens_per_day"):
+            continue  # not a field, or (the volume) a log slider spanning plausible volumes
+        assert name in fields, name
+        spec = scenario.KEYS[name]
+        if spec.kind in ("number", "integer") and spec.maximum is not None:
+            assert widget.max == spec.maximum, name
+        assert widget.tooltip == spec.help, name
 
 
 def test_a_free_api_never_breaks_even():
-    results = widgets.evaluate(widgets.Inputs(usd_per_1m_input=0.0, usd_per_1m_output=0.0))
+    results = widgets.evaluate(Scenario(usd_per_1m_input=0.0, usd_per_1m_output=0.0))
     assert math.isinf(results["breakeven_tokens_per_month"])
     assert results["winner"] == breakeven.API
-    assert widgets.breakevens_frame(results)["breakeven_tokens_per_month"].map(widgets._tokens).tolist() == ["never"] * 2
+    assert widgets.breakevens_frame(results)["breakeven_tokens_per_month"].map(widgets._tokens).tolist() == ["never"] * 3
 
 
-@pytest.mark.skipif(widgets.capacity_module() is None, reason="helpers/capacity.py is not in this checkout")
+def test_a_volume_beyond_one_gpu_is_priced_with_two(panel, a100_usd_per_hour):
+    """6B tokens a month (200M a day) is more than one A100's 3.888B at 1,500 tokens/s."""
+    panel.controls["tokens_per_day"].value = 200_000_000
+    assert panel.results["replicas"] == 2
+    assert panel.results["selfhost_usd_per_month"] == pytest.approx(2 * a100_usd_per_hour * 720)
+    assert panel.results["tco_usd_per_month"] == pytest.approx(2 * a100_usd_per_hour * 720 + 15 * 100 + 300)
+    assert "needs 2 deployments" in panel.outputs["notes"].value
+
+
 def test_throughput_from_the_capacity_model(panel):
     from helpers import capacity
 
     c = panel.controls
     c["throughput_source"].value = "model"
     # On the set-up's own GPU the panel uses what the static notebooks use.
-    expected = capacity.setup_tokens_per_s("article_a100_llama70b", "model")
+    row = data.row(data.load("selfhost_setups"), "setup", "article_a100_llama70b")
+    expected = capacity.serving_capacity(row["gpu"], row["model"], float(row["bits_per_weight"]))["total_tokens_per_s"]
     assert c["tokens_per_s"].value == pytest.approx(expected)
     assert panel.results["tokens_per_s"] == pytest.approx(expected)
-    assert panel.inputs().tokens_per_s is None
+    assert panel.scenario().tokens_per_s is None
     c["gpu"].value = "NVIDIA L4"  # 24 GB: a 70B model does not fit
     assert panel.results["capacity_tokens_per_month"] == 0
     assert "No capacity" in panel.outputs["notes"].value
     c["gpu"].value = "NVIDIA A100 80GB"
     c["tokens_per_s"].value = 2000  # typed by hand: a GPU change keeps it
     c["gpu"].value = "NVIDIA H100 80GB"
-    assert panel.inputs().tokens_per_s == 2000
+    assert panel.scenario().tokens_per_s == 2000
     c["throughput_source"].value = "article"  # switching the source refills it
-    assert panel.inputs().tokens_per_s is None
+    assert panel.scenario().tokens_per_s is None
 
 
 def test_saving_a_model_throughput_scenario(panel):
-    if widgets.capacity_module() is None:
-        pytest.skip("helpers/capacity.py is not in this checkout")
     panel.controls["throughput_source"].value = "model"
     loaded = scenario.load(panel.save("model-throughput"))
-    assert loaded["throughput_source"] == "model" and loaded["tokens_per_s"] is None
+    assert loaded["throughput_source"] == "model" and "tokens_per_s" not in loaded
 
 
 def test_static_report_shows_the_starting_scenario_and_no_widget(tmp_path):

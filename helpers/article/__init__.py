@@ -7,6 +7,10 @@ verdict(recomputed, printed, resolution):
            (truncated instead of rounded, or rounded to a round number)
   erratum  otherwise
 
+A claim a careful reader can read two reasonable ways is checked under each reading
+(``helpers.article.claims``): ``depends`` when it holds under one and is wrong under another;
+``erratum`` is kept for claims wrong under every reasonable reading.
+
 A figure the article printed for its own scenario is compared only when the workbook computes
 it under the same inputs; under other inputs (a report's scenario) its verdict is
 ``other_scenario``: the two numbers answer different questions.
@@ -27,6 +31,7 @@ HOLDS = "holds"
 ROUNDING = "rounding"
 ERRATUM = "erratum"
 NOT_CHECKABLE = "not_checkable"
+DEPENDS = "depends"
 OTHER_SCENARIO = "other_scenario"
 ROUNDING_RELATIVE = 0.05
 

@@ -17,11 +17,38 @@ How a claim is judged (``comparator``):
   otherwise erratum.
 - ``none``: not checkable from the workbook's data; the explanation says why.
 
+Readings. Where a sentence can reasonably be read two ways, ``given`` lists the keys that carry
+the readings (``readings=format``) and, for each, the alternatives joined by ``|``
+(``format=nominal_4bit|awq_gptq_4bit_g128|gguf_q4_k_m``). The check runs once per reading (the
+product when several keys vary) and the verdicts combine (:func:`combine`): ``erratum`` only when
+the claim is wrong under every reading, :data:`helpers.article.DEPENDS` when it holds under one
+and is wrong under another (the explanation gives the result under each), otherwise the best of
+holds and rounding. The readings in use:
+
+- ``format``: bits per weight of a quantisation format (``data/quantisation_formats.csv``, through
+  :func:`helpers.costs.selfhost.practical_bits_per_weight`): "4-bit" is nominal 4 bits, AWQ/GPTQ
+  with groups of 128 or GGUF Q4_K_M; "8-bit" is FP8 or GGUF Q8_0.
+- ``api_model``: the API self-hosting is compared with, where the sentence names none.
+- ``throughput``: the article's 1,000-3,000 tokens/s is "output throughput"; its tables compare
+  the resulting capacity with input + output volume (``input_plus_output``). Read as output
+  tokens only (``output_only``), one GPU serves as many input tokens again at the 50/50 split.
+- ``basis``: breakevens on the GPU bill alone (``gpu``) or the true monthly cost (``tco``).
+- ``hardware``: the deployment a rule of thumb is applied to.
+- ``gpu_cost``: the hybrid's small GPU rented for it (``rented``) or already running
+  (``already_running``, the article's "~$0 marginal").
+
+``group=name`` in ``given`` marks claims about one quantity: under every reading they share
+they must compute the same value, so their verdicts cannot contradict (``tests/test_claims.py``).
+
 :func:`audit` returns the table: claim_id, section, claim_text, article_value,
-recomputed_value, verdict, explanation (plus unit, assumptions, figure_id).
+recomputed_value, verdict, explanation (plus unit, assumptions, figure_id and the verdict under
+each reading); :func:`audit_readings` one row per claim and reading; :func:`counts_by_verdict`
+the counts a report's index shows.
 """
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,16 +56,19 @@ from typing import Callable
 
 import pandas as pd
 
-from helpers.costs import api, breakeven, hybrid, selfhost, tco
 from helpers import article, data
 from helpers.article import tables
-from helpers.assumptions import DAYS_PER_MONTH, HOURS_PER_MONTH, INPUT_SHARE
 from helpers.article.tables import tokens_text
+from helpers.assumptions import DAYS_PER_MONTH, HOURS_PER_MONTH, INPUT_SHARE
+from helpers.costs import api, breakeven, hybrid, selfhost, tco
+from helpers.derive import blended_usd_per_1m, derive, gpu_usd_per_month
+from helpers.scenario import Scenario
 
 ARTICLE_SETUP = "article_a100_llama70b"
-VERDICT_ORDER = [article.ERRATUM, article.ROUNDING, article.HOLDS, article.NOT_CHECKABLE]
+VERDICT_ORDER = [article.ERRATUM, article.DEPENDS, article.ROUNDING, article.HOLDS, article.NOT_CHECKABLE]
 COLUMNS = ["claim_id", "section", "claim_text", "article_value", "recomputed_value", "verdict",
-           "explanation", "unit", "assumptions", "figure_id"]
+           "explanation", "unit", "assumptions", "figure_id", "readings"]
+READING_COLUMNS = ["claim_id", "reading", "article_value", "recomputed_value", "verdict", "explanation"]
 # Most rented units the stepwise self-hosting cost considers before calling a crossing unreachable.
 MAX_RENTED_UNITS = 1000
 
@@ -80,6 +110,23 @@ class Claim:
     def names(self, key: str) -> list[str]:
         return [name.strip() for name in self.text(key).split("|")]
 
+    @property
+    def group(self) -> str | None:
+        """The quantity this claim shares with others (``group=...``), if any."""
+        return self.given.get("group")
+
+    def variants(self) -> list[tuple[dict, "Claim"]]:
+        """One (reading, claim) pair per reading: the claim with each key of ``readings`` set to
+        one of its alternatives (every combination); ``[({}, self)]`` when it has none."""
+        if "readings" not in self.given:
+            return [({}, self)]
+        keys = self.names("readings")
+        found = []
+        for values in itertools.product(*(self.names(key) for key in keys)):
+            reading = dict(zip(keys, values))
+            found.append((reading, dataclasses.replace(self, given={**self.given, **reading})))
+        return found
+
 
 @dataclass(frozen=True)
 class Result:
@@ -116,20 +163,23 @@ def load_claims(data_dir: Path | None = None) -> list[Claim]:
 # --------------------------------------------------------------------------- shared numbers
 
 class Context:
-    """The article's scenario, computed once: the breakeven set-up's GPU bill and capacity, the
-    true monthly cost at the hidden-cost point estimates, and cached table builders."""
+    """The article's scenario, derived once by :func:`helpers.derive.derive`: the breakeven
+    set-up's GPU bill and capacity, the true monthly cost at the hidden-cost point estimates
+    (and at the low and high ends), and cached table builders."""
 
     def __init__(self, data_dir: Path | None = None, setup_name: str = ARTICLE_SETUP):
         self.data_dir = data_dir
-        self.setup = tables.setup(setup_name, data_dir=data_dir)
-        self.gpu_row = data.row(data.load("gpu_cloud", data_dir), "gpu", self.setup["gpu"])
-        self.gpu_usd_per_month = self.setup["gpu_usd_per_month"]
-        self.capacity = self.setup["tokens_per_month_capacity"]
-        self.hidden = {case: tables.hidden_cost_inputs(
-            *(data.hidden_cost(name, case, data_dir) for name in
-              ("devops_hours_per_month", "devops_usd_per_hour", "infrastructure_usd_per_month")),
-            data_dir=data_dir) for case in ("low", "point", "high")}
-        self.tco_usd_per_month = self.tco(self.gpu_usd_per_month)
+        self.scenario = Scenario(setup=setup_name)
+        self.result = derive(self.scenario, data_dir=data_dir)
+        r = self.result
+        self.setup = {"gpu": r.setup_gpu, "model": r.model, "tokens_per_s": float(r.tokens_per_s)}
+        self.gpu_row = data.row(data.load("gpu_cloud", data_dir), "gpu", r.gpu)
+        self.gpu_usd_per_month = float(r.replica_usd_per_month)
+        self.capacity = float(r.replica_tokens_per_month)
+        names = ("devops_hours_per_month", "devops_usd_per_hour", "infrastructure_usd_per_month")
+        self.hidden = {case: {name: data.hidden_cost(name, case, data_dir) for name in names}
+                       for case in ("low", "point", "high")}
+        self.tco_usd_per_month = float(r.replica_tco_usd_per_month)
         self._cache: dict = {}
 
     def cached(self, key, build: Callable):
@@ -137,12 +187,20 @@ class Context:
             self._cache[key] = build()
         return self._cache[key]
 
-    def tco(self, gpu_usd_per_month: float, case: str = "point") -> float:
-        """True monthly cost: GPU bill + DevOps + infrastructure at the ``case`` inputs."""
-        return tco.tco_usd_per_month(gpu_usd_per_month, **self.hidden[case])
+    def tco(self, case: str = "point", gpu: str | None = None) -> float:
+        """True monthly cost of one deployment (of ``gpu``, a gpu_cloud.csv row; default the
+        set-up's) with the ``case`` hidden-cost inputs."""
+        at = dataclasses.replace(self.scenario, gpu=gpu or self.scenario.gpu, **self.hidden[case])
+        return self.cached(("tco", case, at.gpu),
+                           lambda: float(derive(at, data_dir=self.data_dir).replica_tco_usd_per_month))
 
     def blended(self, model: str) -> float:
-        return tables.blended_price(model, INPUT_SHARE, self.data_dir)
+        return blended_usd_per_1m(self.scenario, model, self.data_dir)
+
+    def gpu_bill(self, gpu: str, spot_discount: float = 0.0) -> float:
+        """One rented unit of a gpu_cloud.csv row a month (the article's 720 hours)."""
+        at = dataclasses.replace(self.scenario, spot_discount=spot_discount)
+        return gpu_usd_per_month(at, gpu, data_dir=self.data_dir)
 
     def prices(self) -> pd.DataFrame:
         return self.cached("prices", lambda: data.load("api_prices", self.data_dir))
@@ -162,26 +220,24 @@ class Context:
 
     def units_needed(self, monthly_tokens: float) -> int:
         """Rented units of the set-up's GPU needed to serve ``monthly_tokens`` (at least one)."""
-        return max(1, math.ceil(monthly_tokens / self.capacity - 1e-12))
+        return int(selfhost.replicas_needed(monthly_tokens, self.capacity))
 
     def selfhost_usd(self, monthly_tokens: float) -> tuple[float, int]:
         """True monthly cost of serving ``monthly_tokens``, renting as many units as needed
         (DevOps and infrastructure held at one deployment's cost), and the unit count."""
-        units = self.units_needed(monthly_tokens)
-        gpu = selfhost.gpu_usd_per_month(self.gpu_row["usd_per_hour"], HOURS_PER_MONTH, units)
-        return self.tco(gpu), units
+        at = derive(self.scenario, tokens_per_month=monthly_tokens, data_dir=self.data_dir)
+        return at.at("tco_usd_per_month"), int(at.at("replicas"))
 
     def first_selfhost_win(self, blended: float) -> tuple[float, int]:
         """Lowest monthly volume from which self-hosting (true cost, stepwise in rented units)
-        costs less than the API, and the units it takes; ``(inf, 0)`` if none up to
-        :data:`MAX_RENTED_UNITS`. Within the n-unit step the crossing is the breakeven of the
-        n-unit true cost; it counts only if n units can serve it."""
-        for units in range(1, MAX_RENTED_UNITS + 1):
-            gpu = selfhost.gpu_usd_per_month(self.gpu_row["usd_per_hour"], HOURS_PER_MONTH, units)
-            volume = breakeven.breakeven_tokens_per_month(self.tco(gpu), blended)
-            if volume <= units * self.capacity:
-                return volume, units
-        return math.inf, 0
+        costs less than the API, and the units it takes; ``(inf, 0)`` if never
+        (:func:`helpers.costs.breakeven.stepped_breakeven_tokens_per_month` on the derived
+        deployment)."""
+        volume = breakeven.stepped_breakeven_tokens_per_month(
+            blended, self.gpu_usd_per_month, self.capacity, float(self.result.hidden_usd_per_month))
+        if math.isinf(volume):
+            return math.inf, 0
+        return volume, self.units_needed(volume)
 
     def cheapest_gpu_for(self, params_billion: float, bits: float = 16) -> pd.Series:
         """Cheapest on-demand row of ``gpu_cloud.csv`` whose VRAM holds the weights."""
@@ -191,6 +247,28 @@ class Context:
         if gpus.empty:
             raise ValueError(f"no GPU in data/gpu_cloud.csv holds {params_billion:g}B at {bits:g} bits")
         return gpus.sort_values("usd_per_hour").iloc[0]
+
+
+# --------------------------------------------------------------------------- readings
+
+# The words for the readings whose values are codes (see the module docstring).
+_THROUGHPUT_READINGS = {
+    "input_plus_output": "the throughput counted over input + output tokens (as the tables use it)",
+    "output_only": "the throughput counted as output tokens only (the article's 'output throughput')",
+}
+_BASIS_READINGS = {"gpu": "on the GPU bill alone", "tco": "on the true monthly cost (hidden costs included)"}
+_GPU_COST_READINGS = {"rented": "the small model's GPU rented for it",
+                      "already_running": "the GPU already running (the article's '~$0 marginal')"}
+_WORDED_READINGS = {"throughput": _THROUGHPUT_READINGS, "basis": _BASIS_READINGS, "gpu_cost": _GPU_COST_READINGS}
+
+
+def _choice(claim: Claim, key: str, choices: dict, default: str | None = None) -> str:
+    """The claim's value of ``key``, one of ``choices`` (a clear error naming the line if not)."""
+    value = claim.given.get(key, default) if default is not None else claim.text(key)
+    if value not in choices:
+        raise ValueError(f"data/claims.csv, line {claim.line}, column given: {key}={value!r} is not one of "
+                         f"{', '.join(choices)} (claim {claim.claim_id!r})")
+    return value
 
 
 # --------------------------------------------------------------------------- judging
@@ -302,9 +380,12 @@ def _subtitle_breakeven(claim: Claim, ctx: Context) -> Result:
     nearest = min(monthly, key=lambda k: abs(monthly[k] - claim.article_value))
     low, high = min(monthly.values()), max(monthly.values())
     day_near = sorted(daily, key=lambda k: abs(daily[k] - claim.article_value))[:2]
+    nearest_model = nearest.split(" (")[0]
+    nearest_cost = ctx.tco_usd_per_month if "hidden costs" in nearest else ctx.gpu_usd_per_month
     text = (f"No breakeven the article computes is near {tokens_text(claim.article_value)} tokens/month: "
             f"against {', '.join(models)} they run from {tokens_text(low)} to {tokens_text(high)} "
-            f"tokens/month; the nearest, {nearest}, is {tokens_text(monthly[nearest])}, "
+            f"tokens/month; the nearest, {nearest}, is {usd_text(nearest_cost)} / "
+            f"${ctx.blended(nearest_model):.4g} per 1M = {tokens_text(monthly[nearest])}, "
             f"{_ratio_text(monthly[nearest] / claim.article_value)} the subtitle. Read as per day, the "
             f"nearest are {tokens_text(daily[day_near[0]])} ({day_near[0]}) and "
             f"{tokens_text(daily[day_near[1]])} ({day_near[1]}), not {tokens_text(claim.article_value)} either.")
@@ -322,7 +403,7 @@ def _input_tokens(claim: Claim, ctx: Context) -> Result:
 @check("api_monthly")
 def _api_monthly(claim: Claim, ctx: Context) -> Result:
     per_day = claim.number("tokens_per_day")
-    frame = ctx.cached(("api_costs", per_day), lambda: tables.api_costs(per_day, data_dir=ctx.data_dir))
+    frame = ctx.cached(("api_costs", per_day), lambda: tables.api_costs(Scenario(tokens_per_day=per_day), data_dir=ctx.data_dir))
     row = data.row(frame, "model", claim.text("api_model"))
     monthly = api.tokens_per_month(per_day, DAYS_PER_MONTH)
     cost = float(row["usd_per_month"])
@@ -355,13 +436,15 @@ def _crossing_text(ctx: Context, model: str, volume_per_day: float) -> tuple[flo
     self_usd, self_units = ctx.selfhost_usd(monthly)
     gpus = f"{self_units} A100" + ("s" if self_units > 1 else "")
     text = (f"At {tokens_text(volume_per_day)} tokens/day ({tokens_text(monthly)}/month) {model} costs "
-            f"{usd_text(api_usd)} a month against {usd_text(self_usd)} for self-hosting with hidden costs "
-            f"({gpus}).")
+            f"{tokens_text(monthly)} x ${b:.4g} per 1M = {usd_text(api_usd)} a month against {usd_text(self_usd)} "
+            f"for self-hosting with hidden costs ({gpus}).")
     if math.isinf(crossing):
         text += f" Self-hosting never costs less than {model}."
     else:
-        text += (f" Self-hosting costs less from {_per_day(crossing)} tokens/day "
-                 f"({tokens_text(crossing)}/month, {units} A100{'s' if units > 1 else ''}).")
+        crossing_usd, _ = ctx.selfhost_usd(crossing)
+        text += (f" Self-hosting costs less from {usd_text(crossing_usd)} / ${b:.4g} per 1M = "
+                 f"{tokens_text(crossing)}/month / {DAYS_PER_MONTH} = {_per_day(crossing)} tokens/day "
+                 f"({units} A100{'s' if units > 1 else ''}).")
         single = breakeven.breakeven_tokens_per_month(ctx.tco_usd_per_month, b)
         if units > 1:
             text += (f" The single-A100 breakeven of {tokens_text(single)}/month is beyond one A100's "
@@ -408,7 +491,7 @@ def _selfhost_savings(claim: Claim, ctx: Context) -> Result:
 
 @check("gpu_monthly")
 def _gpu_monthly(claim: Claim, ctx: Context) -> Result:
-    frame = ctx.cached("gpu_cloud", lambda: tables.gpu_cloud(data_dir=ctx.data_dir))
+    frame = ctx.cached("gpu_cloud", lambda: tables.gpu_cloud(ctx.scenario, data_dir=ctx.data_dir))
     row = data.row(frame, "gpu", claim.text("hardware"))
     return _figure_result(claim, ctx, row["usd_per_month"],
                           f"${row['usd_per_hour']:.2f}/hr x {HOURS_PER_MONTH} hours = "
@@ -441,12 +524,18 @@ def _multi_unit(claim: Claim, ctx: Context) -> Result:
     return _result(claim, recomputed, text, float(whole[column]))
 
 
+def _bits_per_weight(claim: Claim, ctx: Context) -> float:
+    """Bits per weight of the claim's quantisation ``format``, scales included
+    (``data/quantisation_formats.csv``): the one definition every memory claim uses."""
+    return selfhost.practical_bits_per_weight(claim.text("format"), ctx.data_dir)
+
+
 @check("fits")
 def _fits(claim: Claim, ctx: Context) -> Result:
     """The model's weights fit the hardware's memory: needed GB <= memory GB."""
     hardware, column = _hardware(ctx, claim.text("hardware"))
     memory = float(hardware[column])
-    params, bits = claim.number("params_billion"), claim.number("bits_per_weight")
+    params, bits = claim.number("params_billion"), _bits_per_weight(claim, ctx)
     needed = selfhost.vram_gb(params, bits)
     fits = selfhost.fits(params, bits, memory)
     text = (f"{params:g}B x {bits:g} bits / 8 = {_gb(needed)} of weights, "
@@ -464,8 +553,8 @@ def _spot_discount(claim: Claim, ctx: Context) -> Result:
     row, _ = _hardware(ctx, claim.text("hardware"))
     low = data.hidden_cost("spot_discount", "low", ctx.data_dir)
     high = data.hidden_cost("spot_discount", "high", ctx.data_dir)
-    cheap = selfhost.gpu_usd_per_month(row["usd_per_hour"], HOURS_PER_MONTH, spot_discount=high)
-    dear = selfhost.gpu_usd_per_month(row["usd_per_hour"], HOURS_PER_MONTH, spot_discount=low)
+    cheap = ctx.gpu_bill(row["gpu"], spot_discount=high)
+    dear = ctx.gpu_bill(row["gpu"], spot_discount=low)
     return Result(math.nan, article.NOT_CHECKABLE,
                   f"Not checkable: data/gpu_cloud.csv holds on-demand prices only, so there is no spot "
                   f"quote to compare. Taken at its word, {low:.0%}-{high:.0%} off would bring the "
@@ -475,12 +564,15 @@ def _spot_discount(claim: Claim, ctx: Context) -> Result:
 
 @check("vram")
 def _vram(claim: Claim, ctx: Context) -> Result:
-    frame = ctx.cached("vram", lambda: tables.vram_by_model_size(ctx.data_dir))
-    params, bits = claim.number("params_billion"), int(claim.number("bits_per_weight"))
-    row = data.row(frame, "params_billion", params)
-    name = {16: "fp16", 4: "4bit"}[bits]
-    recomputed, printed = float(row[f"vram_gb_{name}"]), float(row[f"article_vram_gb_{name}"])
-    text = f"{params:g}B x {bits} bits / 8 = {_gb(recomputed)} of weights; the article prints ~{_gb(printed)}."
+    """The model-size table's VRAM column for the format's nominal bits, against params x the
+    format's bits per weight / 8."""
+    params, bits = claim.number("params_billion"), _bits_per_weight(claim, ctx)
+    nominal = int(selfhost.quantisation_format(claim.text("format"), ctx.data_dir)["nominal_bits"])
+    row = data.row(data.load("model_sizes", ctx.data_dir), "params_billion", params)
+    column = {16: "vram_gb_fp16", 4: "vram_gb_4bit"}[nominal]
+    printed = float(row[column])
+    recomputed = selfhost.vram_gb(params, bits)
+    text = f"{params:g}B x {bits:g} bits / 8 = {_gb(recomputed)} of weights; the article prints ~{_gb(printed)}."
     result = _result(claim, recomputed, text, printed)
     if result.verdict == article.ERRATUM:
         text += f" That is {_share_text(printed / recomputed - 1)} more than the weights need."
@@ -490,8 +582,9 @@ def _vram(claim: Claim, ctx: Context) -> Result:
 
 @check("vram_cut")
 def _vram_cut(claim: Claim, ctx: Context) -> Result:
-    params, bits = claim.number("params_billion"), claim.number("bits_per_weight")
-    full, reduced = selfhost.vram_gb(params, 16), selfhost.vram_gb(params, bits)
+    params, bits = claim.number("params_billion"), _bits_per_weight(claim, ctx)
+    full = selfhost.vram_gb(params, selfhost.practical_bits_per_weight("fp16", ctx.data_dir))
+    reduced = selfhost.vram_gb(params, bits)
     ratio = full / reduced
     return _result(claim, ratio, f"Weights at FP16 against {bits:g}-bit: {_gb(full)} / {_gb(reduced)} = "
                                  f"{_ratio_text(ratio)} for a {params:g}B model (any size gives the same ratio).")
@@ -504,11 +597,42 @@ def _setup_gpu(claim: Claim, ctx: Context) -> Result:
                           f"{usd_text(ctx.gpu_usd_per_month)} a month for the {ctx.setup['gpu']}.")
 
 
+def _claim_value(claim: Claim, ctx: Context) -> float:
+    """The article's value of a claim: ``article_value``, else its figure's value."""
+    return claim.article_value if claim.article_value is not None else _figure_value(claim, ctx)[0]
+
+
+def _capacity(claim: Claim, ctx: Context) -> float:
+    """One GPU's monthly capacity in the tokens the article's tables count (input + output)
+    under the claim's ``throughput`` reading: the capacity itself when the throughput counts
+    input and output tokens (the default, as the article's tables use it); capacity /
+    (1 - input share) when it counts output tokens only and the input tokens of the 50/50 split
+    are served beside them."""
+    reading = _choice(claim, "throughput", _THROUGHPUT_READINGS, default="input_plus_output")
+    return ctx.capacity if reading == "input_plus_output" else ctx.capacity / (1 - INPUT_SHARE)
+
+
+def _capacity_text(claim: Claim, ctx: Context) -> str:
+    capacity = _capacity(claim, ctx)
+    if capacity == ctx.capacity:
+        return f"{tokens_text(capacity)} tokens"
+    return (f"{tokens_text(ctx.capacity)} output + {tokens_text(capacity - ctx.capacity)} input = "
+            f"{tokens_text(capacity)} tokens")
+
+
 @check("setup_capacity")
 def _setup_capacity(claim: Claim, ctx: Context) -> Result:
-    return _figure_result(claim, ctx, ctx.capacity,
-                          f"{ctx.setup['tokens_per_s']:,.0f} tokens/s x 3,600 s x {HOURS_PER_MONTH} hours = "
-                          f"{tokens_text(ctx.capacity)} tokens a month.")
+    capacity = _capacity(claim, ctx)
+    text = (f"{ctx.setup['tokens_per_s']:,.0f} tokens/s x 3,600 s x {HOURS_PER_MONTH} hours = "
+            f"{tokens_text(ctx.capacity)} tokens a month")
+    if capacity == ctx.capacity:
+        text += ", counted against input + output volume as the breakeven tables do."
+    else:
+        text += (f" of output; with the input tokens of the {INPUT_SHARE:.0%} input share the A100 serves "
+                 f"{tokens_text(ctx.capacity)} / {1 - INPUT_SHARE:g} = {tokens_text(capacity)} tokens of the "
+                 f"volume the breakeven tables count, {_ratio_text(capacity / _claim_value(claim, ctx))} the "
+                 f"printed figure (right only as output tokens).")
+    return _figure_result(claim, ctx, capacity, text)
 
 
 @check("gpu_capacity")
@@ -531,7 +655,7 @@ def _blended(claim: Claim, ctx: Context) -> Result:
 def _volume_row(claim: Claim, ctx: Context) -> pd.Series:
     model = claim.text("api_model")
     frame = ctx.cached(("volumes", model), lambda: tables.breakeven_volumes(
-        model, ctx.gpu_usd_per_month, data_dir=ctx.data_dir))
+        ctx.result, model, data_dir=ctx.data_dir))
     volume = int(float(article.figure(claim.figure_id, ctx.data_dir)["row_key"]))
     return data.row(frame, "monthly_tokens", volume)
 
@@ -595,42 +719,48 @@ def _capacity_share(claim: Claim, ctx: Context) -> Result:
     basis = claim.text("basis")
     cost = {"gpu": ctx.gpu_usd_per_month, "tco": ctx.tco_usd_per_month}[basis]
     volume = breakeven.breakeven_tokens_per_month(cost, ctx.blended(model))
-    share = volume / ctx.capacity
+    capacity = _capacity(claim, ctx)
+    share = volume / capacity
     label = "GPU bill" if basis == "gpu" else "true monthly cost"
     text = (f"Breakeven against {model} ({label} {usd_text(cost)} / ${ctx.blended(model):.4g} per 1M) is "
-            f"{tokens_text(volume)} tokens/month, {share:.3g}x the {tokens_text(ctx.capacity)} one "
-            f"{ctx.setup['gpu']} serves at {ctx.setup['tokens_per_s']:,.0f} tokens/s.")
+            f"{tokens_text(volume)} tokens/month; / {_capacity_text(claim, ctx)} one {ctx.setup['gpu']} "
+            f"serves at {ctx.setup['tokens_per_s']:,.0f} tokens/s = {share:.3g}x its capacity.")
     return _result(claim, share, text)
 
 
-def _tier_breakevens(claim: Claim, ctx: Context) -> dict[str, float]:
-    return {m: breakeven.breakeven_tokens_per_month(ctx.gpu_usd_per_month, ctx.blended(m))
-            for m in ctx.models(claim)}
+def _tier_breakevens(claim: Claim, ctx: Context) -> tuple[dict[str, float], str]:
+    """Breakevens of the tier's models on the claim's ``basis`` (GPU bill by default), and the
+    basis in words."""
+    basis = _choice(claim, "basis", _BASIS_READINGS, default="gpu")
+    cost = {"gpu": ctx.gpu_usd_per_month, "tco": ctx.tco_usd_per_month}[basis]
+    label = ("On the GPU bill alone" if basis == "gpu" else "On the true monthly cost") + f" ({usd_text(cost)})"
+    return {m: breakeven.breakeven_tokens_per_month(cost, ctx.blended(m)) for m in ctx.models(claim)}, label
 
 
 @check("budget_within_capacity_share")
 def _budget_within(claim: Claim, ctx: Context) -> Result:
-    found = _tier_breakevens(claim, ctx)
-    within = {m: v for m, v in found.items() if v <= ctx.capacity}
+    found, basis = _tier_breakevens(claim, ctx)
+    capacity = _capacity(claim, ctx)
+    within = {m: v for m, v in found.items() if v <= capacity}
     share = len(within) / len(found)
-    text = (f"On the GPU bill alone, self-hosting beats {len(within)} of the {len(found)} {claim.text('tier')} "
-            f"APIs within one A100's {tokens_text(ctx.capacity)} tokens/month: "
-            + ", ".join(f"{m} above {tokens_text(v)}" for m, v in sorted(within.items(), key=lambda kv: kv[1]))
-            + ". The article's own DeepSeek table says so too (self-host cheaper at 3.9B).")
+    text = (f"{basis}, self-hosting beats {len(within)} of the {len(found)} {claim.text('tier')} "
+            f"APIs within one A100's {_capacity_text(claim, ctx)}/month: "
+            + (", ".join(f"{m} above {tokens_text(v)}" for m, v in sorted(within.items(), key=lambda kv: kv[1]))
+               or "none")
+            + f", so {len(within)} / {len(found)} = {share:.0%} of them.")
     return _result(claim, share, text)
 
 
 @check("budget_beyond_capacity_share")
 def _budget_beyond(claim: Claim, ctx: Context) -> Result:
-    found = _tier_breakevens(claim, ctx)
-    beyond = {m: v for m, v in found.items() if v > ctx.capacity}
+    found, basis = _tier_breakevens(claim, ctx)
+    capacity = _capacity(claim, ctx)
+    beyond = {m: v for m, v in found.items() if v > capacity}
     share = len(beyond) / len(found)
-    adjusted = [m for m in found
-                if breakeven.breakeven_tokens_per_month(ctx.tco_usd_per_month, ctx.blended(m)) > ctx.capacity]
-    text = (f"On the GPU bill alone, {len(beyond)} of the {len(found)} {claim.text('tier')} APIs have a breakeven "
-            f"beyond one A100's {tokens_text(ctx.capacity)} tokens/month ("
+    text = (f"{basis}, {len(beyond)} of the {len(found)} {claim.text('tier')} APIs have a breakeven "
+            f"beyond one A100's {_capacity_text(claim, ctx)}/month ("
             + (", ".join(f"{m}: {tokens_text(v)}" for m, v in beyond.items()) or "none")
-            + f"); only after hidden costs do {len(adjusted)} of {len(found)}.")
+            + f"), {len(beyond)} / {len(found)} = {share:.0%} of them.")
     return _result(claim, share, text)
 
 
@@ -656,7 +786,7 @@ def _devops_cost(claim: Claim, ctx: Context) -> Result:
 def _tco_total(claim: Claim, ctx: Context) -> Result:
     case = claim.text("which")
     inputs = ctx.hidden[case]
-    total = ctx.tco(ctx.gpu_usd_per_month, case)
+    total = ctx.tco(case)
     text = (f"With the article's {case}-end hidden costs: GPU {usd_text(ctx.gpu_usd_per_month)} + "
             f"{inputs['devops_hours_per_month']:g} h x ${inputs['devops_usd_per_hour']:g}/h + "
             f"{usd_text(inputs['infrastructure_usd_per_month'])} = {usd_text(total)} a month "
@@ -677,12 +807,20 @@ def _tco_multiplier_table(claim: Claim, ctx: Context) -> Result:
 
 @check("tco_multiplier_end")
 def _tco_multiplier_end(claim: Claim, ctx: Context) -> Result:
+    """The rule's ``which`` end against the true cost at the article's ``which``-end hidden costs
+    on ``hardware`` (default: the breakeven set-up's GPU)."""
     case = claim.text("which")
     rule = data.hidden_cost("tco_multiplier", case, ctx.data_dir)
-    total = ctx.tco(ctx.gpu_usd_per_month, case)
-    multiplier = tco.tco_multiplier(total, ctx.gpu_usd_per_month)
-    text = (f"With the article's {case}-end hidden costs the true cost is {usd_text(total)} / "
-            f"{usd_text(ctx.gpu_usd_per_month)} = {multiplier:.3g}x the GPU bill, against the rule's {rule:g}x.")
+    name = claim.given.get("hardware", ctx.setup["gpu"])
+    row, _ = _hardware(ctx, name)
+    gpu = ctx.gpu_bill(row["gpu"])
+    total = ctx.tco(case, row["gpu"])
+    multiplier = tco.tco_multiplier(total, gpu)
+    inputs = ctx.hidden[case]
+    text = (f"With the article's {case}-end hidden costs on {name}: ({usd_text(gpu)} GPU + "
+            f"{inputs['devops_hours_per_month']:g} h x ${inputs['devops_usd_per_hour']:g}/h + "
+            f"{usd_text(inputs['infrastructure_usd_per_month'])}) / {usd_text(gpu)} = {multiplier:.3g}x the GPU "
+            f"bill, against the rule's {rule:g}x.")
     return _result(claim, multiplier, text, rule)
 
 
@@ -690,8 +828,7 @@ def _tco_multiplier_end(claim: Claim, ctx: Context) -> Result:
 def _tco_component(claim: Claim, ctx: Context) -> Result:
     inputs = ctx.hidden["point"]
     frame = ctx.cached("tco_components", lambda: tables.tco_components(
-        ctx.gpu_usd_per_month, inputs["devops_hours_per_month"], inputs["devops_usd_per_hour"],
-        inputs["infrastructure_usd_per_month"], data_dir=ctx.data_dir))
+        ctx.result, data_dir=ctx.data_dir))
     component = claim.text("component")
     usd = float(data.row(frame, "component", component)["usd_per_month"])
     text = {
@@ -718,7 +855,9 @@ def _open_weights(claim: Claim, ctx: Context) -> Result:
 
 def _hybrid_parts(claim: Claim, ctx: Context) -> tuple[dict, pd.Series]:
     small_gpu = ctx.cheapest_gpu_for(claim.number("params_billion"))
-    gpu_usd = selfhost.gpu_usd_per_month(small_gpu["usd_per_hour"], HOURS_PER_MONTH)
+    gpu_usd = ctx.gpu_bill(small_gpu["gpu"])
+    if _choice(claim, "gpu_cost", _GPU_COST_READINGS, default="rented") == "already_running":
+        gpu_usd = 0.0  # the article's "~$0 marginal (GPU already running)": its bill is paid anyway
     parts = hybrid.hybrid_usd_per_month(claim.number("tokens_per_month"), claim.number("api_share"),
                                         ctx.blended(claim.text("api_model")), gpu_usd)
     return parts, small_gpu
@@ -753,8 +892,10 @@ def _hybrid_vs_all_api(claim: Claim, ctx: Context) -> Result:
     text = (f"At the example's {tokens_text(total_tokens)} tokens/month ({_per_day(total_tokens)}/day), "
             f"all of it through {model} costs {usd_text(all_api)}; the hybrid costs "
             f"{usd_text(parts['api_usd_per_month'])} + {usd_text(parts['selfhost_usd_per_month'])} for the "
-            f"cheapest GPU that holds a {claim.number('params_billion'):g}B model ({gpu['gpu']}) = "
-            f"{usd_text(parts['total_usd_per_month'])}, {share:.1%} of it, before any hidden costs.")
+            f"cheapest GPU that holds a {claim.number('params_billion'):g}B model ({gpu['gpu']}"
+            + (", already running" if parts["selfhost_usd_per_month"] == 0 else "") + f") = "
+            f"{usd_text(parts['total_usd_per_month'])}; {usd_text(parts['total_usd_per_month'])} / "
+            f"{usd_text(all_api)} = {share:.1%} of it, before any hidden costs.")
     return _result(claim, share, text)
 
 
@@ -762,7 +903,8 @@ def _hybrid_vs_all_api(claim: Claim, ctx: Context) -> Result:
 def _hybrid_vs_large(claim: Claim, ctx: Context) -> Result:
     parts, gpu = _hybrid_parts(claim, ctx)
     share = parts["total_usd_per_month"] / ctx.gpu_usd_per_month
-    text = (f"Hybrid {usd_text(parts['total_usd_per_month'])} ({gpu['gpu']} + API) against "
+    text = (f"Hybrid {usd_text(parts['total_usd_per_month'])} ({gpu['gpu']}"
+            + (", already running," if parts["selfhost_usd_per_month"] == 0 else "") + f" + API) against "
             f"{usd_text(ctx.gpu_usd_per_month)} for {ctx.setup['model']} on one {ctx.setup['gpu']}: "
             f"{share:.0%} of it.")
     return _result(claim, share, text)
@@ -775,7 +917,7 @@ def _hybrid_min_simple_share(claim: Claim, ctx: Context) -> Result:
     per_day = claim.number("tokens_per_day")
     model = claim.text("api_model")
     gpu = ctx.cheapest_gpu_for(claim.number("params_billion"))
-    gpu_usd = selfhost.gpu_usd_per_month(gpu["usd_per_hour"], HOURS_PER_MONTH)
+    gpu_usd = ctx.gpu_bill(gpu["gpu"])
     all_api = api.api_usd_per_month_at_daily(per_day, ctx.blended(model))
     minimum = gpu_usd / all_api
     text = (f"At {tokens_text(per_day)} tokens/day, all of it through {model} costs {usd_text(all_api)} a "
@@ -792,7 +934,7 @@ def _hybrid_overkill(claim: Claim, ctx: Context) -> Result:
     cheap_model, model = claim.text("cheap_api_model"), claim.text("api_model")
     share = claim.number("api_share")
     gpu = ctx.cheapest_gpu_for(claim.number("params_billion"))
-    gpu_usd = selfhost.gpu_usd_per_month(gpu["usd_per_hour"], HOURS_PER_MONTH)
+    gpu_usd = ctx.gpu_bill(gpu["gpu"])
     # Per 1M tokens the hybrid saves (cheap - share x flagship); its GPU is a fixed bill.
     saving_per_1m = ctx.blended(cheap_model) - share * ctx.blended(model)
     crossing = (breakeven.breakeven_tokens_per_month(gpu_usd, saving_per_1m) if saving_per_1m > 0 else math.inf)
@@ -837,38 +979,129 @@ def _min_breakeven(claim: Claim, ctx: Context) -> Result:
 
 # --------------------------------------------------------------------------- the audit
 
-def evaluate(claim: Claim, ctx: Context) -> dict:
-    """One row of the audit table."""
+def reading_label(reading: dict, claim: Claim, ctx: Context) -> str:
+    """Words for one reading of a claim, e.g. "GGUF Q4_K_M (4.8944 bits per weight)"."""
+    parts = []
+    for key, value in reading.items():
+        if key == "format":
+            row = selfhost.quantisation_format(value, ctx.data_dir)
+            parts.append(f"{row['label']}, {float(row['bits_per_weight']):g} bits per weight")
+        elif key == "api_model":
+            parts.append(f"against {value}")
+        elif key == "hardware":
+            parts.append(f"on {value}")
+        elif key in _WORDED_READINGS:
+            variant = dataclasses.replace(claim, given={**claim.given, key: value})
+            parts.append(_WORDED_READINGS[key][_choice(variant, key, _WORDED_READINGS[key])])
+        else:
+            parts.append(f"{key}={value}")
+    return "; ".join(parts)
+
+
+def combine(verdicts: list[str]) -> str:
+    """One verdict from the verdicts under each reading: ``erratum`` only if wrong under every
+    reading, ``depends`` if wrong under some and not others, else the best of holds and rounding."""
+    found = set(verdicts)
+    if len(found) == 1:
+        return verdicts[0]
+    if article.NOT_CHECKABLE in found:
+        raise ValueError(f"a claim is checkable under some readings only: {verdicts}")
+    if article.ERRATUM in found:
+        return article.DEPENDS
+    return article.HOLDS if article.HOLDS in found else article.ROUNDING
+
+
+_LEADS = {
+    article.DEPENDS: "Depends on the reading.",
+    article.ERRATUM: "Wrong under every reading.",
+    article.ROUNDING: "Off by rounding under every reading.",
+}
+
+
+def _article_value(claim: Claim, result: Result, ctx: Context) -> float:
+    if result.article_value is not None:
+        return float(result.article_value)
+    if claim.article_value is not None:
+        return float(claim.article_value)
+    if claim.figure_id is not None:
+        return _figure_value(claim, ctx)[0]
+    return math.nan
+
+
+def _evaluate(claim: Claim, ctx: Context) -> tuple[dict, list[dict]]:
+    """The audit row of one claim and its rows per reading."""
     if claim.check not in CHECKS:
         raise KeyError(f"data/claims.csv, line {claim.line}, column check: unknown check {claim.check!r} "
                        f"(known: {', '.join(sorted(CHECKS))})")
-    result = CHECKS[claim.check](claim, ctx)
-    if result.article_value is not None:
-        article_value = result.article_value
-    elif claim.article_value is not None:
-        article_value = claim.article_value
-    elif claim.figure_id is not None:
-        article_value = _figure_value(claim, ctx)[0]
+    readings = []
+    for reading, variant in claim.variants():
+        result = CHECKS[claim.check](variant, ctx)
+        readings.append({
+            "claim_id": claim.claim_id,
+            "reading": reading_label(reading, claim, ctx),
+            "article_value": _article_value(variant, result, ctx),
+            "recomputed_value": result.recomputed_value,
+            "verdict": result.verdict,
+            "explanation": result.explanation,
+        })
+    verdict = combine([r["verdict"] for r in readings])
+    if len(readings) == 1:
+        only = readings[0]
+        explanation = (f"Reading: {only['reading']}. " if only["reading"] else "") + only["explanation"]
     else:
-        article_value = math.nan
-    return {
+        lead = _LEADS.get(verdict, "Holds under every reading." if all(
+            r["verdict"] == article.HOLDS for r in readings) else "Holds under at least one reading, "
+                                                                 "off by rounding under another.")
+        explanation = lead + " " + " ".join(f"Reading: {r['reading']} ({r['verdict']}). {r['explanation']}"
+                                            for r in readings)
+    first = readings[0]
+    row = {
         "claim_id": claim.claim_id,
         "section": claim.section,
         "claim_text": claim.claim_text,
-        "article_value": float(article_value),
-        "recomputed_value": result.recomputed_value,
-        "verdict": result.verdict,
-        "explanation": result.explanation,
+        "article_value": first["article_value"],
+        "recomputed_value": first["recomputed_value"],
+        "verdict": verdict,
+        "explanation": explanation,
         "unit": claim.unit,
         "assumptions": claim.assumptions,
         "figure_id": claim.figure_id,
+        "readings": "; ".join(f"{r['reading']}: {r['verdict']}" for r in readings) if len(readings) > 1 else None,
     }
+    return row, readings
+
+
+def evaluate(claim: Claim, ctx: Context) -> dict:
+    """One row of the audit table (the first reading's values; the verdict over every reading)."""
+    return _evaluate(claim, ctx)[0]
+
+
+def _audit_both(data_dir: Path | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    ctx = Context(data_dir)
+    rows, readings = [], []
+    for claim in load_claims(data_dir):
+        row, found = _evaluate(claim, ctx)
+        rows.append(row)
+        readings.extend(found)
+    return pd.DataFrame(rows, columns=COLUMNS), pd.DataFrame(readings, columns=READING_COLUMNS)
 
 
 def audit(data_dir: Path | None = None) -> pd.DataFrame:
     """Every claim of ``data/claims.csv`` recomputed and judged, in the article's order."""
-    ctx = Context(data_dir)
-    return pd.DataFrame([evaluate(claim, ctx) for claim in load_claims(data_dir)], columns=COLUMNS)
+    return _audit_both(data_dir)[0]
+
+
+def audit_readings(data_dir: Path | None = None) -> pd.DataFrame:
+    """One row per claim and reading: the reading in words, the values and the verdict under it
+    (a claim with no second reading has one row, its reading empty)."""
+    return _audit_both(data_dir)[1]
+
+
+def counts_by_verdict(data_dir: Path | None = None) -> dict[str, int]:
+    """How many claims have each verdict, errata first (every verdict listed, zeros included):
+    the line a report's index shows."""
+    frame = verdict_counts(audit(data_dir))
+    return dict(zip(frame["verdict"], frame["claims"].astype(int)))
 
 
 def errata_first(frame: pd.DataFrame) -> pd.DataFrame:
@@ -885,7 +1118,16 @@ def verdict_counts(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"verdict": VERDICT_ORDER, "claims": [int(counts.get(v, 0)) for v in VERDICT_ORDER]})
 
 
-def as_markdown(frame: pd.DataFrame) -> str:
-    """One bullet per claim: id, heading, the quote, and the explanation of its verdict."""
-    return "\n".join(f"- **{r.claim_id}** ({r.section}): \u201c{r.claim_text}\u201d \u2014 {r.explanation}"
-                     for r in frame.itertuples())
+def as_markdown(frame: pd.DataFrame, readings: pd.DataFrame | None = None) -> str:
+    """One bullet per claim: id, heading, the quote, and the explanation of its verdict. With
+    ``readings`` (:func:`audit_readings`), a claim checked under several readings gets one
+    sub-bullet per reading with its verdict and arithmetic instead of the one long explanation."""
+    lines = []
+    for r in frame.itertuples():
+        mine = readings[readings["claim_id"] == r.claim_id] if readings is not None else None
+        if mine is None or len(mine) < 2:
+            lines.append(f"- **{r.claim_id}** ({r.section}): \u201c{r.claim_text}\u201d \u2014 {r.explanation}")
+            continue
+        lines.append(f"- **{r.claim_id}** ({r.section}): \u201c{r.claim_text}\u201d \u2014 {r.verdict}:")
+        lines.extend(f"    - {m.reading}: **{m.verdict}**. {m.explanation}" for m in mine.itertuples())
+    return "\n".join(lines)

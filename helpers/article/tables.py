@@ -8,17 +8,21 @@ Every builder returns a DataFrame whose first columns follow the report's tables
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from helpers.costs import api, breakeven, decision, selfhost, tco
 from helpers import article, data
-from helpers.costs import hybrid as hybrid_mod
 from helpers.assumptions import DAYS_PER_MONTH, HOURS_PER_MONTH, INPUT_SHARE
+from helpers.costs import api, breakeven, decision, selfhost, tco
+from helpers.costs import hybrid as hybrid_mod
+from helpers.derive import Result, compare, derive, gpu_usd_per_month, what_if_row
 from helpers.files import atomic_write
+from helpers.scenario import Scenario
 
 PRECISIONS = {"fp16": 16, "8-bit": 8, "4-bit": 4}
 
@@ -40,6 +44,8 @@ CONTRACT = {
     "model_quality": [],
     "hybrid": [],
     "decision_cases": [],
+    "what_if": ["tokens_per_month", "replicas", "selfhost_usd_per_month", "tco_usd_per_month",
+                "api_usd_per_month", "winner"],
     "claims": ["claim_id", "section", "claim_text", "article_value", "recomputed_value", "verdict",
                "explanation"],
     "price_drift": ["model", "article_usd_per_1m_input", "article_usd_per_1m_output",
@@ -88,10 +94,10 @@ def _with_article(frame: pd.DataFrame, ids: list[str], recomputed_column: str,
     return frame
 
 
-def api_costs(tokens_per_day: float, input_share: float = INPUT_SHARE,
-              days_per_month: float = DAYS_PER_MONTH, tiers: list[str] | None = None,
-              data_dir: Path | None = None, judge: bool | None = None) -> pd.DataFrame:
-    """Flagship and Budget Models tables: blended price and monthly bill at a daily volume.
+def api_costs(scenario: Scenario, tiers: list[str] | None = None, data_dir: Path | None = None,
+              judge: bool | None = None) -> pd.DataFrame:
+    """Flagship and Budget Models tables: blended price and monthly bill of every API row at
+    the scenario's daily volume (priced by :func:`helpers.derive.derive`).
 
     The printed monthly bills are judged when the inputs are the article's (10M tokens/day,
     50/50, 30 days), else marked other_scenario; ``judge=True`` judges them at any inputs, to
@@ -99,34 +105,29 @@ def api_costs(tokens_per_day: float, input_share: float = INPUT_SHARE,
     prices = data.load("api_prices", data_dir)
     if tiers is not None:
         prices = prices[prices["tier"].isin(tiers)]
-    frame = prices[["model", "provider", "tier", "usd_per_1m_input", "usd_per_1m_output"]].copy()
-    frame["blended_usd_per_1m"] = [
-        api.blended_usd_per_1m(i, o, input_share)
-        for i, o in zip(frame["usd_per_1m_input"], frame["usd_per_1m_output"])
-    ]
-    frame["usd_per_month"] = [
-        api.api_usd_per_month_at_daily(tokens_per_day, b, days_per_month)
-        for b in frame["blended_usd_per_1m"]
-    ]
+    r = derive(scenario, data_dir=data_dir, api_models=list(prices["model"]))
+    frame = prices[["model", "provider", "tier"]].copy()
+    frame["usd_per_1m_input"] = [r.prices[m][0] for m in frame["model"]]
+    frame["usd_per_1m_output"] = [r.prices[m][1] for m in frame["model"]]
+    frame["blended_usd_per_1m"] = [float(r.blended_usd_per_1m[m]) for m in frame["model"]]
+    frame["usd_per_month"] = [r.at("api_usd_per_month", m) for m in frame["model"]]
     ids = [f"api.{m}.usd_per_month" for m in frame["model"]]
     comparable = judge if judge is not None else article.same_inputs(
-        (tokens_per_day, article.value("scenario.tokens_per_day", data_dir)),
-        (input_share, INPUT_SHARE), (days_per_month, DAYS_PER_MONTH))
+        (scenario.tokens_per_day, article.value("scenario.tokens_per_day", data_dir)),
+        (scenario.input_share, INPUT_SHARE), (scenario.days_per_month, DAYS_PER_MONTH))
     return _with_article(frame.reset_index(drop=True), ids, "usd_per_month", data_dir=data_dir,
                          comparable=comparable)
 
 
-def gpu_cloud(hours_per_month: float = HOURS_PER_MONTH, spot_discount: float = 0.0,
-              data_dir: Path | None = None) -> pd.DataFrame:
-    """Cloud GPU Pricing table: monthly bill of each configuration."""
+def gpu_cloud(scenario: Scenario, data_dir: Path | None = None) -> pd.DataFrame:
+    """Cloud GPU Pricing table: monthly bill of each configuration at the scenario's hours and
+    spot discount (:func:`helpers.derive.gpu_usd_per_month`)."""
     gpus = data.load("gpu_cloud", data_dir)
     frame = gpus[["gpu", "gpu_count", "vram_gb", "usd_per_hour", "best_for"]].copy()
     frame["gpu_count"] = frame["gpu_count"].astype(int)
-    frame["usd_per_month"] = [
-        selfhost.gpu_usd_per_month(p, hours_per_month, 1, spot_discount) for p in frame["usd_per_hour"]
-    ]
+    frame["usd_per_month"] = [gpu_usd_per_month(scenario, g, data_dir=data_dir) for g in frame["gpu"]]
     ids = [f"gpu.{g}.usd_per_month" for g in frame["gpu"]]
-    comparable = article.same_inputs((hours_per_month, HOURS_PER_MONTH), (spot_discount, 0.0))
+    comparable = article.same_inputs((scenario.hours_per_month, HOURS_PER_MONTH), (scenario.spot_discount, 0.0))
     return _with_article(frame.reset_index(drop=True), ids, "usd_per_month", data_dir=data_dir,
                          comparable=comparable)
 
@@ -165,68 +166,58 @@ def vram_by_model_size(data_dir: Path | None = None) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def setup(setup_name: str = "article_a100_llama70b", hours_per_month: float = HOURS_PER_MONTH,
-          data_dir: Path | None = None) -> dict:
-    """The breakeven set-up: its GPU bill and its monthly capacity at the conservative
-    throughput, each beside the article's figure."""
-    row = data.row(data.load("selfhost_setups", data_dir), "setup", setup_name)
-    gpu = data.row(data.load("gpu_cloud", data_dir), "gpu", row["gpu"])
-    gpu_usd = selfhost.gpu_usd_per_month(gpu["usd_per_hour"], hours_per_month)
-    capacity = selfhost.tokens_per_month_capacity(row["tokens_per_s_conservative"], hours_per_month)
-    return {
-        "setup": setup_name,
-        "gpu": row["gpu"],
-        "model": row["model"],
-        "tokens_per_s": float(row["tokens_per_s_conservative"]),
-        "gpu_usd_per_month": gpu_usd,
-        "tokens_per_month_capacity": capacity,
-    }
-
-
-def capacity(setup_name: str = "article_a100_llama70b", hours_per_month: float = HOURS_PER_MONTH,
-             data_dir: Path | None = None) -> pd.DataFrame:
-    """Capacity table (gpu, model, tokens_per_s, tokens_per_month) at the set-up's low,
-    conservative and high throughput."""
-    row = data.row(data.load("selfhost_setups", data_dir), "setup", setup_name)
+def capacity(r: Result, data_dir: Path | None = None) -> pd.DataFrame:
+    """Capacity table (gpu, model, tokens_per_s, tokens_per_month): one rented unit at the
+    set-up's low, conservative and high throughput at the scenario's hours, plus a
+    ``scenario`` row (the deployment the scenario prices) when its throughput or unit count
+    differs from the conservative single unit. Every figure is ``derive``'s replica capacity."""
+    s = r.scenario
+    row = data.row(data.load("selfhost_setups", data_dir), "setup", s.setup)
     rows = []
     for case in ("low", "conservative", "high"):
-        tps = float(row[f"tokens_per_s_{case}"])
-        rows.append({
-            "gpu": row["gpu"], "model": row["model"], "throughput_case": case,
-            "tokens_per_s": tps,
-            "tokens_per_month": int(round(selfhost.tokens_per_month_capacity(tps, hours_per_month))),
-        })
+        one = derive(dataclasses.replace(s, tokens_per_s=float(row[f"tokens_per_s_{case}"]), gpu_count=1),
+                     data_dir=data_dir)
+        rows.append({"gpu": s.gpu, "model": r.model, "throughput_case": case,
+                     "tokens_per_s": float(one.tokens_per_s),
+                     "tokens_per_month": int(round(one.replica_tokens_per_month))})
+    conservative = rows[1]
+    if float(r.tokens_per_s) != conservative["tokens_per_s"] or s.gpu_count != 1:
+        rows.append({"gpu": f"{s.gpu_count}x {s.gpu}", "model": r.model, "throughput_case": "scenario",
+                     "tokens_per_s": float(r.tokens_per_s),
+                     "tokens_per_month": int(round(r.replica_tokens_per_month))})
     frame = pd.DataFrame(rows)
-    ids = [None, "setup.capacity.tokens_per_month", None]
+    ids = [None, "setup.capacity.tokens_per_month", None] + [None] * (len(rows) - 3)
     return _with_article(frame, ids, "tokens_per_month", data_dir=data_dir,
-                         comparable=article.same_inputs((hours_per_month, HOURS_PER_MONTH)))
+                         comparable=article.same_inputs((s.hours_per_month, HOURS_PER_MONTH)))
 
 
-def blended_price(model: str, input_share: float = INPUT_SHARE, data_dir: Path | None = None) -> float:
-    """Blended USD per 1M tokens of one API model of ``api_prices.csv``."""
-    row = data.row(data.load("api_prices", data_dir), "model", model)
-    return api.blended_usd_per_1m(row["usd_per_1m_input"], row["usd_per_1m_output"], input_share)
-
-
-def breakeven_volumes(api_model: str, selfhost_usd_per_month: float,
-                      volumes: list[int] | None = None, input_share: float = INPUT_SHARE,
+def breakeven_volumes(r: Result, api_model: str, volumes: list[int] | None = None,
                       data_dir: Path | None = None) -> pd.DataFrame:
-    """A per-volume breakeven table (long form): API and self-hosting bills, winner and cost
-    ratio at each monthly volume. ``volumes`` defaults to the article's rows for this API."""
-    blended = blended_price(api_model, input_share, data_dir)
+    """A per-volume breakeven table (long form): the API bill against one deployment's GPU bill
+    (the article's comparison: one GPU at any volume), winner and cost ratio at each monthly
+    volume, and beside them the replicas the volume needs and the bill with them.
+    ``volumes`` defaults to the article's rows for this API."""
     if volumes is None:
         volumes = article.volumes_of_table(f"Breakeven vs {api_model}", data_dir)
-    rows = []
-    for volume in volumes:
-        result = breakeven.cost_at_volume(volume, blended, selfhost_usd_per_month)
-        rows.append({"api_model": api_model, **result})
-    frame = pd.DataFrame(rows)
-    frame["monthly_tokens"] = frame["monthly_tokens"].astype("int64")
+    at = derive(r.scenario, tokens_per_month=volumes, data_dir=data_dir, api_models=[api_model])
+    flat = np.full(len(volumes), float(at.replica_usd_per_month))
+    winner, ratio = compare(at.api_usd_per_month[api_model], flat)
+    frame = pd.DataFrame({
+        "api_model": api_model,
+        "monthly_tokens": np.asarray(volumes, dtype="int64"),
+        "api_usd_per_month": at.api_usd_per_month[api_model],
+        "selfhost_usd_per_month": flat,
+        "winner": winner,
+        "cost_ratio": ratio,
+        "replicas": at.replicas.astype(int),
+        "stepped_selfhost_usd_per_month": at.gpu_usd_per_month,
+    })
     figs = article.figures(data_dir)
     api_ids = [f"vol.{api_model}.{v}.api" for v in volumes]
     ratio_ids = [f"vol.{api_model}.{v}.ratio" for v in volumes]
     comparable = article.same_inputs(
-        (selfhost_usd_per_month, article.value("setup.gpu.usd_per_month", data_dir)), (input_share, INPUT_SHARE))
+        (float(at.replica_usd_per_month), article.value("setup.gpu.usd_per_month", data_dir)),
+        (r.scenario.input_share, INPUT_SHARE))
     frame = _with_article(frame, api_ids, "api_usd_per_month", "article_api", data_dir, comparable)
     frame = _with_article(frame, ratio_ids, "cost_ratio", "article_ratio", data_dir, comparable)
     frame["article_winner"] = [figs.loc[i, "label"] if i in figs.index else None for i in ratio_ids]
@@ -238,58 +229,69 @@ def breakeven_volumes(api_model: str, selfhost_usd_per_month: float,
     return frame
 
 
-def breakeven_summary(api_models: list[str], selfhost_usd_per_month: float, tco_usd_per_month: float,
-                      capacity_tokens_per_month: float, input_share: float = INPUT_SHARE,
-                      days_per_month: float = DAYS_PER_MONTH, data_dir: Path | None = None) -> pd.DataFrame:
-    """The Breakeven Summary, with the hidden-cost (TCO) breakevens of Total Cost Adjustment and
-    whether each breakeven lies within one GPU's monthly capacity."""
+def breakeven_summary(r: Result, api_models: list[str] | None = None,
+                      data_dir: Path | None = None) -> pd.DataFrame:
+    """The Breakeven Summary, with the hidden-cost (TCO) breakevens of Total Cost Adjustment,
+    whether each lies within one deployment's monthly capacity, and the breakevens with
+    capacity steps (more replicas rented as the volume grows). ``api_models`` defaults to the
+    scenario's."""
+    s = r.scenario
+    if api_models is not None and list(api_models) != list(r.api_models):
+        r = derive(s, data_dir=data_dir, api_models=list(api_models))
+    capacity_month = float(r.replica_tokens_per_month)
     rows = []
-    for model in api_models:
-        blended = blended_price(model, input_share, data_dir)
-        raw = breakeven.breakeven_tokens_per_month(selfhost_usd_per_month, blended)
-        adjusted = breakeven.breakeven_tokens_per_month(tco_usd_per_month, blended)
+    for model in r.api_models:
+        raw = float(r.breakeven_tokens_per_month[model])
+        adjusted = float(r.tco_breakeven_tokens_per_month[model])
         rows.append({
             "api_model": model,
-            "blended_usd_per_1m": blended,
-            "breakeven_tokens_per_month": int(round(raw)),
-            "breakeven_tokens_per_day": int(round(raw / days_per_month)),
-            "tco_breakeven_tokens_per_month": int(round(adjusted)),
-            "tco_breakeven_tokens_per_day": int(round(adjusted / days_per_month)),
-            "within_single_gpu_capacity": bool(raw <= capacity_tokens_per_month),
-            "tco_within_single_gpu_capacity": bool(adjusted <= capacity_tokens_per_month),
+            "blended_usd_per_1m": float(r.blended_usd_per_1m[model]),
+            "breakeven_tokens_per_month": _round_volume(raw),
+            "breakeven_tokens_per_day": _round_volume(raw / s.days_per_month),
+            "tco_breakeven_tokens_per_month": _round_volume(adjusted),
+            "tco_breakeven_tokens_per_day": _round_volume(adjusted / s.days_per_month),
+            "within_single_gpu_capacity": bool(raw <= capacity_month),
+            "tco_within_single_gpu_capacity": bool(adjusted <= capacity_month),
+            "stepped_breakeven_tokens_per_month": _round_volume(float(r.stepped_breakeven_tokens_per_month[model])),
+            "stepped_tco_breakeven_tokens_per_month":
+                _round_volume(float(r.stepped_tco_breakeven_tokens_per_month[model])),
         })
     frame = pd.DataFrame(rows)
-    share = (input_share, INPUT_SHARE)
-    days = (days_per_month, DAYS_PER_MONTH)
-    raw = (selfhost_usd_per_month, article.value("setup.gpu.usd_per_month", data_dir))
-    adjusted = (tco_usd_per_month, article.value("tco.total", data_dir))
-    frame = _with_article(frame, [f"be.{m}.tokens_per_month" for m in api_models],
+    models = list(r.api_models)
+    share = (s.input_share, INPUT_SHARE)
+    days = (s.days_per_month, DAYS_PER_MONTH)
+    raw = (float(r.replica_usd_per_month), article.value("setup.gpu.usd_per_month", data_dir))
+    adjusted = (float(r.replica_tco_usd_per_month), article.value("tco.total", data_dir))
+    frame = _with_article(frame, [f"be.{m}.tokens_per_month" for m in models],
                           "breakeven_tokens_per_month", "article_month", data_dir,
                           article.same_inputs(raw, share))
-    frame = _with_article(frame, [f"be.{m}.tokens_per_day" for m in api_models],
+    frame = _with_article(frame, [f"be.{m}.tokens_per_day" for m in models],
                           "breakeven_tokens_per_day", "article_day", data_dir,
                           article.same_inputs(raw, share, days))
-    frame = _with_article(frame, [f"tco_be.{m}.tokens_per_month" for m in api_models],
+    frame = _with_article(frame, [f"tco_be.{m}.tokens_per_month" for m in models],
                           "tco_breakeven_tokens_per_month", "article_tco_month", data_dir,
                           article.same_inputs(adjusted, share))
-    frame = _with_article(frame, [f"tco_be.{m}.tokens_per_day" for m in api_models],
+    frame = _with_article(frame, [f"tco_be.{m}.tokens_per_day" for m in models],
                           "tco_breakeven_tokens_per_day", "article_tco_day", data_dir,
                           article.same_inputs(adjusted, share, days))
     return frame
 
 
-def tco_components(gpu_usd_per_month: float, devops_hours_per_month: float, devops_usd_per_hour: float,
-                   infrastructure_usd_per_month: float, data_dir: Path | None = None) -> pd.DataFrame:
-    """Total Cost Adjustment table: component, usd_per_month, beside the article."""
-    parts = tco.tco_components(gpu_usd_per_month, devops_hours_per_month, devops_usd_per_hour,
-                               infrastructure_usd_per_month)
+def _round_volume(tokens: float) -> float | int:
+    """A volume as a whole number of tokens; an infinite one (never) stays infinite."""
+    return int(round(tokens)) if np.isfinite(tokens) else math.inf
+
+
+def tco_components(r: Result, data_dir: Path | None = None) -> pd.DataFrame:
+    """Total Cost Adjustment table for one deployment: component, usd_per_month, beside the
+    article."""
+    hidden = {k: float(v) for k, v in r.hidden_inputs.items()}
+    parts = tco.tco_components(float(r.replica_usd_per_month), **hidden)
     frame = pd.DataFrame({"component": list(parts), "usd_per_month": list(parts.values())})
     ids = ["tco.gpu", "tco.devops", "tco.infrastructure", "tco.total"]
     comparable = article.same_inputs(
-        (gpu_usd_per_month, article.value("tco.gpu", data_dir)),
-        (devops_hours_per_month, data.hidden_cost("devops_hours_per_month", "point", data_dir)),
-        (devops_usd_per_hour, data.hidden_cost("devops_usd_per_hour", "point", data_dir)),
-        (infrastructure_usd_per_month, data.hidden_cost("infrastructure_usd_per_month", "point", data_dir)))
+        (float(r.replica_usd_per_month), article.value("tco.gpu", data_dir)),
+        *((hidden[name], data.hidden_cost(name, "point", data_dir)) for name in hidden))
     return _with_article(frame, ids, "usd_per_month", data_dir=data_dir, comparable=comparable)
 
 
@@ -360,76 +362,6 @@ def round_significant(value: float, digits: int = 1) -> float:
     return float(f"{value:.{digits}g}")
 
 
-def hidden_cost_inputs(devops_hours_per_month: float | None = None,
-                       devops_usd_per_hour: float | None = None,
-                       infrastructure_usd_per_month: float | None = None,
-                       data_dir: Path | None = None) -> dict[str, float]:
-    """The three hidden-cost inputs, each ``None`` replaced by the article's point estimate
-    (``hidden_costs.csv``, column ``point``)."""
-    given = {
-        "devops_hours_per_month": devops_hours_per_month,
-        "devops_usd_per_hour": devops_usd_per_hour,
-        "infrastructure_usd_per_month": infrastructure_usd_per_month,
-    }
-    return {name: float(value) if value is not None else data.hidden_cost(name, "point", data_dir)
-            for name, value in given.items()}
-
-
-def selfhost_scenario(gpu: str, gpu_count: int = 1, spot_discount: float = 0.0,
-                      hours_per_month: float = HOURS_PER_MONTH,
-                      setup_name: str = "article_a100_llama70b", tokens_per_s: float | None = None,
-                      devops_hours_per_month: float | None = None,
-                      devops_usd_per_hour: float | None = None,
-                      infrastructure_usd_per_month: float | None = None,
-                      data_dir: Path | None = None) -> dict:
-    """Everything a notebook needs about the scenario's self-hosting side, derived once.
-
-    gpu_usd_per_month   = usd_per_hour(gpu) * hours_per_month * gpu_count * (1 - spot_discount)
-    capacity            = tokens_per_s * 3600 * hours_per_month * gpu_count
-                          (tokens_per_s: the set-up's conservative figure unless given)
-    tco_usd_per_month   = gpu + devops_hours * devops_rate + infrastructure
-    ``gpu_matches_setup`` is False when the rented GPU is not the one the set-up's throughput
-    was quoted for (the capacity then assumes the same throughput on another card).
-    """
-    setup_row = data.row(data.load("selfhost_setups", data_dir), "setup", setup_name)
-    gpu_row = data.row(data.load("gpu_cloud", data_dir), "gpu", gpu)
-    tps = float(setup_row["tokens_per_s_conservative"]) if tokens_per_s is None else float(tokens_per_s)
-    gpu_usd = selfhost.gpu_usd_per_month(gpu_row["usd_per_hour"], hours_per_month, gpu_count, spot_discount)
-    hidden = hidden_cost_inputs(devops_hours_per_month, devops_usd_per_hour,
-                                infrastructure_usd_per_month, data_dir)
-    total = tco.tco_usd_per_month(gpu_usd, hidden["devops_hours_per_month"],
-                                  hidden["devops_usd_per_hour"], hidden["infrastructure_usd_per_month"])
-    return {
-        "gpu": gpu,
-        "gpu_count": int(gpu_count),
-        "spot_discount": float(spot_discount),
-        "setup": setup_name,
-        "model": setup_row["model"],
-        "setup_gpu": setup_row["gpu"],
-        "gpu_matches_setup": setup_row["gpu"] == gpu_row["gpu_model"],
-        "tokens_per_s": tps,
-        "gpu_usd_per_month": float(gpu_usd),
-        "capacity_tokens_per_month": float(selfhost.tokens_per_month_capacity(tps, hours_per_month, gpu_count)),
-        **hidden,
-        "hidden_usd_per_month": float(total - gpu_usd),
-        "tco_usd_per_month": float(total),
-    }
-
-
-def selfhost_from_parameters(params: dict, data_dir: Path | None = None) -> dict:
-    """:func:`selfhost_scenario` for a notebook's validated parameters
-    (:func:`helpers.scenario.notebook_parameters`), the throughput resolved by
-    :func:`resolve_tokens_per_s`; ``gpu`` and ``setup`` are required, every other parameter the
-    notebook does not declare keeps the article's value."""
-    optional = ("gpu_count", "spot_discount", "hours_per_month", "devops_hours_per_month",
-                "devops_usd_per_hour", "infrastructure_usd_per_month")
-    tokens_per_s = resolve_tokens_per_s(params["setup"], params.get("throughput_source", "article"),
-                                        params.get("tokens_per_s"), data_dir, gpu=params["gpu"],
-                                        input_share=params.get("input_share", INPUT_SHARE))
-    return selfhost_scenario(params["gpu"], setup_name=params["setup"], tokens_per_s=tokens_per_s,
-                             data_dir=data_dir, **{k: params[k] for k in optional if k in params})
-
-
 def api_costs_vs_article(frame: pd.DataFrame, days_per_month: float = DAYS_PER_MONTH) -> pd.DataFrame:
     """Add to an :func:`api_costs` frame the ratio article / recomputed and the daily volume at
     which the article's printed monthly figure would be right:
@@ -447,31 +379,29 @@ def api_costs_vs_article(frame: pd.DataFrame, days_per_month: float = DAYS_PER_M
     return frame
 
 
-def blended_prices(api_models: list[str], input_share: float = INPUT_SHARE,
-                   data_dir: Path | None = None) -> pd.DataFrame:
-    """Blended price of each API, beside the article's "Blended rate" lines where it printed one."""
-    prices = data.load("api_prices", data_dir).set_index("model")
+def blended_prices(r: Result, data_dir: Path | None = None) -> pd.DataFrame:
+    """Blended price of each API of the result, beside the article's "Blended rate" lines
+    where it printed one."""
+    models = list(r.api_models)
     frame = pd.DataFrame({
-        "api_model": api_models,
-        "usd_per_1m_input": [float(prices.loc[m, "usd_per_1m_input"]) for m in api_models],
-        "usd_per_1m_output": [float(prices.loc[m, "usd_per_1m_output"]) for m in api_models],
-        "blended_usd_per_1m": [blended_price(m, input_share, data_dir) for m in api_models],
+        "api_model": models,
+        "usd_per_1m_input": [r.prices[m][0] for m in models],
+        "usd_per_1m_output": [r.prices[m][1] for m in models],
+        "blended_usd_per_1m": [float(r.blended_usd_per_1m[m]) for m in models],
     })
-    return _with_article(frame, [f"blended.{m}" for m in api_models], "blended_usd_per_1m",
-                         data_dir=data_dir, comparable=article.same_inputs((input_share, INPUT_SHARE)))
+    return _with_article(frame, [f"blended.{m}" for m in models], "blended_usd_per_1m", data_dir=data_dir,
+                         comparable=article.same_inputs((r.scenario.input_share, INPUT_SHARE)))
 
 
-def gpu_cloud_with_spot(hours_per_month: float = HOURS_PER_MONTH, data_dir: Path | None = None) -> pd.DataFrame:
-    """Cloud GPU Pricing table with the spot range the article gives in prose ("40-60%"
-    cheaper, ``hidden_costs.csv`` row spot_discount): the monthly bill at the largest and the
-    smallest discount."""
-    frame = gpu_cloud(hours_per_month, 0.0, data_dir)
-    low = data.hidden_cost("spot_discount", "low", data_dir)
-    high = data.hidden_cost("spot_discount", "high", data_dir)
-    frame["spot_usd_per_month_low"] = [selfhost.gpu_usd_per_month(p, hours_per_month, 1, high)
-                                       for p in frame["usd_per_hour"]]
-    frame["spot_usd_per_month_high"] = [selfhost.gpu_usd_per_month(p, hours_per_month, 1, low)
-                                        for p in frame["usd_per_hour"]]
+def gpu_cloud_with_spot(scenario: Scenario, data_dir: Path | None = None) -> pd.DataFrame:
+    """Cloud GPU Pricing table on demand at the scenario's hours, with the spot range the
+    article gives in prose ("40-60%" cheaper, ``hidden_costs.csv`` row spot_discount): the
+    monthly bill at the largest and the smallest discount."""
+    on_demand = dataclasses.replace(scenario, spot_discount=0.0)
+    frame = gpu_cloud(on_demand, data_dir)
+    for column, case in (("spot_usd_per_month_low", "high"), ("spot_usd_per_month_high", "low")):
+        spot = dataclasses.replace(scenario, spot_discount=data.hidden_cost("spot_discount", case, data_dir))
+        frame[column] = [gpu_usd_per_month(spot, g, data_dir=data_dir) for g in frame["gpu"]]
     return frame
 
 
@@ -501,24 +431,6 @@ def what_fits(data_dir: Path | None = None) -> pd.DataFrame:
     return frame
 
 
-def capacity_with_scenario(derived: dict, setup_name: str = "article_a100_llama70b",
-                           hours_per_month: float = HOURS_PER_MONTH,
-                           data_dir: Path | None = None) -> pd.DataFrame:
-    """:func:`capacity` (the set-up's low, conservative and high throughput on one GPU) plus a
-    ``scenario`` row when the scenario's throughput or GPU count differs from the conservative
-    single-GPU case. ``derived`` is :func:`selfhost_scenario`'s result."""
-    frame = capacity(setup_name, hours_per_month, data_dir)
-    conservative = frame[frame["throughput_case"] == "conservative"].iloc[0]
-    if derived["tokens_per_s"] != conservative["tokens_per_s"] or derived["gpu_count"] != 1:
-        frame = pd.concat([frame, pd.DataFrame([{
-            "gpu": f"{derived['gpu_count']}x {derived['gpu']}", "model": derived["model"],
-            "throughput_case": "scenario", "tokens_per_s": derived["tokens_per_s"],
-            "tokens_per_month": int(round(derived["capacity_tokens_per_month"])),
-            "article_text": None, "article_value": float("nan"), "article_verdict": article.NOT_CHECKABLE,
-        }])], ignore_index=True)
-    return frame
-
-
 def article_volume_tables(data_dir: Path | None = None) -> list[str]:
     """The API models for which the article printed a per-volume breakeven table."""
     figs = article.figures(data_dir)
@@ -526,26 +438,28 @@ def article_volume_tables(data_dir: Path | None = None) -> list[str]:
     return list(dict.fromkeys(t.removeprefix("Breakeven vs ") for t in rows["table"]))
 
 
-def breakeven_volumes_all(selfhost_usd_per_month: float, input_share: float = INPUT_SHARE,
-                          data_dir: Path | None = None) -> pd.DataFrame:
+def breakeven_volumes_all(r: Result, data_dir: Path | None = None) -> pd.DataFrame:
     """Every per-volume breakeven table of the article, concatenated (long form)."""
-    return pd.concat([breakeven_volumes(m, selfhost_usd_per_month, None, input_share, data_dir)
-                      for m in article_volume_tables(data_dir)], ignore_index=True)
+    return pd.concat([breakeven_volumes(r, m, data_dir=data_dir) for m in article_volume_tables(data_dir)],
+                     ignore_index=True)
 
 
-def tco_range(gpu_usd_per_month: float, data_dir: Path | None = None) -> pd.DataFrame:
-    """True monthly cost at the low, point and high hidden-cost inputs of ``hidden_costs.csv``,
-    its multiple of the raw GPU bill (tco / gpu), and whether that multiple lies within the
-    article's rule of thumb (``tco_multiplier`` low..high, "1.3x to 2.0x")."""
+def tco_range(r: Result, data_dir: Path | None = None) -> pd.DataFrame:
+    """True monthly cost of one deployment at the low, point and high hidden-cost inputs of
+    ``hidden_costs.csv``, its multiple of the raw GPU bill (tco / gpu), and whether that
+    multiple lies within the article's rule of thumb (``tco_multiplier`` low..high, "1.3x to
+    2.0x")."""
     rule_low = data.hidden_cost("tco_multiplier", "low", data_dir)
     rule_high = data.hidden_cost("tco_multiplier", "high", data_dir)
+    names = ("devops_hours_per_month", "devops_usd_per_hour", "infrastructure_usd_per_month")
     rows = []
     for case in ("low", "point", "high"):
-        inputs = {name: data.hidden_cost(name, case, data_dir)
-                  for name in ("devops_hours_per_month", "devops_usd_per_hour", "infrastructure_usd_per_month")}
-        total = tco.tco_usd_per_month(gpu_usd_per_month, **inputs)
-        multiplier = tco.tco_multiplier(total, gpu_usd_per_month)
-        rows.append({"case": case, **inputs, "gpu_usd_per_month": gpu_usd_per_month,
+        inputs = {name: data.hidden_cost(name, case, data_dir) for name in names}
+        at = derive(dataclasses.replace(r.scenario, **inputs), data_dir=data_dir)
+        gpu = float(at.replica_usd_per_month)
+        total = float(at.replica_tco_usd_per_month)
+        multiplier = tco.tco_multiplier(total, gpu)
+        rows.append({"case": case, **inputs, "gpu_usd_per_month": gpu,
                      "tco_usd_per_month": total, "tco_multiplier": multiplier,
                      "within_rule_of_thumb": bool(rule_low - 1e-9 <= multiplier <= rule_high + 1e-9)})
     frame = pd.DataFrame(rows)
@@ -554,42 +468,43 @@ def tco_range(gpu_usd_per_month: float, data_dir: Path | None = None) -> pd.Data
     return frame
 
 
-def hybrid(monthly_tokens: float, api_share: float, api_model: str, simple_api_model: str,
-           rented_gpus: list[str], bought_hardware: list[str], amortization_months: float,
-           small_model_params_billion: float, small_model_bits: float = PRECISIONS["fp16"],
-           hidden_usd_per_month: float = 0.0, input_share: float = INPUT_SHARE,
-           hours_per_month: float = HOURS_PER_MONTH, data_dir: Path | None = None) -> pd.DataFrame:
-    """The hybrid example priced with real hardware, against routing everything to the API.
+def hybrid(r: Result, data_dir: Path | None = None) -> pd.DataFrame:
+    """The scenario's hybrid example priced with real hardware, against routing everything to
+    the API.
 
-    Rows: everything to ``api_model``; ``api_share`` to ``api_model`` and the rest to
-      - a rented GPU (``gpu_cloud.csv``, 24/7): usd_per_hour * hours_per_month,
-      - bought hardware (``consumer_hardware.csv``): usd_price / amortization_months +
-        electricity (``hidden_costs.csv`` low and high: two rows),
-      - a cheap API (``simple_api_model``): no hardware at all.
-    share_of_all_api = total / all-API total. ``total_with_hidden_usd_per_month`` adds
-    ``hidden_usd_per_month`` (DevOps + infrastructure) to the self-hosted options.
-    ``small_model_fits`` says whether the small model's weights fit the hardware at
-    ``small_model_bits``.
+    Rows: everything to ``hybrid_api_model``; ``hybrid_api_share`` to it and the rest to
+      - a rented GPU of ``hybrid_rented_gpus`` (gpu_cloud.csv, the scenario's hours and spot),
+      - bought hardware of ``hybrid_bought_hardware`` (consumer_hardware.csv): usd_price /
+        amortization months + electricity (``hidden_costs.csv`` low and high: two rows),
+      - a cheap API (``hybrid_simple_api_model``): no hardware at all.
+    share_of_all_api = total / all-API total. ``total_with_hidden_usd_per_month`` adds the
+    scenario's DevOps + infrastructure to the self-hosted options. ``small_model_fits`` says
+    whether the small model's weights fit the hardware at its bits.
     """
-    blended = blended_price(api_model, input_share, data_dir)
+    s = r.scenario
+    monthly_tokens, api_share, api_model = s.hybrid_monthly_tokens, s.hybrid_api_share, s.hybrid_api_model
+    priced = derive(s, data_dir=data_dir, api_models=list(dict.fromkeys([api_model, s.hybrid_simple_api_model])))
+    blended = float(priced.blended_usd_per_1m[api_model])
+    simple_blended_usd = float(priced.blended_usd_per_1m[s.hybrid_simple_api_model])
+    hidden_usd_per_month = float(r.hidden_usd_per_month)
     everything = api.api_usd_per_month(monthly_tokens, blended)
     gpus = data.load("gpu_cloud", data_dir)
     hardware = data.load("consumer_hardware", data_dir)
     options = [("all API", api_model, None, 0.0, float("nan"))]
-    for gpu in rented_gpus:
+    for gpu in s.hybrid_rented_gpus:
         row = data.row(gpus, "gpu", gpu)
-        options.append(("hybrid, rented GPU 24/7", gpu, None,
-                        selfhost.gpu_usd_per_month(row["usd_per_hour"], hours_per_month),
+        options.append(("hybrid, rented GPU 24/7", gpu, None, gpu_usd_per_month(s, gpu, data_dir=data_dir),
                         float(row["vram_gb"])))
-    for name in bought_hardware:
+    for name in s.hybrid_bought_hardware:
         row = data.row(hardware, "hardware", name)
         for case in ("low", "high"):
             electricity = data.hidden_cost("electricity_usd_per_month", case, data_dir)
             options.append((f"hybrid, bought, electricity {case}", name, None,
-                            selfhost.amortized_usd_per_month(row["usd_price"], amortization_months, electricity),
+                            selfhost.amortized_usd_per_month(row["usd_price"], s.hybrid_amortization_months,
+                                                             electricity),
                             float(row["memory_gb"])))
-    options.append(("API only, simple tasks to a cheap API", simple_api_model,
-                    blended_price(simple_api_model, input_share, data_dir), 0.0, float("nan")))
+    options.append(("API only, simple tasks to a cheap API", s.hybrid_simple_api_model, simple_blended_usd,
+                    0.0, float("nan")))
     rows = []
     for option, what, simple_blended, fixed, memory in options:
         if option == "all API":
@@ -610,7 +525,7 @@ def hybrid(monthly_tokens: float, api_share: float, api_model: str, simple_api_m
             "total_usd_per_month": parts["total_usd_per_month"],
             "share_of_all_api": parts["total_usd_per_month"] / everything if everything else float("nan"),
             "total_with_hidden_usd_per_month": parts["total_usd_per_month"] + (hidden_usd_per_month if self_hosted else 0.0),
-            "small_model_fits": (selfhost.fits(small_model_params_billion, small_model_bits, memory)
+            "small_model_fits": (selfhost.fits(s.hybrid_small_model_params_billion, s.hybrid_small_model_bits, memory)
                                  if self_hosted else None),
         })
     frame = pd.DataFrame(rows)
@@ -619,51 +534,82 @@ def hybrid(monthly_tokens: float, api_share: float, api_model: str, simple_api_m
     article_api_model = article.figure("hybrid.api.usd_per_month", data_dir)["row_key"].removeprefix("API: ")
     comparable = api_model == article_api_model and article.same_inputs(
         (api_share * monthly_tokens, article.value("hybrid.api.tokens_per_month", data_dir)),
-        (input_share, INPUT_SHARE))
+        (s.input_share, INPUT_SHARE))
     return _with_article(frame, ids, "api_usd_per_month", data_dir=data_dir, comparable=comparable)
 
 
-def decision_cases(cases: pd.DataFrame, derived: dict, flagship_api_model: str, budget_api_model: str,
-                   input_share: float = INPUT_SHARE, days_per_month: float = DAYS_PER_MONTH,
-                   data_dir: Path | None = None) -> pd.DataFrame:
+def breakeven_stepped(s: Scenario, data_dir: Path | None = None) -> pd.DataFrame:
+    """The Breakeven Summary with capacity steps, three ways, each priced by ``derive`` under
+    the scenario (its GPU, units, spot discount and hours): the article's throughput on GPU
+    cost alone, the capacity model's throughput on GPU cost alone, and the capacity model's
+    with hidden costs. One deployment serves ``replica_tokens_per_month``; past that volume
+    another is rented. Beside each, the article's flat breakeven (one deployment, no ceiling)."""
+    rows = []
+    for source, with_hidden in (("article", False), ("model", False), ("model", True)):
+        r = derive(dataclasses.replace(s, throughput_source=source, tokens_per_s=None), data_dir=data_dir)
+        replica_usd, capacity_month = float(r.replica_usd_per_month), float(r.replica_tokens_per_month)
+        fixed = float(r.hidden_usd_per_month) if with_hidden else 0.0
+        flat = r.tco_breakeven_tokens_per_month if with_hidden else r.breakeven_tokens_per_month
+        stepped = r.stepped_tco_breakeven_tokens_per_month if with_hidden else r.stepped_breakeven_tokens_per_month
+        for model in r.api_models:
+            volume = float(stepped[model])
+            rows.append({
+                "api_model": model, "blended_usd_per_1m": float(r.blended_usd_per_1m[model]),
+                "throughput_source": source, "tokens_per_s": float(r.tokens_per_s),
+                "replica_tokens_per_month": int(round(capacity_month)),
+                "replica_usd_per_month": replica_usd, "fixed_usd_per_month": fixed,
+                "flat_breakeven_tokens_per_month": float(flat[model]),
+                "stepped_breakeven_tokens_per_month": volume,
+                "replicas_at_breakeven": None if math.isinf(volume) else int(selfhost.replicas_needed(volume, capacity_month)),
+                "selfhost_usd_per_1m_at_full_load": (replica_usd / capacity_month * 1e6) if capacity_month else math.inf,
+            })
+    return pd.DataFrame(rows)
+
+
+def what_if(r: Result) -> pd.DataFrame:
+    """The scenario's own answer, one row per API (``tables/what_if.csv``): its volume, the
+    replicas it needs, the bills and the winner (:func:`helpers.derive.what_if_row`)."""
+    return pd.DataFrame([what_if_row(r, model) for model in r.api_models])
+
+
+def decision_cases(r: Result, cases: pd.DataFrame, data_dir: Path | None = None) -> pd.DataFrame:
     """The four-step framework (:func:`helpers.costs.decision.decide`) applied to each team of
     ``cases`` (columns team, tokens_per_day, privacy_required, needs_flagship_quality,
-    has_ml_expertise), with what the options cost at that team's volume:
+    has_ml_expertise), with what the options cost at that team's volume, all priced by one
+    :func:`helpers.derive.derive` call over the teams' volumes under the scenario:
 
-    flagship / budget API   tokens_per_month / 1e6 * blended price
-    selfhost_gpu_count      ceil(tokens_per_month / one deployment's capacity), at least 1
-    selfhost_usd_per_month  gpu_count * the deployment's GPU bill (``derived``)
-    selfhost_tco            selfhost_usd_per_month + DevOps + infrastructure (taken as fixed,
-                            whatever the GPU count: a floor)
-    ``derived`` is :func:`selfhost_scenario`'s result.
+    flagship / budget API   tokens_per_month / 1e6 * blended price (scenario's flagship and
+                            budget API models)
+    selfhost_gpu_count      replicas the volume needs (at least one deployment)
+    selfhost_usd_per_month  replicas * one deployment's GPU bill
+    selfhost_tco            + DevOps + infrastructure (per month, whatever the replicas)
     """
-    flagship = blended_price(flagship_api_model, input_share, data_dir)
-    budget = blended_price(budget_api_model, input_share, data_dir)
+    s = r.scenario
+    flagship, budget = s.flagship_api_model, s.budget_api_model
+    monthly = np.array([api.tokens_per_month(v, s.days_per_month) for v in cases["tokens_per_day"]])
+    at = derive(s, tokens_per_month=monthly, data_dir=data_dir, api_models=list(dict.fromkeys([flagship, budget])))
     rows = []
-    for case in cases.to_dict("records"):
+    for i, case in enumerate(cases.to_dict("records")):
         choice = decision.decide(case["tokens_per_day"], bool(case["privacy_required"]),
                                  bool(case["needs_flagship_quality"]), bool(case["has_ml_expertise"]))
-        monthly = api.tokens_per_month(case["tokens_per_day"], days_per_month)
-        gpu_count = max(1, math.ceil(monthly / derived["capacity_tokens_per_month"] - 1e-9))
-        selfhost_usd = gpu_count * derived["gpu_usd_per_month"]
-        selfhost_tco = selfhost_usd + derived["hidden_usd_per_month"]
-        budget_usd = api.api_usd_per_month(monthly, budget)
+        budget_usd = float(at.api_usd_per_month[budget][i])
+        selfhost_tco = float(at.tco_usd_per_month[i])
         rows.append({
             "team": case["team"],
             "tokens_per_day": int(round(case["tokens_per_day"])),
-            "tokens_per_month": int(round(monthly)),
+            "tokens_per_month": int(round(monthly[i])),
             "privacy_required": bool(case["privacy_required"]),
             "needs_flagship_quality": bool(case["needs_flagship_quality"]),
             "has_ml_expertise": bool(case["has_ml_expertise"]),
             "recommendation": choice.recommendation,
             "step": choice.step,
             "reason": choice.reason,
-            "flagship_api_model": flagship_api_model,
-            "flagship_api_usd_per_month": api.api_usd_per_month(monthly, flagship),
-            "budget_api_model": budget_api_model,
+            "flagship_api_model": flagship,
+            "flagship_api_usd_per_month": float(at.api_usd_per_month[flagship][i]),
+            "budget_api_model": budget,
             "budget_api_usd_per_month": budget_usd,
-            "selfhost_gpu_count": gpu_count,
-            "selfhost_usd_per_month": selfhost_usd,
+            "selfhost_gpu_count": int(at.replicas[i]) * s.gpu_count,
+            "selfhost_usd_per_month": float(at.gpu_usd_per_month[i]),
             "selfhost_tco_usd_per_month": selfhost_tco,
             "cheaper_at_open_model_quality": breakeven.API if budget_usd < selfhost_tco else breakeven.SELF_HOST,
         })
@@ -671,34 +617,18 @@ def decision_cases(cases: pd.DataFrame, derived: dict, flagship_api_model: str, 
 
 
 def verdict_counts(*frames: pd.DataFrame) -> pd.DataFrame:
-    """How many figures hold, are rounding, are errata or not checkable (or were computed for
-    another scenario), over every column of ``frames`` whose name ends in ``verdict``."""
+    """How many figures hold, are rounding, are errata or not checkable (or depend on a reading,
+    or were computed for another scenario: those rows appear only when present), over every
+    column of ``frames`` whose name ends in ``verdict``."""
     values = [v for frame in frames for column in frame.columns if column.endswith("verdict")
               for v in frame[column]]
     order = [article.HOLDS, article.ROUNDING, article.ERRATUM, article.NOT_CHECKABLE]
     counts = pd.Series(values, dtype="object").value_counts()
+    if counts.get(article.DEPENDS, 0):
+        order.insert(order.index(article.ERRATUM) + 1, article.DEPENDS)  # only claims have readings
     if counts.get(article.OTHER_SCENARIO, 0):
         order.append(article.OTHER_SCENARIO)  # only in a run under other inputs than the article's
     return pd.DataFrame({"verdict": order, "figures": [int(counts.get(v, 0)) for v in order]})
-
-
-def resolve_tokens_per_s(setup_name: str, throughput_source: str = "article",
-                         tokens_per_s: float | None = None, data_dir: Path | None = None,
-                         gpu: str | None = None, input_share: float = INPUT_SHARE) -> float | None:
-    """The throughput a notebook uses: ``tokens_per_s`` when given; otherwise, for
-    ``throughput_source == "article"``, None (= the set-up's conservative figure, see
-    :func:`selfhost_scenario`); for ``"model"``, the capacity model's input + output tokens/s
-    of the set-up's model on one ``gpu`` unit at ``input_share``
-    (:func:`helpers.capacity.setup_tokens_per_s`; 0 when the model does not fit)."""
-    if tokens_per_s is not None:
-        return float(tokens_per_s)
-    if throughput_source == "article":
-        data.row(data.load("selfhost_setups", data_dir), "setup", setup_name)  # a clear error if unknown
-        return None
-    if throughput_source == "model":
-        from helpers import capacity  # noqa: PLC0415  (imported only when asked: it loads more tables)
-        return capacity.setup_tokens_per_s(setup_name, "model", input_share, data_dir=data_dir, gpu=gpu)
-    raise ValueError(f"throughput_source must be 'article' or 'model', got {throughput_source!r}")
 
 
 def article_summary_models(data_dir: Path | None = None) -> list[str]:

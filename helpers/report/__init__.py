@@ -148,10 +148,12 @@ def declared_parameters(notebook: Path) -> dict:
 
 
 def parameters_for(declared: dict, scenario_parameters: dict, tables_dir: Path) -> dict:
-    """Only the scenario keys this notebook declares, plus ``tables_dir`` and
-    ``interactive=False`` (a report page is static: no widget panel to build) when it declares
-    them: papermill would otherwise inject names the notebook never reads."""
-    passed = {k: v for k, v in scenario_parameters.items() if k in declared}
+    """What papermill injects into one notebook: the *whole* scenario (every field, so that a
+    scenario means the same thing on every page, including fields a notebook reads without
+    declaring them in its parameters cell) when the notebook declares any scenario field,
+    plus ``tables_dir`` and ``interactive=False`` (a report page is static: no widget panel to
+    build) when it declares them."""
+    passed = dict(scenario_parameters) if any(k in scenario_mod.KEYS for k in declared) else {}
     if TABLES_DIR_PARAMETER in declared:
         passed[TABLES_DIR_PARAMETER] = str(tables_dir)
     if INTERACTIVE_PARAMETER in declared:
@@ -494,14 +496,15 @@ def workload_html(tables_dir: Path) -> str:
     import pandas as pd
 
     row = pd.read_csv(path).iloc[0]
-    api_model = str(row["api_models"]).split(";")[0]
+    replicas = int(row["replicas"]) if pd.notna(row["replicas"]) else None
+    deployments = "" if replicas in (None, 1) else f" on {replicas} deployments"
     return (f"<p><b>At this scenario's workload</b> ({_tokens(row['tokens_per_day'])} tokens/day, "
-            f"{_tokens(row['tokens_per_month'])} tokens/month): {html.escape(api_model)} costs "
+            f"{_tokens(row['tokens_per_month'])} tokens/month): {html.escape(str(row['api_model']))} costs "
             f"${float(row['api_usd_per_month']):,.0f} a month, self-hosting "
             f"${float(row['tco_usd_per_month']):,.0f} with hidden costs "
-            f"(${float(row['selfhost_usd_per_month']):,.0f} for the GPU alone). Cheaper: "
+            f"(${float(row['selfhost_usd_per_month']):,.0f} for the GPU alone{deployments}). Cheaper: "
             f"<b>{html.escape(str(row['winner']))}</b>, {float(row['cost_ratio']):.2f}x. The decision "
-            f"framework says <b>{html.escape(str(row['decision']))}</b> (step {int(row['decision_step'])}).</p>")
+            f"framework says <b>{html.escape(str(row['recommendation']))}</b> (step {int(row['decision_step'])}).</p>")
 
 
 def drift_html(tables_dir: Path) -> str:
@@ -542,16 +545,13 @@ def run_index_html(run: dict, tables_dir: Path) -> str:
                      f"<span class=\"error\">{html.escape(nb['error'] or '')}</span>"])
     parts.append(_table(["notebook", "status", "seconds", "executed", "error"], rows, numeric={2}))
     parts.append("<h2>Parameters</h2>")
-    parts.append("<p>Every parameter a notebook declares: the scenario's value where it sets one, "
-                 "otherwise the notebook's default (the article's scenario).</p>")
+    parts.append("<p>Every field of the scenario (every notebook that reads a scenario receives all "
+                 "of them), then the notebooks' own parameters.</p>")
     rows = []
     for name, info in run["parameters"].items():
         rows.append([f"<code>{html.escape(name)}</code>", f"<code>{html.escape(info['value'])}</code>",
                      html.escape(info["source"]), html.escape(", ".join(info["notebooks"]))])
     parts.append(_table(["parameter", "value", "from", "declared by"], rows))
-    if run["unused_scenario_keys"]:
-        parts.append("<p class=\"warning\">Scenario keys no notebook declares (not used): "
-                     + html.escape(", ".join(run["unused_scenario_keys"])) + "</p>")
     tables = "".join(f"<li><a href=\"tables/{html.escape(t)}\">{html.escape(t)}</a></li>"
                      for t in run["tables"])
     parts.append(f"<h2>Tables</h2>\n<ul>{tables or '<li class=muted>none</li>'}</ul>")
@@ -595,22 +595,26 @@ def reports_index_html(out: Path) -> str:
 # The run
 
 
-def _effective_parameters(declared_by: dict[str, dict], scenario_parameters: dict) -> dict:
-    """``{name: {value, source, notebooks}}`` over every declared parameter but tables_dir."""
-    table: dict[str, dict] = {}
+def _effective_parameters(declared_by: dict[str, dict], scenario_parameters: dict, chosen: dict) -> dict:
+    """``{name: {value, source, notebooks}}``: every scenario field (from the scenario file,
+    or the article's value), then every other parameter a notebook declares, but tables_dir."""
+    result = {}
+    for name, value in scenario_parameters.items():
+        readers = [nb for nb, declared in declared_by.items() if any(k in scenario_mod.KEYS for k in declared)]
+        result[name] = {"value": repr(value),
+                        "source": "scenario" if name in chosen else "the article's value",
+                        "notebooks": readers}
+    local: dict[str, dict] = {}
     for notebook, declared in declared_by.items():
         for name, info in declared.items():
-            if name == TABLES_DIR_PARAMETER:
+            if name == TABLES_DIR_PARAMETER or name in result:
                 continue
-            entry = table.setdefault(name, {"notebooks": [], "defaults": set()})
+            entry = local.setdefault(name, {"notebooks": [], "defaults": set()})
             entry["notebooks"].append(notebook)
             entry["defaults"].add(str(info.get("default")))
-    result = {}
-    for name, entry in table.items():
+    for name, entry in local.items():
         if name == INTERACTIVE_PARAMETER:
             value, source = repr(False), "the report run (static pages)"
-        elif name in scenario_parameters:
-            value, source = repr(scenario_parameters[name]), "scenario"
         else:
             value = " | ".join(sorted(entry["defaults"]))
             source = "notebook default" if len(entry["defaults"]) == 1 else "notebook defaults differ"
@@ -633,9 +637,8 @@ def run_report(scenario_path: Path, date: str, out: Path = paths.REPORTS_DIR,
         raise ReportError(str(err)) from None
     notebooks = discover(notebooks_dir)
     declared_by = {nb.stem: declared_parameters(nb) for nb in notebooks}
-    scenario_parameters = scenario_mod.parameters(chosen)
-    unused = sorted(k for k in scenario_parameters
-                    if not any(k in declared for declared in declared_by.values()))
+    # Every field, the article's value where the file sets none.
+    scenario_parameters = scenario_mod.Scenario.from_dict(chosen).to_dict()
     jobs = jobs or default_jobs(len(notebooks))
     if jobs < 1:
         raise ReportError(f"--jobs: must be at least 1, got {jobs}")
@@ -652,7 +655,7 @@ def run_report(scenario_path: Path, date: str, out: Path = paths.REPORTS_DIR,
             tables_dir = build / TABLES
             tables_dir.mkdir()
             log(f"report {date}: {len(notebooks)} notebooks, {jobs} at a time, scenario "
-                f"{display_path(scenario_path)}" + (f" (keys no notebook declares: {', '.join(unused)})" if unused else ""))
+                f"{display_path(scenario_path)}")
             results = _execute_all(notebooks, schedule(notebooks, out), build, declared_by,
                                    scenario_parameters, tables_dir, jobs, timeout, log)
             hashes_after = data_hashes()
@@ -668,8 +671,7 @@ def run_report(scenario_path: Path, date: str, out: Path = paths.REPORTS_DIR,
                 "status": status,
                 "scenario_file": display_path(scenario_path),
                 "scenario": chosen,
-                "parameters": _effective_parameters(declared_by, scenario_parameters),
-                "unused_scenario_keys": unused,
+                "parameters": _effective_parameters(declared_by, scenario_parameters, chosen),
                 "notebooks": [asdict(r) for r in results],
                 "tables": sorted(p.name for p in tables_dir.glob("*.csv")),
                 "data_sha256": hashes_before,

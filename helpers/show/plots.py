@@ -1,42 +1,46 @@
-"""Plots of the workbook. Notebooks call these and end the cell with ``;``."""
+"""Plots of the workbook. Notebooks call these and end the cell with ``;``. Every line drawn is
+a figure of a :class:`helpers.derive.Result`; nothing here computes a cost."""
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from helpers.costs import api, breakeven
-
 API_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2"]
+SOURCE_LINE = "Source: data/*.csv through helpers/derive.py; the article's figures in data/article_figures.csv"
 
 
-def cost_vs_volume(blended_by_model: dict[str, float], selfhost_usd_per_month: float,
-                   tco_usd_per_month: float | None = None,
-                   capacity_tokens_per_month: float | None = None,
-                   volume_range: tuple[float, float] = (1e6, 1e10),
-                   current_tokens_per_month: float | None = None, ax=None):
-    """Monthly cost against monthly volume on log axes: one line per API, self-hosting flat
-    (raw GPU and, if given, with hidden costs), each breakeven marked, and the deployment's
-    monthly capacity (one GPU in the article's set-up) as a vertical line. Returns the Axes."""
+def volume_grid(low_tokens_per_month: float = 1e6, high_tokens_per_month: float = 1e10,
+                points: int = 200) -> np.ndarray:
+    """Monthly volumes spaced evenly on a log axis, for :func:`cost_vs_volume`."""
+    return np.logspace(np.log10(low_tokens_per_month), np.log10(high_tokens_per_month), points)
+
+
+def cost_vs_volume(r, current_tokens_per_month: float | None = None, ax=None):
+    """Monthly cost against monthly volume on log axes, for a result derived over a volume
+    grid (``derive(s, tokens_per_month=volume_grid())``): one line per API, self-hosting GPU
+    only and with hidden costs (stepping up where the volume needs another deployment), each
+    flat breakeven of one deployment marked, and one deployment's monthly capacity as a
+    vertical line. Returns the Axes."""
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 5.5))
-    volumes = np.logspace(np.log10(volume_range[0]), np.log10(volume_range[1]), 200)
-    for (model, blended), color in zip(blended_by_model.items(), API_COLORS * 3):
-        ax.plot(volumes, [api.api_usd_per_month(v, blended) for v in volumes], color=color,
-                label=f"{model} API (${blended:.4g}/1M)")
-        for fixed, marker in ((selfhost_usd_per_month, "o"), (tco_usd_per_month, "s")):
-            if fixed is None:
-                continue
-            be = breakeven.breakeven_tokens_per_month(fixed, blended)
-            if volume_range[0] <= be <= volume_range[1]:
+    volumes = r.tokens_per_month
+    low, high = volumes.min(), volumes.max()
+    replica_usd = float(r.replica_usd_per_month)
+    replica_tco_usd = float(r.replica_tco_usd_per_month)
+    for (model, blended), color in zip(r.blended_usd_per_1m.items(), API_COLORS * 3):
+        ax.plot(volumes, r.api_usd_per_month[model], color=color, label=f"{model} API (${float(blended):.4g}/1M)")
+        for fixed, be, marker in ((replica_usd, r.breakeven_tokens_per_month[model], "o"),
+                                  (replica_tco_usd, r.tco_breakeven_tokens_per_month[model], "s")):
+            if low <= be <= high:
                 ax.plot([be], [fixed], marker=marker, color=color, markersize=7)
-    ax.axhline(selfhost_usd_per_month, color="black", lw=2,
-               label=f"Self-host, GPU only (${selfhost_usd_per_month:,.0f}/month)")
-    if tco_usd_per_month is not None:
-        ax.axhline(tco_usd_per_month, color="black", lw=2, ls="--",
-                   label=f"Self-host with hidden costs (${tco_usd_per_month:,.0f}/month)")
-    if capacity_tokens_per_month is not None:
-        ax.axvline(capacity_tokens_per_month, color="grey", ls=":", lw=2,
-                   label=f"Capacity of the self-hosted deployment ({capacity_tokens_per_month / 1e9:.2f}B tokens/month)")
+    ax.plot(volumes, r.gpu_usd_per_month, color="black", lw=2, drawstyle="steps-post",
+            label=f"Self-host, GPU only (${replica_usd:,.0f}/month per deployment)")
+    ax.plot(volumes, r.tco_usd_per_month, color="black", lw=2, ls="--", drawstyle="steps-post",
+            label=f"Self-host with hidden costs (${replica_tco_usd:,.0f}/month for one deployment)")
+    capacity = float(r.replica_tokens_per_month)
+    if low <= capacity <= high:
+        ax.axvline(capacity, color="grey", ls=":", lw=2,
+                   label=f"Capacity of one deployment ({capacity / 1e9:.2f}B tokens/month)")
     if current_tokens_per_month is not None:
         ax.axvline(current_tokens_per_month, color="orange", lw=1.5,
                    label=f"Current volume ({current_tokens_per_month / 1e6:,.0f}M tokens/month)")
@@ -44,7 +48,10 @@ def cost_vs_volume(blended_by_model: dict[str, float], selfhost_usd_per_month: f
     ax.set_yscale("log")
     ax.set_xlabel("Monthly volume (tokens)")
     ax.set_ylabel("Monthly cost (USD)")
-    ax.set_title("API cost grows with volume; self-hosting is flat (o: breakeven, s: with hidden costs)")
+    ax.set_title("API cost grows with volume; self-hosting steps up per deployment "
+                 "(o: breakeven, s: with hidden costs)", fontsize=10)
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8, loc="upper left")
+    ax.annotate(SOURCE_LINE, xy=(0, 0), xycoords="figure fraction", xytext=(4, 2), textcoords="offset points",
+                fontsize=6, color="grey")
     return ax
