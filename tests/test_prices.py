@@ -466,3 +466,33 @@ def test_without_at_the_run_time_is_written(tmp_path, capsys):
     (stamp,) = stamps
     assert before <= prices.parse_at(stamp) <= after
     assert f"priced at {stamp}" in capsys.readouterr().out
+
+
+# --- the what-if panel: price source, any priced model, cache and batch shares ------------------
+
+def test_panel_switches_price_source_and_picks_any_priced_model(tmp_path):
+    from helpers.scenario import Scenario
+    from helpers.show import widgets
+
+    panel = widgets.build(save_dir=tmp_path)
+    c = panel.controls
+    assert c["price_source"].value == "article" and len(c["api_model"].options) == 10
+    c["price_source"].value = "current"
+    assert len(c["api_model"].options) == len(data.load("api_prices_current"))
+    c["api_model"].value = "Gemini 2.5 Flash"
+    assert (c["usd_per_1m_input"].value, c["usd_per_1m_output"].value) == (0.30, 2.50)
+    assert panel.results["blended_usd_per_1m"] == pytest.approx(1.40)
+    c["api_model"].value = "groq/llama-3.3-70b-versatile"  # (0.59 + 0.79) / 2 = 0.69
+    assert panel.results["api_model"] == "groq/llama-3.3-70b-versatile" and panel.error is None
+    assert panel.results["blended_usd_per_1m"] == pytest.approx(0.69)
+    c["batch_share"].value = 1.0  # all through Groq's batch API at 50%: 0.345
+    assert panel.results["blended_usd_per_1m"] == pytest.approx(0.345)
+    c["api_model"].value = "groq/llam"  # a search being typed: nothing recomputed
+    assert panel.results["api_model"] == "groq/llama-3.3-70b-versatile" and panel.error is None
+    c["api_model"].value = "groq/llama-3.3-70b-versatile"
+    saved = Scenario.load(panel.save("groq-batch"))
+    assert (saved.price_source, saved.api_model, saved.batch_share) == ("current", "groq/llama-3.3-70b-versatile", 1.0)
+    # back to the article's prices: a model the article never priced gives way to the starting one
+    c["price_source"].value = "article"
+    assert c["api_model"].value == "GPT-5" and len(c["api_model"].options) == 10
+    assert panel.results["blended_usd_per_1m"] == pytest.approx(5.625 * 0.5)  # OpenAI batch, all traffic
