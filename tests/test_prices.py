@@ -496,3 +496,23 @@ def test_panel_switches_price_source_and_picks_any_priced_model(tmp_path):
     c["price_source"].value = "article"
     assert c["api_model"].value == "GPT-5" and len(c["api_model"].options) == 10
     assert panel.results["blended_usd_per_1m"] == pytest.approx(5.625 * 0.5)  # OpenAI batch, all traffic
+
+
+def test_article_tables_at_todays_prices_are_not_judged_against_the_article():
+    """At today's prices (or with cache or batch shares) a figure that depends on an API price
+    differs from the article's for that reason alone: other_scenario, never erratum."""
+    from helpers.article import tables
+    from helpers.derive import derive
+    from helpers.scenario import Scenario
+
+    for changes in ({"price_source": "current"}, {"batch_share": 0.5}, {"cached_input_share": 0.5}):
+        s = Scenario(**changes)
+        r = derive(s)
+        summary = tables.breakeven_summary(r).set_index("api_model")
+        assert set(summary["article_month_verdict"]) <= {"other_scenario", "not_checkable"}, changes
+        assert set(tables.api_costs(s)["article_verdict"]) <= {"other_scenario", "not_checkable"}, changes
+        volumes = tables.breakeven_volumes(r, "GPT-5")
+        assert set(volumes["article_api_verdict"]) <= {"other_scenario", "not_checkable"}, changes
+    # at the article's prices GPT-5's breakeven is judged, and holds
+    summary = tables.breakeven_summary(derive(Scenario())).set_index("api_model")
+    assert summary.loc["GPT-5", "article_month_verdict"] == "holds"
