@@ -516,3 +516,31 @@ def test_article_tables_at_todays_prices_are_not_judged_against_the_article():
     # at the article's prices GPT-5's breakeven is judged, and holds
     summary = tables.breakeven_summary(derive(Scenario())).set_index("api_model")
     assert summary.loc["GPT-5", "article_month_verdict"] == "holds"
+
+
+def test_every_table_states_todays_prices_under_the_current_prices_scenario():
+    """params/current-prices.yaml: the API tables, the breakeven summary, the what-if row and the
+    drift table all price Gemini 2.5 Flash at (0.30 + 2.50) / 2 = 1.40 per 1M tokens, and the
+    breakeven against the $1,440 A100 at 1,440 / 1.40 * 1e6 = 1.029B tokens a month."""
+    import dataclasses
+
+    from helpers.article import drift, tables
+    from helpers.derive import derive
+    from helpers.scenario import Scenario
+
+    s = Scenario.load(paths.PARAMS_DIR / "current-prices.yaml")
+    flash = dataclasses.replace(s, api_models=("Gemini 2.5 Flash", *s.api_models[1:]))
+    r = derive(flash)
+    costs = tables.api_costs(s).set_index("model")
+    summary = tables.breakeven_summary(r).set_index("api_model")
+    what_if = tables.what_if(r).iloc[0]
+    drifted = drift.price_drift(s).set_index("model")
+    assert costs.loc["Gemini 2.5 Flash", "blended_usd_per_1m"] == pytest.approx(1.40)
+    assert costs.loc["Gemini 2.5 Flash", "usd_per_month"] == pytest.approx(300 * 1.40)  # 10M/day, 30 days
+    assert summary.loc["Gemini 2.5 Flash", "blended_usd_per_1m"] == pytest.approx(1.40)
+    expected = 1440 / 1.40 * 1e6
+    assert summary.loc["Gemini 2.5 Flash", "breakeven_tokens_per_month"] == pytest.approx(expected, abs=1)
+    assert what_if["api_model"] == "Gemini 2.5 Flash"
+    assert what_if["api_usd_per_month"] == pytest.approx(300 * 1.40)
+    assert what_if["breakeven_tokens_per_month"] == pytest.approx(expected)
+    assert drifted.loc["Gemini 2.5 Flash", "current_breakeven_tokens_per_month"] == pytest.approx(expected)
