@@ -47,7 +47,7 @@ app: $(STAMP) ## Serve the what-if notebook as a web page (Voila) on localhost:8
 	$(BIN)/voila notebooks/08-what-if.ipynb --no-browser --port=$(APP_PORT) --Voila.ip=127.0.0.1 \
 		'--VoilaConfiguration.extension_denylist=["jupyterlab-jupytext"]'
 
-bench-widgets: $(STAMP) ## Time one what-if change: calculation (< 50 ms) and redraw (< 200 ms)
+bench-widgets: $(STAMP) ## Time one what-if change: calculation (< 10 ms) and redraw (< 200 ms), median and worst
 	$(BIN)/python -m helpers.tools.bench_widgets
 
 .PHONY: prices

@@ -218,7 +218,7 @@ SPECS: dict[str, TableSpec] = {
         },
         key=["figure_id"],
     ),
-    # Capacity model (issue 5, helpers/capacity.py). Throughput columns are dense (no 2:4
+    # Capacity model (helpers/capacity/). Throughput columns are dense (no 2:4
     # sparsity); blank where the part has no such unit or the vendor publishes no figure.
     "gpu_specs": TableSpec(
         columns={
@@ -284,6 +284,7 @@ SPECS: dict[str, TableSpec] = {
             "model": _text(),
             "precision": _text(),
             "weight_bits": _number(POSITIVE, pa.Check.le(32)),
+            "kv_cache_bits": _number(pa.Check.isin([4.0, 8.0, 16.0])),
             "input_tokens": _number(POSITIVE),
             "output_tokens": _number(POSITIVE),
             "concurrency": _number(POSITIVE, nullable=True),
@@ -305,7 +306,43 @@ SPECS: dict[str, TableSpec] = {
         },
         key=["format"],
     ),
-    # Claims audit (issue 4, helpers/claims.py): one row per checkable claim of the article.
+    # Serving engines' documented batch defaults: the row with the largest min_memory_gib a GPU
+    # reaches (and whose excluded_gpu_text its name does not contain) applies.
+    "engine_defaults": TableSpec(
+        columns={
+            "engine": _text(),
+            "min_memory_gib": _number(NON_NEGATIVE),
+            "excluded_gpu_text": _text(nullable=True),
+            "max_sequences": _number(POSITIVE),
+            "chunk_tokens": _number(POSITIVE),
+            **PROVENANCE,
+        },
+        key=["engine", "min_memory_gib"],
+    ),
+    # Tensor-parallel all-reduce between the GPUs of one replica.
+    "interconnects": TableSpec(
+        columns={
+            "gpu": _text(),
+            "link": _text(),
+            "allreduce_bus_gb_per_s": _number(POSITIVE),
+            "allreduce_latency_us": _number(NON_NEGATIVE),
+            **PROVENANCE,
+        },
+        key=["gpu"],
+    ),
+    # Hourly traffic shapes: relative_load is scaled to a mean of 1 by the code; a profile has 24
+    # rows (one day, "00:00" to "23:00", repeated) or 168 (one week, "Mon 00:00" to "Sun 23:00").
+    "load_profiles": TableSpec(
+        columns={
+            "profile": _text(),
+            "hour": _text(pa.Check.str_matches(r"^((Mon|Tue|Wed|Thu|Fri|Sat|Sun) )?([01]\d|2[0-3]):00$",
+                                               error="must be HH:00 or Ddd HH:00 (Mon 09:00)")),
+            "relative_load": _number(NON_NEGATIVE),
+            **PROVENANCE,
+        },
+        key=["profile", "hour"],
+    ),
+    # Claims audit (helpers/article/claims.py): one row per checkable claim of the article.
     # ``check`` names a function of helpers.article.claims.CHECKS; ``given`` its inputs
     # ("key=value; key=value", lists joined by "|"); ``figure_id`` a row of article_figures.csv
     # that holds the article's value (then article_value stays empty).
@@ -514,6 +551,24 @@ def load(table: str, data_dir: Path | None = None) -> pd.DataFrame:
     path = (data_dir or paths.DATA_DIR) / f"{table}.csv"
     mtime = path.stat().st_mtime if path.exists() else 0.0
     return _load_cached(table, str(path), mtime).copy()
+
+
+@lru_cache(maxsize=None)
+def _index_cached(table: str, column: str, path: str, mtime: float) -> dict:
+    frame = _load_cached(table, path, mtime)
+    return {key: dict(zip(frame.columns, values)) for key, values in zip(frame[column], frame.itertuples(index=False))}
+
+
+def lookup(table: str, column: str, value, data_dir: Path | None = None) -> dict:
+    """The row of ``data/<table>.csv`` whose ``column`` equals ``value``, as a dict (a fresh
+    copy); the same error as :func:`row` otherwise. Indexed once per file version, so that
+    the what-if's one derivation per control change stays fast."""
+    path = (data_dir or paths.DATA_DIR) / f"{table}.csv"
+    mtime = path.stat().st_mtime if path.exists() else 0.0
+    index = _index_cached(table, column, str(path), mtime)
+    if value not in index:
+        raise KeyError(f"no single row with {column}={value!r}; known: {', '.join(map(str, index))}")
+    return dict(index[value])
 
 
 def row(frame: pd.DataFrame, column: str, value) -> pd.Series:

@@ -9,8 +9,11 @@ module only picks the inputs out of the scenario and the data and applies them:
     replica (one deployment) = gpu_count rented units of the scenario's gpu row
     replica_usd_per_month    = usd_per_hour * hours_per_month * gpu_count * (1 - spot_discount)
     replica_tokens_per_month = tokens_per_s * 3600 * hours_per_month * gpu_count
-    replicas                 = max(1, ceil(tokens_per_month / replica_tokens_per_month))
-    gpu_usd_per_month        = replicas * replica_usd_per_month
+    replicas                 = max(1, ceil(tokens_per_month / replica_tokens_per_month)) with flat
+                               traffic; with a load profile the peak hour's replicas (+ spares)
+    mean_replicas            = replicas billed on average over the month (scheduled scaling
+                               follows the hours; always on, the peak's all month)
+    gpu_usd_per_month        = mean_replicas * replica_usd_per_month
     tco_usd_per_month        = gpu_usd_per_month + DevOps hours * rate + infrastructure
     blended_usd_per_1m[api]  = (1 - batch_share * provider's batch discount)
                                * [input_share * ((1 - cached_input_share) * input
@@ -80,7 +83,7 @@ class Result:
     replica_tokens_per_month: float | np.ndarray
     hidden_inputs: dict
     hidden_usd_per_month: float | np.ndarray
-    replicas: np.ndarray
+    replicas: np.ndarray  # the peak hour's
     gpu_usd_per_month: np.ndarray
     tco_usd_per_month: np.ndarray
     # the API side
@@ -94,6 +97,7 @@ class Result:
     stepped_tco_breakeven_tokens_per_month: dict
     # the rest of the argument, at the scenario's own volume
     decision: decision.Decision = field(repr=False)
+    mean_replicas: np.ndarray | None = None  # billed on average over the month's hours
 
     @cached_property
     def _comparison(self) -> dict:
@@ -139,7 +143,8 @@ def hidden_inputs(scenario: Scenario, data_dir: Path | None = None) -> dict[str,
     """DevOps hours, rate and infrastructure: the scenario's, or the article's point estimates
     (``data/hidden_costs.csv``, column ``point``) where it leaves them empty."""
     return {name: float(getattr(scenario, name)) if getattr(scenario, name) is not None
-            else data.hidden_cost(name, "point", data_dir) for name in HIDDEN_COST_INPUTS}
+            else float(data.lookup("hidden_costs", "parameter", name, data_dir)["point"])
+            for name in HIDDEN_COST_INPUTS}
 
 
 def throughput(scenario: Scenario, data_dir: Path | None = None) -> Throughput:
@@ -150,31 +155,65 @@ def throughput(scenario: Scenario, data_dir: Path | None = None) -> Throughput:
       (``selfhost_setups.csv``; 1,500 for the article's A100 + Llama 3.3 70B), quoted for the
       set-up's GPU whatever GPU is rented;
     - ``"model"``: input + output tokens/s of :func:`helpers.capacity.serving_capacity` for
-      the set-up's model and bits on the rented unit, at the scenario's input share (0 when
-      the model does not fit).
+      the set-up's model and bits on the rented unit, for requests of the scenario's
+      ``prompt_tokens`` and ``output_tokens`` (empty: from the input share), its ``kv_bits`` and
+      ``max_sequences``; with a latency target (``ttft_s``, ``tpot_s``) the busiest operating
+      point that meets it (:func:`helpers.capacity.slo_operating_point`). 0 when the model
+      does not fit. Latency targets apply to this source only.
     """
-    setup = data.row(data.load("selfhost_setups", data_dir), "setup", scenario.setup)
+    setup = data.lookup("selfhost_setups", "setup", scenario.setup, data_dir)
     if scenario.tokens_per_s is not None:
-        return Throughput(float(scenario.tokens_per_s), "set by hand")
+        return Throughput(float(scenario.tokens_per_s), "set by hand" + _targets_ignored(scenario))
     if scenario.throughput_source == "article":
-        gpu_model = data.row(data.load("gpu_cloud", data_dir), "gpu", scenario.gpu)["gpu_model"]
+        gpu_model = data.lookup("gpu_cloud", "gpu", scenario.gpu, data_dir)["gpu_model"]
         note = f"the article's conservative figure for {setup['gpu']}"
         if gpu_model != setup["gpu"]:
             note += f", not measured on {scenario.gpu}: a rough guide"
-        return Throughput(float(setup["tokens_per_s_conservative"]), note)
+        return Throughput(float(setup["tokens_per_s_conservative"]), note + _targets_ignored(scenario))
     from helpers import capacity  # noqa: PLC0415 - loads more tables; only this source needs it
 
     spec, count = capacity.resolve_gpu(scenario.gpu, data_dir)
-    prompt_tokens = capacity.DEFAULT_PROMPT_TOKENS
-    served = capacity.serving_capacity(
-        spec, capacity.model_spec(setup["model"], data_dir), float(setup["bits_per_weight"]),
-        prompt_tokens, capacity.output_tokens_for(prompt_tokens, scenario.input_share),
-        capacity.DEFAULT_MIN_SEQUENCE_TOKENS_PER_S, gpu_count=count, data_dir=data_dir)
+    model, bits = capacity.model_spec(setup["model"], data_dir), float(setup["bits_per_weight"])
+    prompt_tokens = scenario.prompt_tokens
+    output_tokens = scenario.output_tokens or capacity.output_tokens_for(prompt_tokens, scenario.input_share)
+    options = {"kv_bits": scenario.kv_bits, "max_sequences": scenario.max_sequences, "data_dir": data_dir}
+    if scenario.ttft_s is not None or scenario.tpot_s is not None:
+        point = capacity.slo_operating_point(spec, model, prompt_tokens, output_tokens, bits, count,
+                                             scenario.ttft_s, scenario.tpot_s, **options)
+        targets = " and ".join(f"p99 {name} within {value:g} s" for name, value in
+                               (("time to first token", scenario.ttft_s), ("time per output token", scenario.tpot_s))
+                               if value is not None)
+        if point["output_tokens_per_s"] == 0:
+            return Throughput(0.0, f"the capacity model: {setup['model']} on {scenario.gpu} cannot keep {targets}", 0)
+        return Throughput(point["total_tokens_per_s"], f"the capacity model for {setup['model']} on {scenario.gpu} "
+                          f"with {targets}, {point['batch']:.0f} sequences running on average",
+                          int(round(point["batch"])))
+    served = capacity.serving_capacity(spec, model, bits, prompt_tokens, output_tokens,
+                                       capacity.DEFAULT_MIN_SEQUENCE_TOKENS_PER_S, gpu_count=count, **options)
     if served["batch"] == 0:
         return Throughput(0.0, f"the capacity model: {setup['model']} does not fit one {scenario.gpu}", 0)
     return Throughput(float(served["total_tokens_per_s"]),
                       f"the capacity model for {setup['model']} on {scenario.gpu}, batch {served['batch']}",
                       int(served["batch"]))
+
+
+def _targets_ignored(scenario: Scenario) -> str:
+    if scenario.ttft_s is None and scenario.tpot_s is None:
+        return ""
+    return "; the latency targets apply to throughput_source 'model' only"
+
+
+def _stepped(scenario: Scenario, profile, blended, replica_usd, replica_tokens, fixed):
+    """The stepped breakeven: the article's staircase with flat traffic, always on and no
+    spare replicas, else the load profile's (:func:`helpers.capacity.traffic.stepped_breakeven_tokens_per_month`)."""
+    if scenario.load_profile == "flat" and scenario.spare_replicas == 0:
+        return breakeven.stepped_breakeven_tokens_per_month(blended, replica_usd, replica_tokens, fixed)
+    from helpers.capacity import traffic  # noqa: PLC0415
+
+    volume = np.vectorize(lambda p, usd, tokens, cost: traffic.stepped_breakeven_tokens_per_month(
+        p, usd, tokens, profile, scenario.scaling, cost, 1, scenario.spare_replicas), otypes=[float])(
+        blended, replica_usd, replica_tokens, fixed)
+    return float(volume) if volume.ndim == 0 else volume
 
 
 PRICE_TABLES = {"article": "api_prices", "current": "api_prices_current"}
@@ -209,7 +248,7 @@ def price_terms(scenario: Scenario, models=None, data_dir: Path | None = None) -
     of api_models). The batch discount is the provider's row of ``batch_discounts.csv`` (the
     article's names reach their provider through ``price_db_map.csv``); a provider without a
     row there gets none."""
-    table = data.load(PRICE_TABLES[scenario.price_source], data_dir)
+    table = PRICE_TABLES[scenario.price_source]
     current = scenario.price_source == "current"
     needs_batch = np.any(np.asarray(scenario.batch_share) > 0)
     if needs_batch:
@@ -217,7 +256,7 @@ def price_terms(scenario: Scenario, models=None, data_dir: Path | None = None) -
         mapped = data.load("price_db_map", data_dir).set_index("model")["provider_id"]
     out = {}
     for model in models or scenario.api_models:
-        row = data.row(table, "model", model)
+        row = data.lookup(table, "model", model, data_dir)
         usd_in, usd_out = float(row["usd_per_1m_input"]), float(row["usd_per_1m_output"])
         if model == scenario.api_model:
             usd_in = usd_in if scenario.usd_per_1m_input is None else float(scenario.usd_per_1m_input)
@@ -261,7 +300,7 @@ def gpu_usd_per_month(scenario: Scenario, gpu: str, gpu_count: int = 1,
                       data_dir: Path | None = None) -> float:
     """Monthly bill of ``gpu_count`` rented units of a ``gpu_cloud.csv`` row at the scenario's
     hours and spot discount (any row, e.g. for the Cloud GPU table or the hybrid's small GPU)."""
-    row = data.row(data.load("gpu_cloud", data_dir), "gpu", gpu)
+    row = data.lookup("gpu_cloud", "gpu", gpu, data_dir)
     return float(selfhost.gpu_usd_per_month(float(row["usd_per_hour"]), scenario.hours_per_month,
                                             gpu_count, scenario.spot_discount))
 
@@ -297,8 +336,8 @@ def derive(scenario: Scenario | None = None, tokens_per_month=None, data_dir: Pa
     if volumes.ndim != 1 or np.any(volumes < 0) or not np.all(np.isfinite(volumes)):
         raise ValueError("tokens_per_month must be finite volumes of at least 0")
 
-    setup = data.row(data.load("selfhost_setups", data_dir), "setup", scenario.setup)
-    gpu_row = data.row(data.load("gpu_cloud", data_dir), "gpu", scenario.gpu)
+    setup = data.lookup("selfhost_setups", "setup", scenario.setup, data_dir)
+    gpu_row = data.lookup("gpu_cloud", "gpu", scenario.gpu, data_dir)
     flow = throughput(scenario, data_dir)
     tokens_per_s = _drawn(draws, "tokens_per_s", flow.tokens_per_s)
     hours = _drawn(draws, "hours_per_month", scenario.hours_per_month)
@@ -311,8 +350,16 @@ def derive(scenario: Scenario | None = None, tokens_per_month=None, data_dir: Pa
     replica_tokens = selfhost.tokens_per_month_capacity(tokens_per_s, hours, scenario.gpu_count)
     hidden_usd = tco.devops_usd_per_month(hidden["devops_hours_per_month"], hidden["devops_usd_per_hour"]) \
         + hidden["infrastructure_usd_per_month"]
-    replicas = selfhost.replicas_needed(volumes, replica_tokens)
-    gpu_usd = np.asarray(replicas * replica_usd, dtype=float)
+    if scenario.load_profile == "flat" and scenario.spare_replicas == 0:
+        profile = None
+        replicas = mean_replicas = selfhost.replicas_needed(volumes, replica_tokens)
+    else:
+        from helpers.capacity import traffic  # noqa: PLC0415 - only a shaped load needs the profiles
+
+        profile = traffic.load_profile(scenario.load_profile, data_dir)
+        replicas, mean_replicas = traffic.replicas_for_volumes(volumes, replica_tokens, profile, scenario.scaling,
+                                                               spare_replicas=scenario.spare_replicas)
+    gpu_usd = np.asarray(mean_replicas * replica_usd, dtype=float)
     tco_usd = gpu_usd + hidden_usd
 
     terms = price_terms(scenario, api_models, data_dir)
@@ -323,9 +370,8 @@ def derive(scenario: Scenario | None = None, tokens_per_month=None, data_dir: Pa
         api_usd[model] = np.asarray(api.api_usd_per_month(volumes, blended[model]), dtype=float)
         flat[model] = breakeven.breakeven_tokens_per_month(replica_usd, blended[model])
         flat_tco[model] = breakeven.breakeven_tokens_per_month(replica_usd + hidden_usd, blended[model])
-        stepped[model] = breakeven.stepped_breakeven_tokens_per_month(blended[model], replica_usd, replica_tokens)
-        stepped_tco[model] = breakeven.stepped_breakeven_tokens_per_month(
-            blended[model], replica_usd, replica_tokens, hidden_usd)
+        stepped[model] = _stepped(scenario, profile, blended[model], replica_usd, replica_tokens, 0.0)
+        stepped_tco[model] = _stepped(scenario, profile, blended[model], replica_usd, replica_tokens, hidden_usd)
 
     return Result(
         scenario=scenario, tokens_per_month=volumes,
@@ -340,6 +386,7 @@ def derive(scenario: Scenario | None = None, tokens_per_month=None, data_dir: Pa
         stepped_breakeven_tokens_per_month=stepped, stepped_tco_breakeven_tokens_per_month=stepped_tco,
         decision=decision.decide(scenario.tokens_per_day, scenario.privacy_required,
                                  scenario.needs_flagship_quality, scenario.has_ml_expertise),
+        mean_replicas=np.asarray(mean_replicas, dtype=float),
     )
 
 

@@ -7,7 +7,6 @@ DATA_DIR = ROOT / "data"
 NOTEBOOKS_DIR = ROOT / "notebooks"
 REPORTS_DIR = ROOT / "reports"
 PARAMS_DIR = ROOT / "params"
-TESTS_DIR = ROOT / "tests"
 
 
 def data_file(name: str) -> Path:

@@ -114,6 +114,33 @@ class Scenario:
     tokens_per_s: float | None = _field(
         None, "number", "throughput of one rented unit; empty = the source's figure",
         unit="tokens_per_s", minimum=0, minimum_excluded=True, maximum=1e7, nullable=True)
+    # Serving (throughput_source 'model'): the requests, the engine, the latency targets, and
+    # the traffic's shape over the day, which sets the replicas billed at every source
+    prompt_tokens: int = _field(
+        1000, "integer", "mean input tokens of one request", unit="tokens", minimum=1, maximum=1_000_000)
+    output_tokens: int | None = _field(
+        None, "integer", "mean output tokens of one request; empty = from prompt_tokens and input_share",
+        unit="tokens", minimum=1, maximum=1_000_000, nullable=True)
+    kv_bits: int = _field(
+        16, "integer", "bits per KV-cache value (16: the engines' default; 8: an FP8 cache)", unit="bits",
+        minimum=4, maximum=16)
+    max_sequences: int | None = _field(
+        None, "integer", "most sequences the engine runs at once; empty = its documented default "
+        "(data/engine_defaults.csv)", unit="sequences", minimum=1, maximum=65_536, nullable=True)
+    ttft_s: float | None = _field(
+        None, "number", "99th percentile time to first token; empty = no limit (a chat product: 0.5)",
+        unit="s", minimum=0, minimum_excluded=True, maximum=3600, nullable=True)
+    tpot_s: float | None = _field(
+        None, "number", "99th percentile time per output token; empty = no limit (25 tokens/s: 0.04)",
+        unit="s", minimum=0, minimum_excluded=True, maximum=60, nullable=True)
+    load_profile: str = _field(
+        "flat", "text", "traffic's shape over a day or week (a profile of data/load_profiles.csv)",
+        rows_of=("load_profiles", "profile"))
+    scaling: str = _field(
+        "always_on", "text", "'always_on' (the peak hour's replicas all month) or 'scheduled' "
+        "(each hour's own)", choices=("always_on", "scheduled"))
+    spare_replicas: int = _field(
+        0, "integer", "replicas kept beyond what the traffic needs", unit="replicas", minimum=0, maximum=100)
     devops_hours_per_month: float | None = _field(
         None, "number", "DevOps hours a month; empty = the article's point estimate (15)",
         unit="hours_per_month", minimum=0, maximum=HOURS_IN_LONGEST_MONTH, nullable=True)
@@ -273,7 +300,7 @@ def _check_range(name: str, spec: Spec, value: float) -> str | None:
 
 def _known_names(table: str, column: str, data_dir: Path | None, cache: dict) -> list[str]:
     if (table, column) not in cache:
-        cache[(table, column)] = [str(v) for v in data.load(table, data_dir)[column]]
+        cache[(table, column)] = list(dict.fromkeys(str(v) for v in data.load(table, data_dir)[column]))
     return cache[(table, column)]
 
 
@@ -438,9 +465,4 @@ def save(values: dict, path: str | os.PathLike, data_dir: Path | None = None) ->
     with atomic_write(path) as handle:
         handle.write(dumps(clean))
     return path
-
-
-def describe() -> list[tuple[str, str]]:
-    """(key, help) for every scenario field, for documentation and error messages."""
-    return [(name, spec.help) for name, spec in KEYS.items()]
 

@@ -43,7 +43,7 @@ prose(f"Workload: {tokens_text(tokens_per_day)} tokens/day x {days_per_month:g} 
 # ## Flagship Models
 #
 # The blended price is `input_share * input + (1 - input_share) * output` per million tokens;
-# the monthly bill is the monthly volume times that price (`helpers/api.py`). Claude Opus 4.5
+# the monthly bill is the monthly volume times that price (`helpers/costs/api.py`). Claude Opus 4.5
 # (tier `premium`) comes from the prose of "When API Makes More Sense".
 
 # %%

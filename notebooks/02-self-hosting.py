@@ -73,7 +73,6 @@ consumer = tables.consumer_hardware(params_billion)
 consumer
 
 # %%
-fit_columns = [c for c in consumer.columns if c.startswith("fits_")]
 card = consumer.sort_values("usd_price").iloc[0]
 rtx = consumer[consumer["what_it_runs"].str.contains("4-bit")].iloc[0]
 four_bit = tables.PRECISIONS["4-bit"]
@@ -106,7 +105,7 @@ prose(f"Only {', '.join(holders) or 'none'} hold the weights of a {biggest} mode
 # %% [markdown]
 # ## What model sizes require what hardware
 #
-# Weights at 16, 8 and 4 bits per weight (`helpers/selfhost.py: vram_gb`) beside the article's
+# Weights at 16, 8 and 4 bits per weight (`helpers/costs/selfhost.py: vram_gb`) beside the article's
 # "VRAM Required" columns, which it prints in whole gigabytes.
 
 # %%

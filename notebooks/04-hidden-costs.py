@@ -51,7 +51,7 @@ summary = tables.breakeven_summary(r, tables.article_summary_models()).set_index
 # %% [markdown]
 # ## Total Cost Adjustment
 #
-# True monthly cost = GPU + DevOps hours x rate + infrastructure (`helpers/tco.py`); the hidden
+# True monthly cost = GPU + DevOps hours x rate + infrastructure (`helpers/costs/tco.py`); the hidden
 # costs default to the article's point estimates.
 
 # %%

@@ -1,4 +1,4 @@
-"""The table builders added for notebooks 01-05 (helpers/tables.py, second half), checked against
+"""The table builders added for notebooks 01-05 (helpers/article/tables.py), checked against
 the article's printed figures, and bad input in data/decision_cases.csv."""
 import csv
 import dataclasses

@@ -5,7 +5,7 @@
 - no typed figure: no code cell outside the parameters cell holds a numeric literal equal to a
   number in ``data/*.csv`` (every figure must come from a CSV row or a helpers function);
 - papermill runs every notebook with ``tables_dir`` set; the tables it writes carry the report
-  contract's columns (issue 3), and 03's breakeven summary gives the GPT-5 breakeven computed here
+  contract's columns, and 03's breakeven summary gives the GPT-5 breakeven computed here
   from the data rows, which is the article's ~256M tokens/month.
 """
 from __future__ import annotations

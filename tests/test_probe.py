@@ -1,4 +1,4 @@
-"""helpers/probe.py without a GPU or PyTorch: the clean exit, and the rows it writes from
+"""helpers/tools/probe.py without a GPU or PyTorch: the clean exit, and the rows it writes from
 timings (faked here) in the format capacity.refit reads."""
 import subprocess
 import sys

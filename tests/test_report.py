@@ -1,4 +1,4 @@
-"""Headless report runs (helpers/report.py), end to end.
+"""Headless report runs (helpers/report/), end to end.
 
 Most tests run small fixture notebooks written into a temporary folder (two kernels, a few
 seconds); one test runs the project's own notebooks on the article's scenario. Expected figures

@@ -1,4 +1,4 @@
-"""The claims audit (issue 4): every checkable claim of the article, recomputed.
+"""The claims audit: every checkable claim of the article, recomputed.
 
 The claims live in ``data/claims.csv``: one row per claim, with the article's heading
 (``section``), the claim quoted verbatim (``claim_text``), the article's value (``article_value``,
@@ -69,8 +69,6 @@ VERDICT_ORDER = [article.ERRATUM, article.DEPENDS, article.ROUNDING, article.HOL
 COLUMNS = ["claim_id", "section", "claim_text", "article_value", "recomputed_value", "verdict",
            "explanation", "unit", "assumptions", "figure_id", "readings"]
 READING_COLUMNS = ["claim_id", "reading", "article_value", "recomputed_value", "verdict", "explanation"]
-# Most rented units the stepwise self-hosting cost considers before calling a crossing unreachable.
-MAX_RENTED_UNITS = 1000
 
 
 # --------------------------------------------------------------------------- claims and results

@@ -2,7 +2,7 @@
 set beside the article's printed figures.
 
 Every builder returns a DataFrame whose first columns follow the report's tables contract
-(issue 3: token counts as plain integers of tokens, money in USD); the ``article_*`` and
+(token counts as plain integers of tokens, money in USD); the ``article_*`` and
 ``verdict`` columns that follow say what the article printed and whether it agrees
 (see :func:`helpers.article.verdict`). :func:`save` writes a table for a report run.
 """
@@ -26,7 +26,7 @@ from helpers.scenario import Scenario
 
 PRECISIONS = {"fp16": 16, "8-bit": 8, "4-bit": 4}
 
-# The reports' tables contract (issue 3): file name -> columns it must hold (more are welcome).
+# The reports' tables contract: file name -> columns it must hold (more are welcome).
 # Token counts are plain integers of tokens, money in USD.
 CONTRACT = {
     "api_costs": ["model", "provider", "tier", "usd_per_1m_input", "usd_per_1m_output",
@@ -320,7 +320,7 @@ def save(frame: pd.DataFrame, name: str, tables_dir: str | os.PathLike | None) -
 
 
 # ---------------------------------------------------------------------------------------------
-# Notebook support (issue 2): display settings, prose formatting, the scenario's self-hosting
+# Notebook support: display settings, prose formatting, the scenario's self-hosting
 # figures, and the builders of the tables the first builders do not cover.
 # ---------------------------------------------------------------------------------------------
 

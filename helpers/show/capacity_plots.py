@@ -52,3 +52,51 @@ def model_vs_measured(table: pd.DataFrame, x: str, y: str, label: str, title: st
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
     return ax
+
+
+def throughput_latency(curve: pd.DataFrame, point: dict, title: str, ttft_s: float | None = None,
+                       tpot_s: float | None = None):
+    """The throughput-latency curve of one replica (from ``capacity.throughput_latency_curve``):
+    aggregate output tokens/s against tokens/s each user sees (left) and against p99 time to
+    first token (right), the targets dashed and the chosen operating point marked. Returns the
+    two Axes."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5), sharey=True)
+    left.plot(1.0 / curve["tpot_p99_s"], curve["output_tokens_per_s"], lw=2, label="p99 (slowest 1% of users)")
+    left.plot(curve["sequence_tokens_per_s"], curve["output_tokens_per_s"], lw=1.5, ls=":", label="mean")
+    right.plot(curve["ttft_p99_s"], curve["output_tokens_per_s"], lw=2, label="p99")
+    right.plot(curve["ttft_mean_s"], curve["output_tokens_per_s"], lw=1.5, ls=":", label="mean")
+    if point["output_tokens_per_s"] > 0:
+        left.plot(1.0 / point["tpot_p99_s"], point["output_tokens_per_s"], "o", color="black", ms=8,
+                  label=f"operating point: {point['output_tokens_per_s']:,.0f} tokens/s")
+        right.plot(point["ttft_p99_s"], point["output_tokens_per_s"], "o", color="black", ms=8)
+    if tpot_s is not None:
+        left.axvline(1.0 / tpot_s, color="grey", ls="--", lw=1, label=f"target: {1 / tpot_s:.0f} tokens/s per user")
+    if ttft_s is not None:
+        right.axvline(ttft_s, color="grey", ls="--", lw=1, label=f"target: first token within {ttft_s:g} s")
+    left.set_xlabel("Output tokens/s each user sees (1 / time per output token)")
+    left.set_ylabel("Output tokens/s of the replica")
+    right.set_xlabel("Time to first token (s)")
+    right.set_xscale("log")
+    for ax in (left, right):
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.suptitle(title)
+    return left, right
+
+
+def hourly_replicas(plans: dict[str, dict], title: str, ax=None):
+    """Replicas billed each hour under each plan of ``capacity.traffic.traffic_plan`` (named by
+    the dict's keys), with the replicas the demand needs. Returns the Axes."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 4))
+    first = next(iter(plans.values()))["hours"]
+    ax.step(first["hour"], first["replicas_needed"], where="post", color="black", lw=1.5, label="needed by demand")
+    for name, plan in plans.items():
+        ax.step(plan["hours"]["hour"], plan["hours"]["replicas_billed"], where="post", lw=2, alpha=0.8,
+                label=f"{name}: ${plan['usd_per_month']:,.0f}/month, {plan['utilisation_share']:.0%} used")
+    ax.set_xlabel("Hour of the profile")
+    ax.set_ylabel("Replicas")
+    ax.set_title(title)
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8)
+    return ax

@@ -1,5 +1,5 @@
-"""How fast the what-if panel answers one change (issue 6 targets: calculation under 50 ms,
-redraw under 200 ms on this machine).
+"""How fast the what-if panel answers one change (targets on this 2-core machine: the
+calculation under 10 ms, the redraw under 200 ms, both for the median *and* the worst change).
 
     python -m helpers.tools.bench_widgets [--repeat N]
 
@@ -18,7 +18,7 @@ import time
 
 from helpers.show import widgets
 
-CALC_TARGET_S = 0.050
+CALC_TARGET_S = 0.010
 REDRAW_TARGET_S = 0.200
 
 
@@ -64,13 +64,24 @@ def main(argv: list[str] | None = None) -> int:
     timings = measure(args.repeat)
     print(f"what-if panel: build {timings['build_s'][0] * 1000:.0f} ms (once), "
           f"{len(timings['calc_s'])} control changes")
+    over = False
     for key, label, target in (("calc_s", "calculation", CALC_TARGET_S), ("redraw_s", "redraw", REDRAW_TARGET_S)):
         values = timings[key]
         median, worst = statistics.median(values), max(values)
-        verdict = "ok" if median < target else "OVER TARGET"
+        verdict = judge(median, worst, target)
+        over = over or verdict != "ok"
         print(f"  {label:<12} median {median * 1000:6.1f} ms   worst {worst * 1000:6.1f} ms   "
               f"target < {target * 1000:.0f} ms: {verdict}")
-    return 0
+    return 1 if over else 0
+
+
+def judge(median: float, worst: float, target: float) -> str:
+    """"ok" only when the median and the worst change both meet the target."""
+    if median >= target:
+        return "OVER TARGET (median)"
+    if worst >= target:
+        return "OVER TARGET (worst case)"
+    return "ok"
 
 
 if __name__ == "__main__":
