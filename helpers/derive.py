@@ -251,9 +251,6 @@ def price_terms(scenario: Scenario, models=None, data_dir: Path | None = None) -
     table = PRICE_TABLES[scenario.price_source]
     current = scenario.price_source == "current"
     needs_batch = np.any(np.asarray(scenario.batch_share) > 0)
-    if needs_batch:
-        discounts = data.load("batch_discounts", data_dir).set_index("provider")["batch_discount_share"]
-        mapped = data.load("price_db_map", data_dir).set_index("model")["provider_id"]
     out = {}
     for model in models or scenario.api_models:
         row = data.lookup(table, "model", model, data_dir)
@@ -266,10 +263,19 @@ def price_terms(scenario: Scenario, models=None, data_dir: Path | None = None) -
         provider = row["provider"] if current else None
         discount = 0.0
         if needs_batch:
-            provider = provider if current else mapped.get(model)
-            discount = float(discounts.get(provider, 0.0))
+            provider = provider if current else _row_or_none("price_db_map", "model", model, data_dir, "provider_id")
+            discount = _row_or_none("batch_discounts", "provider", provider, data_dir, "batch_discount_share")
+            discount = 0.0 if discount is None else float(discount)
         out[model] = PriceTerms(usd_in, usd_out, cached, provider, discount)
     return out
+
+
+def _row_or_none(table: str, column: str, value, data_dir: Path | None, wanted: str):
+    """One cell of the row of ``table`` whose ``column`` is ``value``; None without such a row."""
+    try:
+        return data.lookup(table, column, value, data_dir)[wanted]
+    except KeyError:
+        return None
 
 
 def api_model_choices(price_source: str = "article", query: str = "", limit: int | None = None,
