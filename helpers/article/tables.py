@@ -48,6 +48,9 @@ CONTRACT = {
                 "api_usd_per_month", "winner"],
     "claims": ["claim_id", "section", "claim_text", "article_value", "recomputed_value", "verdict",
                "explanation"],
+    "price_drift": ["model", "article_usd_per_1m_input", "article_usd_per_1m_output",
+                    "current_usd_per_1m_input", "current_usd_per_1m_output", "blended_change",
+                    "article_breakeven_tokens_per_month", "current_breakeven_tokens_per_month"],
     "uncertainty": ["api_model", "tokens_per_day", "p_selfhost_cheaper", "selfhost_usd_p10",
                     "selfhost_usd_p50", "selfhost_usd_p90"],
     "tornado": ["input", "low_value", "high_value", "breakeven_tokens_per_month_at_low",
@@ -113,7 +116,7 @@ def api_costs(scenario: Scenario, tiers: list[str] | None = None, data_dir: Path
     frame["blended_usd_per_1m"] = [float(r.blended_usd_per_1m[m]) for m in frame["model"]]
     frame["usd_per_month"] = [r.at("api_usd_per_month", m) for m in frame["model"]]
     ids = [f"api.{m}.usd_per_month" for m in frame["model"]]
-    comparable = judge if judge is not None else article.same_inputs(
+    comparable = judge if judge is not None else article.article_prices(scenario) and article.same_inputs(
         (scenario.tokens_per_day, article.value("scenario.tokens_per_day", data_dir)),
         (scenario.input_share, INPUT_SHARE), (scenario.days_per_month, DAYS_PER_MONTH))
     return _with_article(frame.reset_index(drop=True), ids, "usd_per_month", data_dir=data_dir,
@@ -218,7 +221,7 @@ def breakeven_volumes(r: Result, api_model: str, volumes: list[int] | None = Non
     figs = article.figures(data_dir)
     api_ids = [f"vol.{api_model}.{v}.api" for v in volumes]
     ratio_ids = [f"vol.{api_model}.{v}.ratio" for v in volumes]
-    comparable = article.same_inputs(
+    comparable = article.article_prices(r.scenario) and article.same_inputs(
         (float(at.replica_usd_per_month), article.value("setup.gpu.usd_per_month", data_dir)),
         (r.scenario.input_share, INPUT_SHARE))
     frame = _with_article(frame, api_ids, "api_usd_per_month", "article_api", data_dir, comparable)
@@ -265,18 +268,19 @@ def breakeven_summary(r: Result, api_models: list[str] | None = None,
     days = (s.days_per_month, DAYS_PER_MONTH)
     raw = (float(r.replica_usd_per_month), article.value("setup.gpu.usd_per_month", data_dir))
     adjusted = (float(r.replica_tco_usd_per_month), article.value("tco.total", data_dir))
+    prices = article.article_prices(s)
     frame = _with_article(frame, [f"be.{m}.tokens_per_month" for m in models],
                           "breakeven_tokens_per_month", "article_month", data_dir,
-                          article.same_inputs(raw, share))
+                          prices and article.same_inputs(raw, share))
     frame = _with_article(frame, [f"be.{m}.tokens_per_day" for m in models],
                           "breakeven_tokens_per_day", "article_day", data_dir,
-                          article.same_inputs(raw, share, days))
+                          prices and article.same_inputs(raw, share, days))
     frame = _with_article(frame, [f"tco_be.{m}.tokens_per_month" for m in models],
                           "tco_breakeven_tokens_per_month", "article_tco_month", data_dir,
-                          article.same_inputs(adjusted, share))
+                          prices and article.same_inputs(adjusted, share))
     frame = _with_article(frame, [f"tco_be.{m}.tokens_per_day" for m in models],
                           "tco_breakeven_tokens_per_day", "article_tco_day", data_dir,
-                          article.same_inputs(adjusted, share, days))
+                          prices and article.same_inputs(adjusted, share, days))
     return frame
 
 
@@ -393,7 +397,8 @@ def blended_prices(r: Result, data_dir: Path | None = None) -> pd.DataFrame:
         "blended_usd_per_1m": [float(r.blended_usd_per_1m[m]) for m in models],
     })
     return _with_article(frame, [f"blended.{m}" for m in models], "blended_usd_per_1m", data_dir=data_dir,
-                         comparable=article.same_inputs((r.scenario.input_share, INPUT_SHARE)))
+                         comparable=article.article_prices(r.scenario)
+                         and article.same_inputs((r.scenario.input_share, INPUT_SHARE)))
 
 
 def gpu_cloud_with_spot(scenario: Scenario, data_dir: Path | None = None) -> pd.DataFrame:
@@ -536,7 +541,7 @@ def hybrid(r: Result, data_dir: Path | None = None) -> pd.DataFrame:
     frame["share_with_hidden_of_all_api"] = frame["total_with_hidden_usd_per_month"] / everything if everything else float("nan")
     ids = [None if o == "all API" else "hybrid.api.usd_per_month" for o in frame["option"]]
     article_api_model = article.figure("hybrid.api.usd_per_month", data_dir)["row_key"].removeprefix("API: ")
-    comparable = api_model == article_api_model and article.same_inputs(
+    comparable = api_model == article_api_model and article.article_prices(s) and article.same_inputs(
         (api_share * monthly_tokens, article.value("hybrid.api.tokens_per_month", data_dir)),
         (s.input_share, INPUT_SHARE))
     return _with_article(frame, ids, "api_usd_per_month", data_dir=data_dir, comparable=comparable)
@@ -639,17 +644,3 @@ def article_summary_models(data_dir: Path | None = None) -> list[str]:
     """The API models of the article's Breakeven Summary table, in its order."""
     figs = article.figures(data_dir)
     return list(dict.fromkeys(figs[figs["table"] == "The Breakeven Summary"]["row_key"]))
-
-
-def breakeven_sentence(summary: pd.DataFrame, model: str) -> str:
-    """One line of prose for a row of :func:`breakeven_summary` (indexed by api_model): the
-    recomputed breakeven beside the article's, with the verdicts."""
-    row = summary.loc[model]
-    return (f"Breakeven vs {model}: **{tokens_text(row['breakeven_tokens_per_month'])} tokens/month** "
-            f"({tokens_text(row['breakeven_tokens_per_day'])}/day); the article prints "
-            f"{row['article_month_text']} ({row['article_month_verdict']}) and {row['article_day_text']} "
-            f"({row['article_day_verdict']}).")
-
-
-# "Total cost is a fraction of routing everything through an API": read as at most half.
-HYBRID_FRACTION_AT_MOST = 0.5

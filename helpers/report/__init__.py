@@ -70,6 +70,7 @@ TABLES_DIR_PARAMETER = "tables_dir"
 INTERACTIVE_PARAMETER = "interactive"
 HEADLINE_TABLE = "breakeven_summary"
 WORKLOAD_TABLE = "what_if"
+DRIFT_TABLE = "price_drift"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_NOTE = ('<p class="widget-note"><em>Interactive control: live in JupyterLab '
                '(<code>make lab</code>) or the what-if app (<code>make app</code>); this static '
@@ -506,6 +507,19 @@ def workload_html(tables_dir: Path) -> str:
             f"framework says <b>{html.escape(str(row['recommendation']))}</b> (step {int(row['decision_step'])}).</p>")
 
 
+def drift_html(tables_dir: Path) -> str:
+    """One line on which API prices moved most since the article (from the price-drift
+    notebook's ``tables/price_drift.csv``)."""
+    path = tables_dir / f"{DRIFT_TABLE}.csv"
+    if not path.exists():
+        return ""
+    import pandas as pd
+
+    from helpers.article import drift
+
+    return f"<p><b>API prices since the article:</b> {html.escape(drift.moved_most_sentence(pd.read_csv(path)))}</p>"
+
+
 def uncertainty_html(run: dict, tables_dir: Path) -> str:
     """One sentence on how sure the answer is: the Monte Carlo of the uncertainty notebook
     (same scenario, draws and seed), shown when that notebook wrote its table."""
@@ -531,6 +545,9 @@ def run_index_html(run: dict, tables_dir: Path) -> str:
     parts.append("<h2>Headline: breakeven summary</h2>")
     parts.append(headline_html(tables_dir))
     parts.append(workload_html(tables_dir))
+    parts.append(drift_html(tables_dir))
+
+
     parts.append(uncertainty_html(run, tables_dir))
     parts.append("<h2>Notebooks</h2>")
     rows = []

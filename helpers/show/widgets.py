@@ -33,7 +33,7 @@ import pandas as pd
 from helpers import data, paths, scenario as scenario_mod
 from helpers.article import tables
 from helpers.costs import breakeven, hybrid
-from helpers.derive import compare, derive, hidden_inputs, throughput
+from helpers.derive import PRICE_TABLES, api_model_choices, compare, derive, hidden_inputs, throughput
 from helpers.scenario import Scenario
 from helpers.show import plots
 from helpers.uncertainty import montecarlo
@@ -53,7 +53,8 @@ FILLED_FROM_DATA = ("tokens_per_s", "usd_per_1m_input", "usd_per_1m_output",
 # api_models, "pricing" the on-demand / spot switch in front of spot_discount).
 SECTIONS = (
     ("Workload", ("tokens_per_day", "input_share", "days_per_month")),
-    ("API", ("api_model", "usd_per_1m_input", "usd_per_1m_output")),
+    ("API", ("price_source", "api_model", "usd_per_1m_input", "usd_per_1m_output", "cached_input_share",
+             "batch_share")),
     ("Self-hosting", ("gpu", "gpu_count", "pricing", "spot_discount", "hours_per_month", "setup",
                       "throughput_source", "tokens_per_s")),
     ("Hidden costs", ("devops_hours_per_month", "devops_usd_per_hour", "infrastructure_usd_per_month")),
@@ -362,9 +363,20 @@ class WhatIf:
         self.controls[name].value = float(value)
 
     def _fill_prices(self) -> None:
-        row = data.row(data.load("api_prices", self.data_dir), "model", self.controls["api_model"].value)
+        table = PRICE_TABLES[self.controls["price_source"].value]
+        row = data.row(data.load(table, self.data_dir), "model", self.controls["api_model"].value)
         self._fill("usd_per_1m_input", row["usd_per_1m_input"])
         self._fill("usd_per_1m_output", row["usd_per_1m_output"])
+
+    def _switch_price_source(self) -> None:
+        """Offer the models of the chosen price table; a headline the article never priced
+        falls back to the starting scenario's (or the table's first) model."""
+        picker = self.controls["api_model"]
+        options = api_model_choices(self.controls["price_source"].value, data_dir=self.data_dir)
+        if picker.value not in options:
+            picker.value = self.base.api_model if self.base.api_model in options else options[0]
+        picker.options = options
+        self._fill_prices()
 
     def _fill_throughput(self, keep_override: bool = False) -> None:
         """Refill tokens/s with the source's figure; with ``keep_override`` a figure typed by
@@ -383,7 +395,11 @@ class WhatIf:
         self._holding = True
         try:
             owner = change["owner"]
-            if owner is self.controls["api_model"]:
+            if owner is self.controls["api_model"] and owner.value not in owner.options:
+                return  # a search still being typed in the picker
+            if owner is self.controls["price_source"]:
+                self._switch_price_source()
+            elif owner is self.controls["api_model"]:
                 self._fill_prices()
             elif owner is self.controls["throughput_source"]:
                 self._fill_throughput()
@@ -490,10 +506,10 @@ def build(s: Scenario | None = None, data_dir: Path | None = None,
         tooltip=scenario_mod.KEYS["tokens_per_day"].help,
         readout_format=".3s", continuous_update=False, style=style, layout=wide)
     c["tokens_per_day"].add_class("whatif-volume")
-    models = scenario_mod.KEYS["api_models"].rows_of
-    c["api_model"] = w.Dropdown(options=[str(m) for m in data.load(models[0], data_dir)[models[1]]],
-                                value=base.api_model, description="API model (headline)", style=style,
-                                layout=wide)
+    # Searchable: today's table holds about 2,000 models ("groq llama" narrows it as you type).
+    c["api_model"] = w.Combobox(options=api_model_choices(base.price_source, data_dir=data_dir),
+                                value=base.api_model, ensure_option=True, placeholder="type to search",
+                                description="API model (headline)", style=style, layout=wide)
     c["pricing"] = w.ToggleButtons(options=["on-demand", "spot"],
                                    value="spot" if base.spot_discount > 0 else "on-demand",
                                    description="Pricing", style=style)
