@@ -31,9 +31,8 @@ from typing import Any
 
 import yaml
 
-from helpers import data
+from helpers import data, distributions
 from helpers.files import atomic_write
-from helpers.uncertainty import distributions
 
 DESCRIPTION = "description"
 # Set by the report runner for each run; a scenario must not choose where tables go.

@@ -48,7 +48,8 @@ import pandas as pd
 from helpers.article import tables
 from helpers.article.tables import prose
 from helpers.scenario import Scenario
-from helpers.uncertainty import montecarlo, plots
+from helpers.show import uncertainty_plots as plots
+from helpers.uncertainty import montecarlo
 
 tables.display_options()
 s = Scenario.from_notebook(globals())

@@ -8,11 +8,11 @@ from helpers import paths
 # Lower number = lower layer. A module may import its own layer and any layer below it.
 LAYERS = {
     "paths": 0, "files": 0, "data": 0, "assumptions": 0,
-    "costs": 1,
+    "costs": 1, "distributions": 1,
     "capacity": 2,
     "scenario": 3,
     "derive": 4,
-    "article": 5,
+    "article": 5, "uncertainty": 5,
     "show": 6,
     "report": 7,
     "tools": 8, "probe": 8,

@@ -1,4 +1,4 @@
-"""Distributions and the sampler (helpers/uncertainty/distributions.py) against closed forms
+"""Distributions and the sampler (helpers/distributions.py) against closed forms
 worked by hand: triangular means and quantiles, bounds that make a probability exactly 0 or 1,
 reproducible seeds, and the YAML block's validation naming every bad key."""
 import math
@@ -7,8 +7,8 @@ from statistics import NormalDist
 import numpy as np
 import pytest
 
-from helpers.uncertainty import distributions as dist
-from helpers.uncertainty.distributions import Bounds, Fixed, Triangular, TruncatedNormal, Uniform
+from helpers import distributions as dist
+from helpers.distributions import Bounds, Fixed, Triangular, TruncatedNormal, Uniform
 
 DRAWS = 200_000
 

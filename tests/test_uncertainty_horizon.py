@@ -1,9 +1,9 @@
-"""A contract's life (helpers/uncertainty/horizon.py), worked by hand: month-by-month sums
+"""A contract's life (helpers/costs/horizon.py), worked by hand: month-by-month sums
 written as loops, against the closed forms in the module."""
 import numpy as np
 import pytest
 
-from helpers.uncertainty import horizon
+from helpers.costs import horizon
 
 
 def month_by_month(months: int, change_per_year: float) -> float:

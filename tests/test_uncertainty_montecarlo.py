@@ -12,8 +12,9 @@ import pytest
 from helpers import data, scenario
 from helpers.derive import DRAWABLE, derive
 from helpers.scenario import Scenario, ScenarioError
-from helpers.uncertainty import horizon, montecarlo
-from helpers.uncertainty.distributions import Fixed, Triangular, Uniform
+from helpers.costs import horizon
+from helpers.distributions import Fixed, Triangular, Uniform
+from helpers.uncertainty import montecarlo
 
 GPT5 = (1.25 + 10.00) / 2  # 5.625 USD per 1M tokens
 VOLUMES = np.logspace(6, 11, 60)

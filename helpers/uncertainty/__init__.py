@@ -1,8 +1,9 @@
-"""How sure is the answer: distributions of the uncertain inputs, the Monte Carlo on the one
-derivation, sensitivity (tornado), and the breakeven over a contract's life.
+"""How sure is the answer: the Monte Carlo on the one derivation (``montecarlo``: draws of the
+uncertain inputs through :func:`helpers.derive.derive`, P(self-hosting cheaper), crossings,
+fan-chart quantiles, tornado, the reserved-term commitment view and the sentences the notebook,
+the report's index and the what-if panel print) and its benchmark (``bench``).
 
-- ``distributions``: fixed, triangular, uniform and truncated-normal inputs, the YAML form of a
-  scenario's ``uncertainty:`` block, and a seeded sampler. Pure; reads no data.
-- ``horizon``: cumulative cost of each option over ``horizon_months`` with API prices moving by
-  ``api_price_change_per_year``, and the volume above which a commitment pays off. Pure.
+Below it: ``helpers.distributions`` (the distributions and the ``uncertainty:`` block's form,
+pure) and ``helpers.costs.horizon`` (a contract's cumulative cost, pure); above it:
+``helpers.show.uncertainty_plots``.
 """

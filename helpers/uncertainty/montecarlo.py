@@ -32,11 +32,10 @@ import numpy as np
 import pandas as pd
 
 from helpers import data, scenario as scenario_fields
-from helpers.costs import api, breakeven
+from helpers.costs import api, breakeven, horizon
 from helpers.derive import DRAWABLE, HIDDEN_COST_INPUTS, Result, derive, hidden_inputs, throughput
 from helpers.scenario import Scenario
-from helpers.uncertainty import horizon
-from helpers.uncertainty.distributions import (Distribution, Fixed, Triangular, Uniform, parse_block,
+from helpers.distributions import (Distribution, Fixed, Triangular, Uniform, parse_block,
                                                sample)
 
 DRAWS = 20_000

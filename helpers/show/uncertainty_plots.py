@@ -10,8 +10,8 @@ import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
 from helpers.article.tables import tokens_text
+from helpers.costs import horizon
 from helpers.show.plots import API_COLORS
-from helpers.uncertainty import horizon
 from helpers.uncertainty.montecarlo import CROSSING_LEVELS, MonteCarlo
 
 
