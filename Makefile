@@ -54,3 +54,14 @@ app: $(STAMP) ## Serve the what-if notebook as a web page (Voila) on localhost:8
 
 bench-widgets: $(STAMP) ## Time one what-if change: calculation (< 10 ms) and redraw (< 200 ms), median and worst
 	$(BIN)/python -m helpers.tools.bench_widgets
+
+.PHONY: prices
+AT ?=
+PRICES_OUTPUT ?=
+
+prices: $(STAMP) ## Today's API prices from the price database (offline) into data/api_prices_current.csv (AT=2026-11-27T12:00:00Z to fix the instant; default: now)
+	$(BIN)/python -m helpers.tools.prices $(if $(AT),--at $(AT)) $(if $(PRICES_OUTPUT),--output $(PRICES_OUTPUT))
+
+.PHONY: bench-uncertainty
+bench-uncertainty: $(STAMP) ## Time the Monte Carlo: 20,000 draws x 200 volumes x every API (< 1 s)
+	$(BIN)/python -m helpers.uncertainty.bench $(if $(SCENARIO_BENCH),--scenario $(SCENARIO_BENCH))

@@ -125,7 +125,7 @@ SPECS: dict[str, TableSpec] = {
             "gpu_count": _number(POSITIVE),
             "vram_gb": _number(POSITIVE),
             "usd_per_hour": _number(NON_NEGATIVE),
-            "pricing": _text(pa.Check.isin(["on_demand", "spot", "reserved"])),
+            "pricing": _text(pa.Check.isin(["on_demand", "spot", "reserved_1y", "reserved_3y"])),
             "best_for": _text(),
             **PROVENANCE,
         },
@@ -371,6 +371,53 @@ SPECS: dict[str, TableSpec] = {
     ),
 }
 
+# Today's prices (helpers/tools/prices.py writes api_prices_current from the price database
+# genai-prices; price_db_map names the database key of each of the article's models).
+SPECS["api_prices_current"] = TableSpec(
+    columns={
+        "model": _text(),
+        "name": _text(),
+        "provider": _text(),
+        "usd_per_1m_input": _number(NON_NEGATIVE),
+        "usd_per_1m_output": _number(NON_NEGATIVE),
+        "usd_per_1m_cached_input": _number(NON_NEGATIVE, nullable=True),
+        "long_context_threshold_tokens": _number(POSITIVE, nullable=True),
+        "usd_per_1m_input_long_context": _number(NON_NEGATIVE, nullable=True),
+        "usd_per_1m_output_long_context": _number(NON_NEGATIVE, nullable=True),
+        "price_db": _text(),
+        "price_db_version": _text(),
+        "price_db_key": _text(),
+        "priced_at": _text(pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$",
+                                                error="must be an instant YYYY-MM-DDTHH:MM:SSZ")),
+        "note": _text(nullable=True),
+        **PROVENANCE,
+    },
+    key=["model"],
+)
+SPECS["price_db_map"] = TableSpec(
+    columns={
+        "model": _text(),
+        "provider_id": _text(),
+        "model_key": _text(),
+        # other database keys the note weighs (provider/model, ";"-separated): their history is shown
+        "related_keys": _text(nullable=True),
+        "note": _text(),
+        **PROVENANCE,
+    },
+    key=["model"],
+)
+SPECS["batch_discounts"] = TableSpec(
+    columns={
+        "provider": _text(),
+        "batch_api": _text(BOOL),
+        "batch_discount_share": _number(NON_NEGATIVE, pa.Check.lt(1)),
+        "note": _text(),
+        **PROVENANCE,
+    },
+    key=["provider"],
+    booleans=["batch_api"],
+)
+
 # Cross-field rules pandera cannot express per column: (table, rule, columns, message).
 ROW_RULES = {
     "hidden_costs": [(lambda df: df["low"] <= df["high"], "high", "high is below low")],
@@ -382,6 +429,10 @@ ROW_RULES = {
             "tokens_per_s_high",
             "tokens_per_s_high is below tokens_per_s_low",
         )
+    ],
+    "batch_discounts": [
+        (lambda df: (df["batch_api"] != "false") | (df["batch_discount_share"] == 0),
+         "batch_discount_share", "a provider without a batch API has no batch discount"),
     ],
     "models": [
         (lambda df: df["active_params_billion"] <= df["params_billion"], "active_params_billion",

@@ -15,6 +15,10 @@ module only picks the inputs out of the scenario and the data and applies them:
                                follows the hours; always on, the peak's all month)
     gpu_usd_per_month        = mean_replicas * replica_usd_per_month
     tco_usd_per_month        = gpu_usd_per_month + DevOps hours * rate + infrastructure
+    blended_usd_per_1m[api]  = (1 - batch_share * provider's batch discount)
+                               * [input_share * ((1 - cached_input_share) * input
+                                                 + cached_input_share * cached input)
+                                  + (1 - input_share) * output]   (article: both shares 0)
     api_usd_per_month[api]   = tokens_per_month / 1e6 * blended_usd_per_1m[api]
     breakeven (flat)         = replica bill / blended * 1e6          (the article's formula)
     breakeven (stepped)      = first volume where the API reaches the bill with replicas
@@ -168,7 +172,9 @@ def throughput(scenario: Scenario, data_dir: Path | None = None) -> Throughput:
         return Throughput(float(setup["tokens_per_s_conservative"]), note + _targets_ignored(scenario))
     from helpers import capacity  # noqa: PLC0415 - loads more tables; only this source needs it
 
-    spec, count = capacity.resolve_gpu(scenario.gpu, data_dir)
+    # By the row's GPU model and count, so a reserved row prices the same hardware.
+    gpu_row = data.row(data.load("gpu_cloud", data_dir), "gpu", scenario.gpu)
+    spec, count = capacity.gpu_spec(gpu_row["gpu_model"], data_dir), int(gpu_row["gpu_count"])
     model, bits = capacity.model_spec(setup["model"], data_dir), float(setup["bits_per_weight"])
     prompt_tokens = scenario.prompt_tokens
     output_tokens = scenario.output_tokens or capacity.output_tokens_for(prompt_tokens, scenario.input_share)
@@ -212,18 +218,90 @@ def _stepped(scenario: Scenario, profile, blended, replica_usd, replica_tokens, 
     return float(volume) if volume.ndim == 0 else volume
 
 
-def api_prices(scenario: Scenario, models=None, data_dir: Path | None = None) -> dict:
-    """(usd_per_1m_input, usd_per_1m_output) of each API: its row of ``api_prices.csv``, with
-    the scenario's price override applied to the headline API (the first of api_models)."""
+PRICE_TABLES = {"article": "api_prices", "current": "api_prices_current"}
+
+
+@dataclass(frozen=True)
+class PriceTerms:
+    """What one API charges under the scenario: list prices, the prompt-cache rate (None where
+    the model or the price source has none) and the provider's batch discount."""
+
+    usd_per_1m_input: float
+    usd_per_1m_output: float
+    usd_per_1m_cached_input: float | None
+    provider: str | None
+    batch_discount_share: float
+
+    def blended_usd_per_1m(self, scenario: Scenario, input_share=None):
+        """Blended price paid per 1M tokens (:func:`helpers.costs.api.blended_usd_per_1m_paid`):
+        the article's 50/50 average when cached_input_share and batch_share are 0."""
+        return api.blended_usd_per_1m_paid(
+            self.usd_per_1m_input, self.usd_per_1m_output,
+            scenario.input_share if input_share is None else input_share,
+            usd_per_1m_cached_input=self.usd_per_1m_cached_input,
+            cached_input_share=scenario.cached_input_share,
+            batch_share=scenario.batch_share, batch_discount_share=self.batch_discount_share)
+
+
+def price_terms(scenario: Scenario, models=None, data_dir: Path | None = None) -> dict[str, PriceTerms]:
+    """:class:`PriceTerms` of each API from the scenario's price source: the article's table
+    (``api_prices.csv``: no cached rates) or today's (``api_prices_current.csv``, written by
+    ``make prices``), with the scenario's price override applied to the headline API (the first
+    of api_models). The batch discount is the provider's row of ``batch_discounts.csv`` (the
+    article's names reach their provider through ``price_db_map.csv``); a provider without a
+    row there gets none."""
+    table = PRICE_TABLES[scenario.price_source]
+    current = scenario.price_source == "current"
+    needs_batch = np.any(np.asarray(scenario.batch_share) > 0)
     out = {}
     for model in models or scenario.api_models:
-        row = data.lookup("api_prices", "model", model, data_dir)
+        row = data.lookup(table, "model", model, data_dir)
         usd_in, usd_out = float(row["usd_per_1m_input"]), float(row["usd_per_1m_output"])
         if model == scenario.api_model:
             usd_in = usd_in if scenario.usd_per_1m_input is None else float(scenario.usd_per_1m_input)
             usd_out = usd_out if scenario.usd_per_1m_output is None else float(scenario.usd_per_1m_output)
-        out[model] = (usd_in, usd_out)
+        cached = row["usd_per_1m_cached_input"] if current else None
+        cached = None if cached is None or cached != cached else float(cached)
+        provider = row["provider"] if current else None
+        discount = 0.0
+        if needs_batch:
+            provider = provider if current else _row_or_none("price_db_map", "model", model, data_dir, "provider_id")
+            discount = _row_or_none("batch_discounts", "provider", provider, data_dir, "batch_discount_share")
+            discount = 0.0 if discount is None else float(discount)
+        out[model] = PriceTerms(usd_in, usd_out, cached, provider, discount)
     return out
+
+
+def _row_or_none(table: str, column: str, value, data_dir: Path | None, wanted: str):
+    """One cell of the row of ``table`` whose ``column`` is ``value``; None without such a row."""
+    try:
+        return data.lookup(table, column, value, data_dir)[wanted]
+    except KeyError:
+        return None
+
+
+def api_model_choices(price_source: str = "article", query: str = "", limit: int | None = None,
+                      data_dir: Path | None = None) -> list[str]:
+    """The API models a scenario may name under ``price_source`` (the article's ten, or every
+    model of today's table), those whose name, display name or provider contain every word of
+    ``query`` (case-insensitive), in table order: the article's models first. For a searchable
+    picker: ``api_model_choices("current", "llama 70b groq")``."""
+    table = data.load(PRICE_TABLES[price_source], data_dir)
+    text = table["model"].str.lower() + " " + table["provider"].str.lower()
+    if "name" in table.columns:
+        text = text + " " + table["name"].str.lower()
+    keep = np.ones(len(table), dtype=bool)
+    for word in query.lower().split():
+        keep &= text.str.contains(word, regex=False).to_numpy()
+    names = table["model"][keep].tolist()
+    return names if limit is None else names[:limit]
+
+
+def api_prices(scenario: Scenario, models=None, data_dir: Path | None = None) -> dict:
+    """(usd_per_1m_input, usd_per_1m_output) of each API under the scenario's price source
+    (see :func:`price_terms`)."""
+    return {model: (terms.usd_per_1m_input, terms.usd_per_1m_output)
+            for model, terms in price_terms(scenario, models, data_dir).items()}
 
 
 def gpu_usd_per_month(scenario: Scenario, gpu: str, gpu_count: int = 1,
@@ -236,9 +314,8 @@ def gpu_usd_per_month(scenario: Scenario, gpu: str, gpu_count: int = 1,
 
 
 def blended_usd_per_1m(scenario: Scenario, model: str, data_dir: Path | None = None) -> float:
-    """Blended price of one API under the scenario (any row of ``api_prices.csv``)."""
-    usd_in, usd_out = api_prices(scenario, [model], data_dir)[model]
-    return float(api.blended_usd_per_1m(usd_in, usd_out, scenario.input_share))
+    """Blended price paid for one API under the scenario (price source, cache and batch shares)."""
+    return float(price_terms(scenario, [model], data_dir)[model].blended_usd_per_1m(scenario))
 
 
 def _drawn(draws: dict | None, name: str, value):
@@ -253,7 +330,7 @@ def derive(scenario: Scenario | None = None, tokens_per_month=None, data_dir: Pa
     """Every figure of ``scenario`` (default: the article's) at ``tokens_per_month`` (default:
     the scenario's own volume, tokens_per_day * days_per_month); see the module docstring.
 
-    ``api_models`` prices other rows of ``api_prices.csv`` than the scenario's (the headline
+    ``api_models`` prices other models of the scenario's price table than its own (the headline
     API's price override still applies to it). ``draws`` maps inputs of :data:`DRAWABLE` to arrays (one value per draw); every quantity
     that depends on them gains a leading draw axis."""
     scenario = scenario or Scenario()
@@ -293,10 +370,11 @@ def derive(scenario: Scenario | None = None, tokens_per_month=None, data_dir: Pa
     gpu_usd = np.asarray(mean_replicas * replica_usd, dtype=float)
     tco_usd = gpu_usd + hidden_usd
 
-    prices = api_prices(scenario, api_models, data_dir)
+    terms = price_terms(scenario, api_models, data_dir)
+    prices = {model: (t.usd_per_1m_input, t.usd_per_1m_output) for model, t in terms.items()}
     blended, api_usd, flat, flat_tco, stepped, stepped_tco = ({} for _ in range(6))
-    for model, (usd_in, usd_out) in prices.items():
-        blended[model] = api.blended_usd_per_1m(usd_in, usd_out, input_share)
+    for model, price in terms.items():
+        blended[model] = price.blended_usd_per_1m(scenario, input_share)
         api_usd[model] = np.asarray(api.api_usd_per_month(volumes, blended[model]), dtype=float)
         flat[model] = breakeven.breakeven_tokens_per_month(replica_usd, blended[model])
         flat_tco[model] = breakeven.breakeven_tokens_per_month(replica_usd + hidden_usd, blended[model])

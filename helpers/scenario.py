@@ -31,7 +31,7 @@ from typing import Any
 
 import yaml
 
-from helpers import data
+from helpers import data, distributions
 from helpers.files import atomic_write
 
 DESCRIPTION = "description"
@@ -58,7 +58,7 @@ class ScenarioError(ValueError):
 class Spec:
     """What one scenario field may hold, and what it means."""
 
-    kind: str  # "number", "integer", "share", "bool", "text", "text_list"
+    kind: str  # "number", "integer", "share", "bool", "text", "text_list", "uncertainty"
     help: str
     unit: str = ""
     minimum: float | None = None
@@ -77,6 +77,11 @@ def _field(default, kind: str, help: str, **spec) -> Any:
 
 
 ARTICLE_API_MODELS = ("GPT-5", "Claude Sonnet 4.5", "DeepSeek V3.2", "Gemini 2.5 Flash")
+# Inputs an uncertainty block may give a distribution: those derive() takes as draws, and the
+# yearly API price change (usd_per_hour is the rented row's price, not a field).
+UNCERTAIN_INPUTS = ("tokens_per_s", "spot_discount", "hours_per_month", "devops_hours_per_month",
+                    "devops_usd_per_hour", "infrastructure_usd_per_month", "input_share",
+                    "usd_per_hour", "api_price_change_per_year")
 
 
 @dataclass(frozen=True)
@@ -152,8 +157,20 @@ class Scenario:
         unit="usd_per_month", minimum=0, maximum=1e7, nullable=True)
     # The API side
     api_models: tuple[str, ...] = _field(
-        ARTICLE_API_MODELS, "text_list", "APIs compared, the first is the headline "
-        "(rows of data/api_prices.csv)", rows_of=("api_prices", "model"))
+        ARTICLE_API_MODELS, "text_list", "APIs compared, the first is the headline (rows of "
+        "data/api_prices.csv; with price_source 'current', of data/api_prices_current.csv)",
+        rows_of=("api_prices", "model"))
+    price_source: str = _field(
+        "article", "text", "'article' (the article's February 2026 prices, data/api_prices.csv) "
+        "or 'current' (the price database's, data/api_prices_current.csv)",
+        choices=("article", "current"))
+    cached_input_share: float = _field(
+        0.0, "share", "share of input tokens read from the provider's prompt cache, at its cached "
+        "rate where it has one (only today's prices hold cached rates; article: 0)", unit="share",
+        minimum=0, maximum=1)
+    batch_share: float = _field(
+        0.0, "share", "share of traffic sent through the provider's batch API, at its discount in "
+        "data/batch_discounts.csv (article: 0)", unit="share", minimum=0, maximum=1)
     usd_per_1m_input: float | None = _field(
         None, "number", "input price of the first API; empty = its row of data/api_prices.csv",
         unit="usd_per_1m", minimum=0, maximum=10_000, nullable=True)
@@ -197,6 +214,17 @@ class Scenario:
     budget_api_model: str = _field(
         "DeepSeek V3.2", "text", "budget API priced for each team of the decision table",
         rows_of=("api_prices", "model"))
+    # How sure the answer is, and over how long (helpers.uncertainty)
+    horizon_months: int = _field(
+        12, "integer", "months of the contract the comparison covers", unit="months",
+        minimum=1, maximum=120)
+    api_price_change_per_year: float = _field(
+        0.0, "number", "yearly change of API prices (-0.5 halves them each year; the article: 0)",
+        unit="share_per_year", minimum=-1, maximum=10)
+    uncertainty: dict | None = _field(
+        None, "uncertainty", "distributions of the uncertain inputs, e.g. "
+        "{devops_hours_per_month: {triangular: [10, 15, 20]}}; empty = the article's ranges",
+        nullable=True, choices=UNCERTAIN_INPUTS)
 
     # -- construction ----------------------------------------------------------------------
     @classmethod
@@ -297,8 +325,20 @@ def _check_name(name: str, value: str, spec: Spec, data_dir, cache) -> str | Non
     known = _known_names(table, column, data_dir, cache)
     if value in known:
         return None
+    listed = ", ".join(known) if len(known) <= 40 else f"{len(known)} names, see the file"
     return (f"{name}: {value!r} is not a {column} of data/{table}.csv{suggest(value, known)}; "
-            f"known: {', '.join(known)}")
+            f"known: {listed}")
+
+
+def bounds(name: str) -> distributions.Bounds:
+    """The range a field's draws must stay in (a row's price: at least 0)."""
+    spec = KEYS.get(name)
+    if spec is None:
+        return distributions.Bounds(minimum=0)
+    return distributions.Bounds(
+        -math.inf if spec.minimum is None else spec.minimum,
+        math.inf if spec.maximum is None else spec.maximum,
+        spec.minimum_excluded, spec.maximum_excluded)
 
 
 def _check_value(name: str, value: Any, spec: Spec, data_dir, cache) -> tuple[Any, list[str]]:
@@ -348,6 +388,9 @@ def _check_value(name: str, value: Any, spec: Spec, data_dir, cache) -> tuple[An
         if duplicates:
             problems.append(f"{name}: listed twice: {', '.join(duplicates)}")
         return list(value), problems
+    if spec.kind == "uncertainty":
+        _, problems = distributions.parse_block(value, {n: bounds(n) for n in spec.choices})
+        return value, problems
     raise AssertionError(f"unknown kind {spec.kind!r}")  # a bug in a Spec, not bad input
 
 
@@ -379,12 +422,32 @@ def validate(values: dict, data_dir: Path | None = None, source: str = "scenario
             clean[DESCRIPTION] = values[DESCRIPTION]
     for name, spec in KEYS.items():
         if name in values:
+            if name == "api_models" and values.get("price_source") == "current":
+                spec = dataclasses.replace(spec, rows_of=("api_prices_current", "model"))
             value, found = _check_value(name, values[name], spec, data_dir, cache)
             problems.extend(found)
             clean[name] = value
+    problems = _hint_price_source(problems, clean, data_dir, cache)
     if problems:
         raise ScenarioError(problems, source)
     return clean
+
+
+def _hint_price_source(problems: list[str], clean: dict, data_dir, cache) -> list[str]:
+    """At the article's prices only the article's models are priced: a model of today's table
+    gets that said (instead of "not a model of api_prices.csv")."""
+    models = clean.get("api_models")
+    if clean.get("price_source", "article") != "article" or not isinstance(models, list) \
+            or not any(p.startswith("api_models[") for p in problems):
+        return problems
+    current = set(_known_names("api_prices_current", "model", data_dir, cache))
+    current -= set(_known_names("api_prices", "model", data_dir, cache))
+    for i, model in enumerate(models):
+        if isinstance(model, str) and model in current:
+            problems = [p for p in problems if not p.startswith(f"api_models[{i}]: ")]
+            problems.append(f"api_models[{i}]: {model!r} has no article price (data/api_prices.csv); "
+                            f"set price_source: current to price it at today's prices")
+    return problems
 
 
 def parameters(values: dict) -> dict:

@@ -25,7 +25,7 @@ tables_dir = ""  # report runs set this; tables are written there as CSV
 
 # %%
 from helpers import article
-from helpers.article import tables
+from helpers.article import prose as sentences, tables
 from helpers.show.format import display_options, prose, tokens_text, usd_text
 from helpers.derive import derive
 from helpers.scenario import Scenario
@@ -91,18 +91,7 @@ at_implied = at_implied.dropna(subset=["article_value"])
 at_implied[["model", "usd_per_month", "article_text", "article_verdict"]]
 
 # %%
-ratios = printed["article_over_recomputed"]
-agree = at_implied["article_verdict"].isin(["holds", "rounding"]).sum()
-factor = 1 / ratios.median()
-scale = ("matches this workload" if round(factor) == 1 else
-         f"is about {factor:.0f}x too small" if factor > 1 else f"is about {1 / factor:.0f}x too large")
-prose(f"Every printed monthly cost is between {ratios.min():.3f} and {ratios.max():.3f} times the "
-         f"cost at {tokens_text(article_tokens_per_day)} tokens/day: the printed column {scale}. "
-         f"The printed figures imply {tokens_text(printed['article_implied_tokens_per_day'].min())}-"
-         f"{tokens_text(printed['article_implied_tokens_per_day'].max())} tokens/day; recomputed at "
-         f"{tokens_text(implied_tokens_per_day)} tokens/day, {agree} of {len(at_implied)} printed figures "
-         f"agree (hold, or differ only by rounding). The prices per million tokens are right; the "
-         f"monthly column was computed for {tokens_text(implied_tokens_per_day)} tokens/day.")
+prose(sentences.monthly_column_sentence(printed, at_implied, article_tokens_per_day, implied_tokens_per_day))
 
 # %% [markdown]
 # ## Verdicts and saved table

@@ -35,7 +35,7 @@ infrastructure_usd_per_month = None  # None: the article's point estimate
 tables_dir = ""  # report runs set this; tables are written there as CSV
 
 # %%
-from helpers.article import tables
+from helpers.article import prose as sentences, tables
 from helpers.show.format import display_options, prose, tokens_text, usd_text
 from helpers.derive import derive
 from helpers.scenario import Scenario
@@ -44,16 +44,14 @@ from helpers.show import plots
 display_options()
 s = Scenario.from_notebook(globals())
 r = derive(s)
-selfhost_usd = float(r.replica_usd_per_month)
 capacity_tokens = float(r.replica_tokens_per_month)
 article_summary = tables.breakeven_summary(r, tables.article_summary_models()).set_index("api_model")
 volumes = tables.breakeven_volumes_all(r)
 volume_columns = ["monthly_tokens", "api_usd_per_month", "selfhost_usd_per_month", "winner", "cost_ratio",
                   "article_api_text", "article_api_verdict", "article_ratio_text", "article_ratio_verdict",
                   "winner_verdict"]
-prose(f"Self-hosting: {s.gpu_count}x {s.gpu}, **{usd_text(selfhost_usd)}** a month "
-         f"for the GPU, {usd_text(r.replica_tco_usd_per_month)} with hidden costs; one deployment serves "
-         f"{tokens_text(capacity_tokens)} tokens a month at {r.tokens_per_s:,.0f} tokens/s.")
+verdict_columns = ["article_api_verdict", "article_ratio_verdict", "winner_verdict"]
+prose(sentences.selfhost_bill_sentence(r))
 
 # %% [markdown]
 # ## Blended prices
@@ -72,8 +70,8 @@ gpt5 = volumes[volumes["api_model"] == "GPT-5"]
 gpt5[volume_columns]
 
 # %%
-agree = gpt5[["article_api_verdict", "article_ratio_verdict", "winner_verdict"]].isin(["holds", "rounding"])
-prose(tables.breakeven_sentence(article_summary, "GPT-5") + f" {int(agree.to_numpy().sum())} of {agree.size} printed figures "
+agree, printed_figures = sentences.agreement(gpt5, verdict_columns)
+prose(sentences.breakeven_sentence(article_summary, "GPT-5") + f" {agree} of {printed_figures} printed figures "
          "of the table agree.")
 
 # %% [markdown]
@@ -84,8 +82,8 @@ deepseek = volumes[volumes["api_model"] == "DeepSeek V3.2"]
 deepseek[volume_columns]
 
 # %%
-agree = deepseek[["article_api_verdict", "article_ratio_verdict", "winner_verdict"]].isin(["holds", "rounding"])
-prose(tables.breakeven_sentence(article_summary, "DeepSeek V3.2") + f" {int(agree.to_numpy().sum())} of {agree.size} printed "
+agree, printed_figures = sentences.agreement(deepseek, verdict_columns)
+prose(sentences.breakeven_sentence(article_summary, "DeepSeek V3.2") + f" {agree} of {printed_figures} printed "
          "figures of the table agree; the \"Breakeven\" row is a rounded volume, so its API cost is "
          "a little under the GPU bill.")
 
@@ -96,7 +94,7 @@ prose(tables.breakeven_sentence(article_summary, "DeepSeek V3.2") + f" {int(agre
 
 # %%
 flash = article_summary.loc["Gemini 2.5 Flash"]
-prose(tables.breakeven_sentence(article_summary, "Gemini 2.5 Flash") + f" That is "
+prose(sentences.breakeven_sentence(article_summary, "Gemini 2.5 Flash") + f" That is "
          f"{flash.breakeven_tokens_per_month / capacity_tokens:.1%} of one deployment's monthly capacity "
          f"({tokens_text(capacity_tokens)}): the GPU would have to run flat out all month just to break even.")
 
@@ -113,10 +111,7 @@ summary[["api_model", "blended_usd_per_1m", "breakeven_tokens_per_month", "break
          "tco_breakeven_tokens_per_month", "within_single_gpu_capacity", "tco_within_single_gpu_capacity"]]
 
 # %%
-reachable = summary[summary["within_single_gpu_capacity"]]["api_model"].tolist()
-tco_reachable = summary[summary["tco_within_single_gpu_capacity"]]["api_model"].tolist()
-prose(f"On raw GPU cost, one deployment can reach breakeven against {', '.join(reachable) or 'none'}; "
-         f"with hidden costs, only against {', '.join(tco_reachable) or 'none'}.")
+prose(sentences.reachable_sentence(summary))
 
 # %% [markdown]
 # ## Cost against volume

@@ -35,10 +35,8 @@ infrastructure_usd_per_month = None  # None: the article's point estimate
 tables_dir = ""  # report runs set this; tables are written there as CSV
 
 # %%
-from helpers import article
-from helpers.article import tables
+from helpers.article import prose as sentences, tables
 from helpers.show.format import display_options, prose, tokens_text, usd_text
-from helpers.costs import tco
 from helpers.derive import derive
 from helpers.scenario import Scenario
 
@@ -101,16 +99,7 @@ ranges = tables.tco_range(r)
 ranges
 
 # %%
-printed_multiplier = tco.tco_multiplier(article.figure("tco.total")["value"], article.figure("tco.gpu")["value"])
-rule_low, rule_high = ranges["rule_of_thumb_low"].iloc[0], ranges["rule_of_thumb_high"].iloc[0]
-low, high = ranges["tco_multiplier"].min(), ranges["tco_multiplier"].max()
-inside = rule_low <= printed_multiplier <= rule_high
-prose(f"The article's own table gives {article.figure('tco.total')['printed_text']} / "
-         f"{article.figure('tco.gpu')['printed_text']} = **{printed_multiplier:.2f}x**, "
-         f"{'inside' if inside else 'outside'} its rule of thumb of {rule_low:g}x-{rule_high:g}x. Across its "
-         f"own ranges (DevOps hours and rate, infrastructure) the multiple runs from {low:.2f}x to {high:.2f}x "
-         f"on this GPU bill ({ranges['within_rule_of_thumb'].sum()} of {len(ranges)} cases inside the rule)."
-         + (" The rule of thumb understates the hidden costs the article itself lists." if high > rule_high else ""))
+prose(sentences.rule_of_thumb_sentence(ranges))
 
 # %% [markdown]
 # ## Model Quality Gap

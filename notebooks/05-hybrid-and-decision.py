@@ -56,7 +56,7 @@ import dataclasses
 import pandas as pd
 
 from helpers import data
-from helpers.article import tables
+from helpers.article import prose as sentences, tables
 from helpers.show.format import display_options, prose, tokens_text, usd_text
 from helpers.costs import decision
 from helpers.derive import derive
@@ -100,19 +100,7 @@ prose(f"The API part: {tokens_text(api_part.api_tokens_per_month)} tokens to {s.
          f"{split.iloc[-1].share_of_all_api:.0%} of all-API, with no hardware at all.")
 
 # %%
-best = self_hosted.sort_values("share_of_all_api").iloc[0]
-rented = self_hosted[self_hosted["option"].str.contains("rented")]
-holds = best.share_of_all_api <= tables.HYBRID_FRACTION_AT_MOST
-prose(f"**\"A fraction of routing everything through an API\"** "
-         f"{'holds' if holds else 'does not hold'} at this volume for the cheapest self-hosted option "
-         f"({best.simple_tasks_on}, {best.option}: {best.share_of_all_api:.0%}, reading \"a fraction\" as at most "
-         f"{tables.HYBRID_FRACTION_AT_MOST:.0%}); a rented GPU costs {rented['share_of_all_api'].min():.1%}-"
-         f"{rented['share_of_all_api'].max():.1%} of all-API."
-         + (" Once someone's time to maintain the model is counted, every self-hosted hybrid costs more "
-            "than all-API." if (self_hosted["share_with_hidden_of_all_api"] > 1).all() else "")
-         + (" The GPU is not \"already running\" for free: in every self-hosted row it is a larger bill "
-            "than the API part." if (self_hosted["simple_tasks_usd_per_month"] > self_hosted["api_usd_per_month"]).all()
-            else ""))
+prose(sentences.hybrid_fraction_sentence(hybrid))
 
 # %% [markdown]
 # ## The decision framework, applied

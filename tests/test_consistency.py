@@ -38,7 +38,9 @@ def by_hand(values: dict) -> dict:
              * values.get("devops_usd_per_hour", hidden["devops_usd_per_hour"])
              + values.get("infrastructure_usd_per_month", hidden["infrastructure_usd_per_month"]))
     share = values.get("input_share", 0.5)
-    prices = data.load("api_prices").set_index("model")
+    # the article's models, at the scenario's price source (both shares of cache and batch 0)
+    table = "api_prices_current" if values.get("price_source") == "current" else "api_prices"
+    prices = data.load(table).set_index("model").loc[data.load("api_prices")["model"]]
     blended = {m: share * prices.loc[m, "usd_per_1m_input"] + (1 - share) * prices.loc[m, "usd_per_1m_output"]
                for m in prices.index}
     monthly = values.get("tokens_per_day", 10_000_000) * values.get("days_per_month", 30)

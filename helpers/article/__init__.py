@@ -67,6 +67,14 @@ def value(figure_id: str, data_dir: Path | None = None) -> float:
     return float(figure(figure_id, data_dir)["value"])
 
 
+def article_prices(scenario) -> bool:
+    """Whether a scenario prices the APIs as the article did: its February 2026 list prices
+    (``price_source`` 'article'), no prompt-cache reads and no batch traffic. A figure that
+    depends on an API price is comparable with the article's only then."""
+    return (scenario.price_source == "article" and scenario.cached_input_share == 0
+            and scenario.batch_share == 0)
+
+
 def same_inputs(*pairs: tuple[float, float]) -> bool:
     """Whether every (scenario input, article input) pair is equal: the article's printed
     figures are comparable only then."""

@@ -58,7 +58,7 @@ import pandas as pd
 
 from helpers import article, data
 from helpers.article import tables
-from helpers.show.format import tokens_text, usd_text as _usd_text
+from helpers.text import tokens_text, usd_text as _usd_text
 from helpers.assumptions import DAYS_PER_MONTH, HOURS_PER_MONTH, INPUT_SHARE
 from helpers.costs import api, breakeven, hybrid, selfhost, tco
 from helpers.derive import blended_usd_per_1m, derive, gpu_usd_per_month

@@ -23,7 +23,7 @@ from helpers.costs import hybrid as hybrid_mod
 from helpers.derive import Result, compare, derive, gpu_usd_per_month, what_if_row
 from helpers.files import atomic_write
 from helpers.scenario import Scenario
-from helpers.show.format import tokens_text
+from helpers.text import tokens_text
 
 PRECISIONS = {"fp16": 16, "8-bit": 8, "4-bit": 4}
 
@@ -49,6 +49,13 @@ CONTRACT = {
                 "api_usd_per_month", "winner"],
     "claims": ["claim_id", "section", "claim_text", "article_value", "recomputed_value", "verdict",
                "explanation"],
+    "price_drift": ["model", "article_usd_per_1m_input", "article_usd_per_1m_output",
+                    "current_usd_per_1m_input", "current_usd_per_1m_output", "blended_change",
+                    "article_breakeven_tokens_per_month", "current_breakeven_tokens_per_month"],
+    "uncertainty": ["api_model", "tokens_per_day", "p_selfhost_cheaper", "selfhost_usd_p10",
+                    "selfhost_usd_p50", "selfhost_usd_p90"],
+    "tornado": ["input", "low_value", "high_value", "breakeven_tokens_per_month_at_low",
+                "breakeven_tokens_per_month_at_high"],
 }
 
 
@@ -110,7 +117,7 @@ def api_costs(scenario: Scenario, tiers: list[str] | None = None, data_dir: Path
     frame["blended_usd_per_1m"] = [float(r.blended_usd_per_1m[m]) for m in frame["model"]]
     frame["usd_per_month"] = [r.at("api_usd_per_month", m) for m in frame["model"]]
     ids = [f"api.{m}.usd_per_month" for m in frame["model"]]
-    comparable = judge if judge is not None else article.same_inputs(
+    comparable = judge if judge is not None else article.article_prices(scenario) and article.same_inputs(
         (scenario.tokens_per_day, article.value("scenario.tokens_per_day", data_dir)),
         (scenario.input_share, INPUT_SHARE), (scenario.days_per_month, DAYS_PER_MONTH))
     return _with_article(frame.reset_index(drop=True), ids, "usd_per_month", data_dir=data_dir,
@@ -119,8 +126,10 @@ def api_costs(scenario: Scenario, tiers: list[str] | None = None, data_dir: Path
 
 def gpu_cloud(scenario: Scenario, data_dir: Path | None = None) -> pd.DataFrame:
     """Cloud GPU Pricing table: monthly bill of each configuration at the scenario's hours and
-    spot discount (:func:`helpers.derive.gpu_usd_per_month`)."""
+    spot discount (:func:`helpers.derive.gpu_usd_per_month`); its on-demand rows (the reserved
+    rows are not the article's)."""
     gpus = data.load("gpu_cloud", data_dir)
+    gpus = gpus[gpus["pricing"] == "on_demand"]
     frame = gpus[["gpu", "gpu_count", "vram_gb", "usd_per_hour", "best_for"]].copy()
     frame["gpu_count"] = frame["gpu_count"].astype(int)
     frame["usd_per_month"] = [gpu_usd_per_month(scenario, g, data_dir=data_dir) for g in frame["gpu"]]
@@ -213,7 +222,7 @@ def breakeven_volumes(r: Result, api_model: str, volumes: list[int] | None = Non
     figs = article.figures(data_dir)
     api_ids = [f"vol.{api_model}.{v}.api" for v in volumes]
     ratio_ids = [f"vol.{api_model}.{v}.ratio" for v in volumes]
-    comparable = article.same_inputs(
+    comparable = article.article_prices(r.scenario) and article.same_inputs(
         (float(at.replica_usd_per_month), article.value("setup.gpu.usd_per_month", data_dir)),
         (r.scenario.input_share, INPUT_SHARE))
     frame = _with_article(frame, api_ids, "api_usd_per_month", "article_api", data_dir, comparable)
@@ -260,18 +269,19 @@ def breakeven_summary(r: Result, api_models: list[str] | None = None,
     days = (s.days_per_month, DAYS_PER_MONTH)
     raw = (float(r.replica_usd_per_month), article.value("setup.gpu.usd_per_month", data_dir))
     adjusted = (float(r.replica_tco_usd_per_month), article.value("tco.total", data_dir))
+    prices = article.article_prices(s)
     frame = _with_article(frame, [f"be.{m}.tokens_per_month" for m in models],
                           "breakeven_tokens_per_month", "article_month", data_dir,
-                          article.same_inputs(raw, share))
+                          prices and article.same_inputs(raw, share))
     frame = _with_article(frame, [f"be.{m}.tokens_per_day" for m in models],
                           "breakeven_tokens_per_day", "article_day", data_dir,
-                          article.same_inputs(raw, share, days))
+                          prices and article.same_inputs(raw, share, days))
     frame = _with_article(frame, [f"tco_be.{m}.tokens_per_month" for m in models],
                           "tco_breakeven_tokens_per_month", "article_tco_month", data_dir,
-                          article.same_inputs(adjusted, share))
+                          prices and article.same_inputs(adjusted, share))
     frame = _with_article(frame, [f"tco_be.{m}.tokens_per_day" for m in models],
                           "tco_breakeven_tokens_per_day", "article_tco_day", data_dir,
-                          article.same_inputs(adjusted, share, days))
+                          prices and article.same_inputs(adjusted, share, days))
     return frame
 
 
@@ -356,7 +366,8 @@ def blended_prices(r: Result, data_dir: Path | None = None) -> pd.DataFrame:
         "blended_usd_per_1m": [float(r.blended_usd_per_1m[m]) for m in models],
     })
     return _with_article(frame, [f"blended.{m}" for m in models], "blended_usd_per_1m", data_dir=data_dir,
-                         comparable=article.same_inputs((r.scenario.input_share, INPUT_SHARE)))
+                         comparable=article.article_prices(r.scenario)
+                         and article.same_inputs((r.scenario.input_share, INPUT_SHARE)))
 
 
 def gpu_cloud_with_spot(scenario: Scenario, data_dir: Path | None = None) -> pd.DataFrame:
@@ -386,6 +397,7 @@ def what_fits(data_dir: Path | None = None) -> pd.DataFrame:
     beside what the article says each runs."""
     consumer = data.load("consumer_hardware", data_dir)
     cloud = data.load("gpu_cloud", data_dir)
+    cloud = cloud[cloud["pricing"] == "on_demand"]  # a reserved row is the same hardware
     frame = pd.concat([
         pd.DataFrame({"hardware": consumer["hardware"], "kind": "consumer",
                       "memory_gb": consumer["memory_gb"], "article_says": consumer["what_it_runs"]}),
@@ -498,7 +510,7 @@ def hybrid(r: Result, data_dir: Path | None = None) -> pd.DataFrame:
     frame["share_with_hidden_of_all_api"] = frame["total_with_hidden_usd_per_month"] / everything if everything else float("nan")
     ids = [None if o == "all API" else "hybrid.api.usd_per_month" for o in frame["option"]]
     article_api_model = article.figure("hybrid.api.usd_per_month", data_dir)["row_key"].removeprefix("API: ")
-    comparable = api_model == article_api_model and article.same_inputs(
+    comparable = api_model == article_api_model and article.article_prices(s) and article.same_inputs(
         (api_share * monthly_tokens, article.value("hybrid.api.tokens_per_month", data_dir)),
         (s.input_share, INPUT_SHARE))
     return _with_article(frame, ids, "api_usd_per_month", data_dir=data_dir, comparable=comparable)
@@ -601,17 +613,3 @@ def article_summary_models(data_dir: Path | None = None) -> list[str]:
     """The API models of the article's Breakeven Summary table, in its order."""
     figs = article.figures(data_dir)
     return list(dict.fromkeys(figs[figs["table"] == "The Breakeven Summary"]["row_key"]))
-
-
-def breakeven_sentence(summary: pd.DataFrame, model: str) -> str:
-    """One line of prose for a row of :func:`breakeven_summary` (indexed by api_model): the
-    recomputed breakeven beside the article's, with the verdicts."""
-    row = summary.loc[model]
-    return (f"Breakeven vs {model}: **{tokens_text(row['breakeven_tokens_per_month'])} tokens/month** "
-            f"({tokens_text(row['breakeven_tokens_per_day'])}/day); the article prints "
-            f"{row['article_month_text']} ({row['article_month_verdict']}) and {row['article_day_text']} "
-            f"({row['article_day_verdict']}).")
-
-
-# "Total cost is a fraction of routing everything through an API": read as at most half.
-HYBRID_FRACTION_AT_MOST = 0.5

@@ -63,6 +63,7 @@ from helpers import data as data_mod, paths, scenario as scenario_mod
 from helpers.article import tables as tables_mod
 from helpers.files import atomic_write, current_umask
 from helpers.report import changes as changes_mod, pages
+from helpers.report.pages import drift_html, uncertainty_html  # noqa: F401 (the summary's slots)
 # Re-exported: the runner's public names stay where callers and tests found them.
 from helpers.report.execute import (CELL_TIMEOUT_S, KERNEL_START_ATTEMPTS, WIDGET_MIME, WIDGET_NOTE,
                                     NotebookResult, export_html, run_notebook, static_widgets)

@@ -15,6 +15,8 @@ TABLES = "tables"
 HEADLINE_TABLE = "breakeven_summary"
 WORKLOAD_TABLE = "what_if"
 CLAIMS_TABLE = "claims"
+DRIFT_TABLE = "price_drift"
+UNCERTAINTY_TABLE = "uncertainty"
 CLAIMS_PAGE = "07-claims-audit.html"
 # The headline chart is the first image of the cell tagged so in an executed notebook.
 HEADLINE_CHART_TAG = "headline-chart"
@@ -181,20 +183,28 @@ def chart_html(png_base64: str | None, notebooks: list[dict]) -> str:
             f"<p class=\"muted\">Monthly cost against volume{link}.</p>")
 
 
-# Slots for lines other parts of the workbook add to the summary: each takes the run's tables
-# folder and returns HTML lines (already escaped), or none when it has nothing to say.
-def probability_lines(tables_dir: Path) -> list[str]:
-    """How likely the decision is to hold under the inputs' uncertainty (none yet)."""
-    return []
+# Lines other parts of the workbook add to the summary, each in its slot: a function of the run
+# and its tables folder returning one paragraph, or "" when it has nothing to say.
+def uncertainty_html(run: dict, tables_dir: Path) -> str:
+    """How sure the answer is: the Monte Carlo of the uncertainty notebook (same scenario, draws
+    and seed), when that notebook wrote its table."""
+    if not (Path(tables_dir) / f"{UNCERTAINTY_TABLE}.csv").exists():
+        return ""
+    from helpers.uncertainty import montecarlo  # noqa: PLC0415 (numpy-heavy, only when drawn)
+
+    s = scenario_mod.Scenario.from_dict(run["scenario"])
+    sentence = montecarlo.probability_sentence(montecarlo.run(s, montecarlo.report_tokens_per_month(s)))
+    return f"<p><b>How sure:</b> {html.escape(sentence)}</p>"
 
 
-def drift_lines(tables_dir: Path) -> list[str]:
-    """How the prices the decision rests on have moved (none yet)."""
-    return []
+def drift_html(tables_dir: Path) -> str:
+    """Which API prices moved most since the article (the price-drift notebook's table)."""
+    frame = _read(tables_dir, DRIFT_TABLE)
+    if frame is None:
+        return ""
+    from helpers.article import drift  # noqa: PLC0415
 
-
-def slot_html(lines: list[str] | None) -> str:
-    return "".join(f"<p>{line}</p>" for line in lines or [])
+    return f"<p><b>API prices since the article:</b> {html.escape(drift.moved_most_sentence(frame))}</p>"
 
 
 def verification_html(run: dict) -> str:
@@ -253,11 +263,11 @@ def run_index_html(run: dict, tables_dir: Path, chart_png: str | None = None) ->
         parts.append(f"<p class=\"failed\">{html.escape(problem)}</p>")
     parts.append("<h2>Decision</h2>")
     parts.append(decision_html(tables_dir))
-    parts.append(slot_html(probability_lines(tables_dir)))
+    parts.append(uncertainty_html(run, tables_dir))
     parts.append(chart_html(chart_png, run["notebooks"]))
     parts.append("<h2>Breakevens</h2>")
     parts.append(breakeven_html(tables_dir))
-    parts.append(slot_html(drift_lines(tables_dir)))
+    parts.append(drift_html(tables_dir))
     parts.append("<h2>The article's figures</h2>")
     parts.append(audit_html(tables_dir))
     parts.append("<h2>Since the previous report</h2>")

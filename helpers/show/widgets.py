@@ -33,9 +33,10 @@ import pandas as pd
 from helpers import data, paths, scenario as scenario_mod
 from helpers.article import tables
 from helpers.costs import breakeven, hybrid
-from helpers.derive import compare, derive, hidden_inputs, throughput
+from helpers.derive import PRICE_TABLES, api_model_choices, compare, derive, hidden_inputs, throughput
 from helpers.scenario import Scenario
 from helpers.show import format as format_, plots
+from helpers.uncertainty import montecarlo
 
 # The volume control's span in tokens per day (log scale): from a hobby project to far
 # beyond one GPU's capacity, so that every breakeven of the article lies inside it.
@@ -52,12 +53,14 @@ FILLED_FROM_DATA = ("tokens_per_s", "usd_per_1m_input", "usd_per_1m_output",
 # api_models, "pricing" the on-demand / spot switch in front of spot_discount).
 SECTIONS = (
     ("Workload", ("tokens_per_day", "input_share", "days_per_month")),
-    ("API", ("api_model", "usd_per_1m_input", "usd_per_1m_output")),
+    ("API", ("price_source", "api_model", "usd_per_1m_input", "usd_per_1m_output", "cached_input_share",
+             "batch_share")),
     ("Self-hosting", ("gpu", "gpu_count", "pricing", "spot_discount", "hours_per_month", "setup",
                       "throughput_source", "tokens_per_s")),
     ("Hidden costs", ("devops_hours_per_month", "devops_usd_per_hour", "infrastructure_usd_per_month")),
     ("Hybrid", ("hybrid_api_share", "hybrid_api_model")),
     ("Decision framework", ("privacy_required", "needs_flagship_quality", "has_ml_expertise")),
+    ("Contract (how sure)", ("horizon_months", "api_price_change_per_year")),
 )
 
 
@@ -109,6 +112,11 @@ def evaluate(s: Scenario, data_dir: Path | None = None) -> dict:
         "replicas": replicas,
         "gpu_units_needed": replicas * s.gpu_count,
         "decision": r.decision,
+        # How sure: the share of Monte Carlo draws of the uncertain inputs (notebook 10) in
+        # which self-hosting with hidden costs is cheaper at this volume.
+        "p_selfhost_cheaper": montecarlo.p_selfhost_cheaper_at_own_volume(
+            s, draws=montecarlo.PANEL_DRAWS, data_dir=data_dir)[model],
+        "draws": montecarlo.PANEL_DRAWS,
     }
 
 
@@ -164,6 +172,15 @@ def winner_text(results: dict) -> str:
             f"({_usd(cheaper)} against {_usd(dearer)}, self-hosting with hidden costs)")
 
 
+def probability_text(results: dict) -> str:
+    """One line: how often self-hosting is cheaper across the uncertain inputs' draws."""
+    s = results["scenario"]
+    contract = ("" if s.api_price_change_per_year == 0 else
+                f" over a {s.horizon_months}-month contract (API prices {s.api_price_change_per_year:+.0%} a year)")
+    return (f"Self-hosting with hidden costs is cheaper than {results['api_model']} here{contract} in "
+            f"{results['p_selfhost_cheaper']:.0%} of {results['draws']:,} draws of the uncertain inputs")
+
+
 def notes(results: dict) -> list[str]:
     """Caveats: GPU-only winner, throughput and capacity, replicas."""
     s = results["scenario"]
@@ -191,7 +208,7 @@ def summary_markdown(results: dict) -> str:
     """The results as Markdown, for the static notebook output."""
     lines = [f"**Volume:** {_tokens(results['tokens_per_day'])} tokens/day = "
              f"{_tokens(results['tokens_per_month'])} tokens/month",
-             "", f"**{winner_text(results)}**", "", decision_text(results), ""]
+             "", f"**{winner_text(results)}**", "", probability_text(results), "", decision_text(results), ""]
     lines += [f"- {n}" for n in notes(results)]
     return "\n".join(lines)
 
@@ -346,9 +363,20 @@ class WhatIf:
         self.controls[name].value = float(value)
 
     def _fill_prices(self) -> None:
-        row = data.row(data.load("api_prices", self.data_dir), "model", self.controls["api_model"].value)
+        table = PRICE_TABLES[self.controls["price_source"].value]
+        row = data.row(data.load(table, self.data_dir), "model", self.controls["api_model"].value)
         self._fill("usd_per_1m_input", row["usd_per_1m_input"])
         self._fill("usd_per_1m_output", row["usd_per_1m_output"])
+
+    def _switch_price_source(self) -> None:
+        """Offer the models of the chosen price table; a headline the article never priced
+        falls back to the starting scenario's (or the table's first) model."""
+        picker = self.controls["api_model"]
+        options = api_model_choices(self.controls["price_source"].value, data_dir=self.data_dir)
+        if picker.value not in options:
+            picker.value = self.base.api_model if self.base.api_model in options else options[0]
+        picker.options = options
+        self._fill_prices()
 
     def _fill_throughput(self, keep_override: bool = False) -> None:
         """Refill tokens/s with the source's figure; with ``keep_override`` a figure typed by
@@ -367,7 +395,11 @@ class WhatIf:
         self._holding = True
         try:
             owner = change["owner"]
-            if owner is self.controls["api_model"]:
+            if owner is self.controls["api_model"] and owner.value not in owner.options:
+                return  # a search still being typed in the picker
+            if owner is self.controls["price_source"]:
+                self._switch_price_source()
+            elif owner is self.controls["api_model"]:
                 self._fill_prices()
             elif owner is self.controls["throughput_source"]:
                 self._fill_throughput()
@@ -403,7 +435,8 @@ class WhatIf:
 
     def _render(self, results: dict) -> None:
         o = self.outputs
-        o["winner"].value = f"<b>{html.escape(winner_text(results))}</b>"
+        o["winner"].value = (f"<b>{html.escape(winner_text(results))}</b><br>"
+                             f"{html.escape(probability_text(results))}")
         o["decision"].value = html.escape(decision_text(results))
         o["volume"].value = (f"{_tokens(results['tokens_per_day'])} tokens/day = "
                              f"{_tokens(results['tokens_per_month'])} tokens/month")
@@ -473,10 +506,10 @@ def build(s: Scenario | None = None, data_dir: Path | None = None,
         tooltip=scenario_mod.KEYS["tokens_per_day"].help,
         readout_format=".3s", continuous_update=False, style=style, layout=wide)
     c["tokens_per_day"].add_class("whatif-volume")
-    models = scenario_mod.KEYS["api_models"].rows_of
-    c["api_model"] = w.Dropdown(options=[str(m) for m in data.load(models[0], data_dir)[models[1]]],
-                                value=base.api_model, description="API model (headline)", style=style,
-                                layout=wide)
+    # Searchable: today's table holds about 2,000 models ("groq llama" narrows it as you type).
+    c["api_model"] = w.Combobox(options=api_model_choices(base.price_source, data_dir=data_dir),
+                                value=base.api_model, ensure_option=True, placeholder="type to search",
+                                description="API model (headline)", style=style, layout=wide)
     c["pricing"] = w.ToggleButtons(options=["on-demand", "spot"],
                                    value="spot" if base.spot_discount > 0 else "on-demand",
                                    description="Pricing", style=style)
