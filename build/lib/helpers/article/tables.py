@@ -1,0 +1,615 @@
+"""Each table of the article, rebuilt from ``data/`` with the formulas of the other modules and
+set beside the article's printed figures.
+
+Every builder returns a DataFrame whose first columns follow the report's tables contract
+(token counts as plain integers of tokens, money in USD); the ``article_*`` and
+``verdict`` columns that follow say what the article printed and whether it agrees
+(see :func:`helpers.article.verdict`). :func:`save` writes a table for a report run.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers import article, data
+from helpers.assumptions import DAYS_PER_MONTH, HOURS_PER_MONTH, INPUT_SHARE
+from helpers.costs import api, breakeven, decision, selfhost, tco
+from helpers.costs import hybrid as hybrid_mod
+from helpers.derive import Result, compare, derive, gpu_usd_per_month, what_if_row
+from helpers.files import atomic_write
+from helpers.scenario import Scenario
+from helpers.text import tokens_text
+
+PRECISIONS = {"fp16": 16, "8-bit": 8, "4-bit": 4}
+
+# The reports' tables contract: file name -> columns it must hold (more are welcome).
+# Token counts are plain integers of tokens, money in USD.
+CONTRACT = {
+    "api_costs": ["model", "provider", "tier", "usd_per_1m_input", "usd_per_1m_output",
+                  "blended_usd_per_1m", "usd_per_month"],
+    "gpu_cloud": ["gpu", "vram_gb", "usd_per_hour", "usd_per_month"],
+    "consumer_hardware": ["hardware", "memory_gb", "usd_price"],
+    "vram_by_model_size": ["params_billion", "vram_gb_fp16", "vram_gb_4bit", "minimum_hardware"],
+    "breakeven_volumes": ["api_model", "monthly_tokens", "api_usd_per_month", "selfhost_usd_per_month",
+                          "winner", "cost_ratio"],
+    "breakeven_summary": ["api_model", "blended_usd_per_1m", "breakeven_tokens_per_month",
+                          "breakeven_tokens_per_day", "tco_breakeven_tokens_per_month",
+                          "tco_breakeven_tokens_per_day", "within_single_gpu_capacity"],
+    "tco_components": ["component", "usd_per_month"],
+    "capacity": ["gpu", "model", "tokens_per_s", "tokens_per_month"],
+    "model_quality": [],
+    "hybrid": [],
+    "decision_cases": [],
+    "what_if": ["tokens_per_month", "replicas", "selfhost_usd_per_month", "tco_usd_per_month",
+                "api_usd_per_month", "winner"],
+    "claims": ["claim_id", "section", "claim_text", "article_value", "recomputed_value", "verdict",
+               "explanation"],
+    "price_drift": ["model", "article_usd_per_1m_input", "article_usd_per_1m_output",
+                    "current_usd_per_1m_input", "current_usd_per_1m_output", "blended_change",
+                    "article_breakeven_tokens_per_month", "current_breakeven_tokens_per_month"],
+    "uncertainty": ["api_model", "tokens_per_day", "p_selfhost_cheaper", "selfhost_usd_p10",
+                    "selfhost_usd_p50", "selfhost_usd_p90"],
+    "tornado": ["input", "low_value", "high_value", "breakeven_tokens_per_month_at_low",
+                "breakeven_tokens_per_month_at_high"],
+}
+
+
+def contract_problems(tables_dir: str | os.PathLike) -> list[str]:
+    """What the tables written to ``tables_dir`` lack of :data:`CONTRACT`: one line per table
+    that misses a required column (tables not written are not reported)."""
+    problems = []
+    for name, required in CONTRACT.items():
+        path = Path(tables_dir) / f"{name}.csv"
+        if path.exists():
+            missing = [c for c in required if c not in pd.read_csv(path, nrows=0).columns]
+            if missing:
+                problems.append(f"tables/{name}.csv misses contract columns: {', '.join(missing)}")
+    return problems
+
+
+def _with_article(frame: pd.DataFrame, ids: list[str], recomputed_column: str,
+                  prefix: str = "article", data_dir: Path | None = None,
+                  comparable: bool = True) -> pd.DataFrame:
+    """Add ``<prefix>_text``, ``<prefix>_value`` and ``<prefix>_verdict`` columns: the
+    printed figure with id ``ids[i]`` beside row i's ``recomputed_column`` (None: nothing
+    printed). ``comparable`` is False when the table was computed under other inputs than the
+    article's: the verdict is then ``other_scenario`` instead of a comparison."""
+    figs = article.figures(data_dir)
+    texts, values, verdicts = [], [], []
+    for figure_id, recomputed in zip(ids, frame[recomputed_column]):
+        if figure_id is None or figure_id not in figs.index:
+            texts.append(None)
+            values.append(float("nan"))
+            verdicts.append(article.NOT_CHECKABLE)
+            continue
+        row = figs.loc[figure_id]
+        texts.append(row["printed_text"])
+        values.append(float(row["value"]))
+        verdicts.append(article.verdict(recomputed, row["value"], row["resolution"])
+                        if comparable else article.OTHER_SCENARIO)
+    frame = frame.copy()
+    frame[f"{prefix}_text"] = texts
+    frame[f"{prefix}_value"] = values
+    frame[f"{prefix}_verdict"] = verdicts
+    return frame
+
+
+def api_costs(scenario: Scenario, tiers: list[str] | None = None, data_dir: Path | None = None,
+              judge: bool | None = None) -> pd.DataFrame:
+    """Flagship and Budget Models tables: blended price and monthly bill of every API row at
+    the scenario's daily volume (priced by :func:`helpers.derive.derive`).
+
+    The printed monthly bills are judged when the inputs are the article's (10M tokens/day,
+    50/50, 30 days), else marked other_scenario; ``judge=True`` judges them at any inputs, to
+    test what workload the article actually computed."""
+    prices = data.load("api_prices", data_dir)
+    if tiers is not None:
+        prices = prices[prices["tier"].isin(tiers)]
+    r = derive(scenario, data_dir=data_dir, api_models=list(prices["model"]))
+    frame = prices[["model", "provider", "tier"]].copy()
+    frame["usd_per_1m_input"] = [r.prices[m][0] for m in frame["model"]]
+    frame["usd_per_1m_output"] = [r.prices[m][1] for m in frame["model"]]
+    frame["blended_usd_per_1m"] = [float(r.blended_usd_per_1m[m]) for m in frame["model"]]
+    frame["usd_per_month"] = [r.at("api_usd_per_month", m) for m in frame["model"]]
+    ids = [f"api.{m}.usd_per_month" for m in frame["model"]]
+    comparable = judge if judge is not None else article.article_prices(scenario) and article.same_inputs(
+        (scenario.tokens_per_day, article.value("scenario.tokens_per_day", data_dir)),
+        (scenario.input_share, INPUT_SHARE), (scenario.days_per_month, DAYS_PER_MONTH))
+    return _with_article(frame.reset_index(drop=True), ids, "usd_per_month", data_dir=data_dir,
+                         comparable=comparable)
+
+
+def gpu_cloud(scenario: Scenario, data_dir: Path | None = None) -> pd.DataFrame:
+    """Cloud GPU Pricing table: monthly bill of each configuration at the scenario's hours and
+    spot discount (:func:`helpers.derive.gpu_usd_per_month`); its on-demand rows (the reserved
+    rows are not the article's)."""
+    gpus = data.load("gpu_cloud", data_dir)
+    gpus = gpus[gpus["pricing"] == "on_demand"]
+    frame = gpus[["gpu", "gpu_count", "vram_gb", "usd_per_hour", "best_for"]].copy()
+    frame["gpu_count"] = frame["gpu_count"].astype(int)
+    frame["usd_per_month"] = [gpu_usd_per_month(scenario, g, data_dir=data_dir) for g in frame["gpu"]]
+    ids = [f"gpu.{g}.usd_per_month" for g in frame["gpu"]]
+    comparable = article.same_inputs((scenario.hours_per_month, HOURS_PER_MONTH), (scenario.spot_discount, 0.0))
+    return _with_article(frame.reset_index(drop=True), ids, "usd_per_month", data_dir=data_dir,
+                         comparable=comparable)
+
+
+def consumer_hardware(params_billion: float = 70, data_dir: Path | None = None) -> pd.DataFrame:
+    """Consumer GPU table, with whether a ``params_billion`` model's weights fit at 16, 8 and
+    4 bits, and the most bits per weight that fit."""
+    hardware = data.load("consumer_hardware", data_dir)
+    frame = hardware[["hardware", "memory_gb", "usd_price", "memory_kind", "what_it_runs"]].copy()
+    for name, bits in PRECISIONS.items():
+        frame[f"fits_{params_billion:g}b_{name.replace('-', '')}"] = [
+            selfhost.fits(params_billion, bits, m) for m in frame["memory_gb"]
+        ]
+    frame[f"max_bits_per_weight_{params_billion:g}b"] = [
+        selfhost.max_bits_per_weight(m, params_billion) for m in frame["memory_gb"]
+    ]
+    return frame.reset_index(drop=True)
+
+
+def vram_by_model_size(data_dir: Path | None = None) -> pd.DataFrame:
+    """Model size -> VRAM table: weights at 16 and 4 bits (params * bits / 8) beside the
+    article's figures."""
+    sizes = data.load("model_sizes", data_dir)
+    frame = pd.DataFrame({
+        "params_billion": sizes["params_billion"],
+        "vram_gb_fp16": [selfhost.vram_gb(p, 16) for p in sizes["params_billion"]],
+        "vram_gb_8bit": [selfhost.vram_gb(p, 8) for p in sizes["params_billion"]],
+        "vram_gb_4bit": [selfhost.vram_gb(p, 4) for p in sizes["params_billion"]],
+        "minimum_hardware": sizes["minimum_hardware"],
+        "article_vram_gb_fp16": sizes["vram_gb_fp16"],
+        "article_vram_gb_4bit": sizes["vram_gb_4bit"],
+    })
+    # The article prints whole gigabytes.
+    frame["fp16_verdict"] = [article.verdict(r, p, 1) for r, p in zip(frame["vram_gb_fp16"], frame["article_vram_gb_fp16"])]
+    frame["4bit_verdict"] = [article.verdict(r, p, 1) for r, p in zip(frame["vram_gb_4bit"], frame["article_vram_gb_4bit"])]
+    return frame.reset_index(drop=True)
+
+
+def capacity(r: Result, data_dir: Path | None = None) -> pd.DataFrame:
+    """Capacity table (gpu, model, tokens_per_s, tokens_per_month): one rented unit at the
+    set-up's low, conservative and high throughput at the scenario's hours, plus a
+    ``scenario`` row (the deployment the scenario prices) when its throughput or unit count
+    differs from the conservative single unit. Every figure is ``derive``'s replica capacity."""
+    s = r.scenario
+    row = data.row(data.load("selfhost_setups", data_dir), "setup", s.setup)
+    rows = []
+    for case in ("low", "conservative", "high"):
+        one = derive(dataclasses.replace(s, tokens_per_s=float(row[f"tokens_per_s_{case}"]), gpu_count=1),
+                     data_dir=data_dir)
+        rows.append({"gpu": s.gpu, "model": r.model, "throughput_case": case,
+                     "tokens_per_s": float(one.tokens_per_s),
+                     "tokens_per_month": int(round(one.replica_tokens_per_month))})
+    conservative = rows[1]
+    if float(r.tokens_per_s) != conservative["tokens_per_s"] or s.gpu_count != 1:
+        rows.append({"gpu": f"{s.gpu_count}x {s.gpu}", "model": r.model, "throughput_case": "scenario",
+                     "tokens_per_s": float(r.tokens_per_s),
+                     "tokens_per_month": int(round(r.replica_tokens_per_month))})
+    frame = pd.DataFrame(rows)
+    ids = [None, "setup.capacity.tokens_per_month", None] + [None] * (len(rows) - 3)
+    return _with_article(frame, ids, "tokens_per_month", data_dir=data_dir,
+                         comparable=article.same_inputs((s.hours_per_month, HOURS_PER_MONTH)))
+
+
+def breakeven_volumes(r: Result, api_model: str, volumes: list[int] | None = None,
+                      data_dir: Path | None = None) -> pd.DataFrame:
+    """A per-volume breakeven table (long form): the API bill against one deployment's GPU bill
+    (the article's comparison: one GPU at any volume), winner and cost ratio at each monthly
+    volume, and beside them the replicas the volume needs and the bill with them.
+    ``volumes`` defaults to the article's rows for this API."""
+    if volumes is None:
+        volumes = article.volumes_of_table(f"Breakeven vs {api_model}", data_dir)
+    at = derive(r.scenario, tokens_per_month=volumes, data_dir=data_dir, api_models=[api_model])
+    flat = np.full(len(volumes), float(at.replica_usd_per_month))
+    winner, ratio = compare(at.api_usd_per_month[api_model], flat)
+    frame = pd.DataFrame({
+        "api_model": api_model,
+        "monthly_tokens": np.asarray(volumes, dtype="int64"),
+        "api_usd_per_month": at.api_usd_per_month[api_model],
+        "selfhost_usd_per_month": flat,
+        "winner": winner,
+        "cost_ratio": ratio,
+        "replicas": at.replicas.astype(int),
+        "stepped_selfhost_usd_per_month": at.gpu_usd_per_month,
+    })
+    figs = article.figures(data_dir)
+    api_ids = [f"vol.{api_model}.{v}.api" for v in volumes]
+    ratio_ids = [f"vol.{api_model}.{v}.ratio" for v in volumes]
+    comparable = article.article_prices(r.scenario) and article.same_inputs(
+        (float(at.replica_usd_per_month), article.value("setup.gpu.usd_per_month", data_dir)),
+        (r.scenario.input_share, INPUT_SHARE))
+    frame = _with_article(frame, api_ids, "api_usd_per_month", "article_api", data_dir, comparable)
+    frame = _with_article(frame, ratio_ids, "cost_ratio", "article_ratio", data_dir, comparable)
+    frame["article_winner"] = [figs.loc[i, "label"] if i in figs.index else None for i in ratio_ids]
+    frame["winner_verdict"] = [
+        article.NOT_CHECKABLE if a is None else (
+            article.OTHER_SCENARIO if not comparable else (article.HOLDS if a == w else article.ERRATUM))
+        for a, w in zip(frame["article_winner"], frame["winner"])
+    ]
+    return frame
+
+
+def breakeven_summary(r: Result, api_models: list[str] | None = None,
+                      data_dir: Path | None = None) -> pd.DataFrame:
+    """The Breakeven Summary, with the hidden-cost (TCO) breakevens of Total Cost Adjustment,
+    whether each lies within one deployment's monthly capacity, and the breakevens with
+    capacity steps (more replicas rented as the volume grows). ``api_models`` defaults to the
+    scenario's."""
+    s = r.scenario
+    if api_models is not None and list(api_models) != list(r.api_models):
+        r = derive(s, data_dir=data_dir, api_models=list(api_models))
+    capacity_month = float(r.replica_tokens_per_month)
+    rows = []
+    for model in r.api_models:
+        raw = float(r.breakeven_tokens_per_month[model])
+        adjusted = float(r.tco_breakeven_tokens_per_month[model])
+        rows.append({
+            "api_model": model,
+            "blended_usd_per_1m": float(r.blended_usd_per_1m[model]),
+            "breakeven_tokens_per_month": _round_volume(raw),
+            "breakeven_tokens_per_day": _round_volume(raw / s.days_per_month),
+            "tco_breakeven_tokens_per_month": _round_volume(adjusted),
+            "tco_breakeven_tokens_per_day": _round_volume(adjusted / s.days_per_month),
+            "within_single_gpu_capacity": bool(raw <= capacity_month),
+            "tco_within_single_gpu_capacity": bool(adjusted <= capacity_month),
+            "stepped_breakeven_tokens_per_month": _round_volume(float(r.stepped_breakeven_tokens_per_month[model])),
+            "stepped_tco_breakeven_tokens_per_month":
+                _round_volume(float(r.stepped_tco_breakeven_tokens_per_month[model])),
+        })
+    frame = pd.DataFrame(rows)
+    models = list(r.api_models)
+    share = (s.input_share, INPUT_SHARE)
+    days = (s.days_per_month, DAYS_PER_MONTH)
+    raw = (float(r.replica_usd_per_month), article.value("setup.gpu.usd_per_month", data_dir))
+    adjusted = (float(r.replica_tco_usd_per_month), article.value("tco.total", data_dir))
+    prices = article.article_prices(s)
+    frame = _with_article(frame, [f"be.{m}.tokens_per_month" for m in models],
+                          "breakeven_tokens_per_month", "article_month", data_dir,
+                          prices and article.same_inputs(raw, share))
+    frame = _with_article(frame, [f"be.{m}.tokens_per_day" for m in models],
+                          "breakeven_tokens_per_day", "article_day", data_dir,
+                          prices and article.same_inputs(raw, share, days))
+    frame = _with_article(frame, [f"tco_be.{m}.tokens_per_month" for m in models],
+                          "tco_breakeven_tokens_per_month", "article_tco_month", data_dir,
+                          prices and article.same_inputs(adjusted, share))
+    frame = _with_article(frame, [f"tco_be.{m}.tokens_per_day" for m in models],
+                          "tco_breakeven_tokens_per_day", "article_tco_day", data_dir,
+                          prices and article.same_inputs(adjusted, share, days))
+    return frame
+
+
+def _round_volume(tokens: float) -> float | int:
+    """A volume as a whole number of tokens; an infinite one (never) stays infinite."""
+    return int(round(tokens)) if np.isfinite(tokens) else math.inf
+
+
+def tco_components(r: Result, data_dir: Path | None = None) -> pd.DataFrame:
+    """Total Cost Adjustment table for one deployment: component, usd_per_month, beside the
+    article."""
+    hidden = {k: float(v) for k, v in r.hidden_inputs.items()}
+    parts = tco.tco_components(float(r.replica_usd_per_month), **hidden)
+    frame = pd.DataFrame({"component": list(parts), "usd_per_month": list(parts.values())})
+    ids = ["tco.gpu", "tco.devops", "tco.infrastructure", "tco.total"]
+    comparable = article.same_inputs(
+        (float(r.replica_usd_per_month), article.value("tco.gpu", data_dir)),
+        *((hidden[name], data.hidden_cost(name, "point", data_dir)) for name in hidden))
+    return _with_article(frame, ids, "usd_per_month", data_dir=data_dir, comparable=comparable)
+
+
+def model_quality(data_dir: Path | None = None) -> pd.DataFrame:
+    """Model Quality Gap table, with each model's gap to the best MMLU and HumanEval score."""
+    quality = data.load("model_quality", data_dir)
+    frame = quality[["model", "mmlu_pct", "humaneval_pct", "reasoning_tasks", "self_hostable"]].copy()
+    frame["mmlu_gap_to_best_pct"] = frame["mmlu_pct"].max() - frame["mmlu_pct"]
+    frame["humaneval_gap_to_best_pct"] = frame["humaneval_pct"].max() - frame["humaneval_pct"]
+    return frame.reset_index(drop=True)
+
+
+def save(frame: pd.DataFrame, name: str, tables_dir: str | os.PathLike | None) -> Path | None:
+    """Write ``frame`` as ``<tables_dir>/<name>.csv`` for a report run; do nothing when
+    ``tables_dir`` is empty. Written to a temporary file first, then renamed, so a reader never
+    sees half a table."""
+    if not tables_dir:
+        return None
+    directory = Path(tables_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / f"{name}.csv"
+    with atomic_write(target, newline="") as handle:
+        frame.to_csv(handle, index=False)
+    return target
+
+
+# ---------------------------------------------------------------------------------------------
+# Notebook support: the scenario's self-hosting figures, and the builders of the tables the
+# first builders do not cover. Display settings and formatters live in helpers.show.format.
+# ---------------------------------------------------------------------------------------------
+
+def round_significant(value: float, digits: int = 1) -> float:
+    """``value`` rounded to ``digits`` significant digits (1,004,000 -> 1,000,000)."""
+    if value == 0:
+        return 0.0
+    return float(f"{value:.{digits}g}")
+
+
+def api_costs_vs_article(frame: pd.DataFrame, days_per_month: float = DAYS_PER_MONTH) -> pd.DataFrame:
+    """Add to an :func:`api_costs` frame the ratio article / recomputed and the daily volume at
+    which the article's printed monthly figure would be right:
+
+    article_over_recomputed        = article_value / usd_per_month
+    article_implied_tokens_per_day = article_value / blended_usd_per_1m * 1e6 / days_per_month
+    """
+    frame = frame.copy()
+    frame["article_over_recomputed"] = frame["article_value"] / frame["usd_per_month"]
+    frame["article_implied_tokens_per_day"] = [
+        int(round(api.tokens_per_day(breakeven.breakeven_tokens_per_month(printed, blended), days_per_month)))
+        if pd.notna(printed) else pd.NA
+        for printed, blended in zip(frame["article_value"], frame["blended_usd_per_1m"])
+    ]
+    return frame
+
+
+def blended_prices(r: Result, data_dir: Path | None = None) -> pd.DataFrame:
+    """Blended price of each API of the result, beside the article's "Blended rate" lines
+    where it printed one."""
+    models = list(r.api_models)
+    frame = pd.DataFrame({
+        "api_model": models,
+        "usd_per_1m_input": [r.prices[m][0] for m in models],
+        "usd_per_1m_output": [r.prices[m][1] for m in models],
+        "blended_usd_per_1m": [float(r.blended_usd_per_1m[m]) for m in models],
+    })
+    return _with_article(frame, [f"blended.{m}" for m in models], "blended_usd_per_1m", data_dir=data_dir,
+                         comparable=article.article_prices(r.scenario)
+                         and article.same_inputs((r.scenario.input_share, INPUT_SHARE)))
+
+
+def gpu_cloud_with_spot(scenario: Scenario, data_dir: Path | None = None) -> pd.DataFrame:
+    """Cloud GPU Pricing table on demand at the scenario's hours, with the spot range the
+    article gives in prose ("40-60%" cheaper, ``hidden_costs.csv`` row spot_discount): the
+    monthly bill at the largest and the smallest discount."""
+    on_demand = dataclasses.replace(scenario, spot_discount=0.0)
+    frame = gpu_cloud(on_demand, data_dir)
+    for column, case in (("spot_usd_per_month_low", "high"), ("spot_usd_per_month_high", "low")):
+        spot = dataclasses.replace(scenario, spot_discount=data.hidden_cost("spot_discount", case, data_dir))
+        frame[column] = [gpu_usd_per_month(spot, g, data_dir=data_dir) for g in frame["gpu"]]
+    return frame
+
+
+def best_precision(params_billion: float, memory_gb: float) -> str:
+    """The most precise of fp16, 8-bit and 4-bit at which a model's weights fit in
+    ``memory_gb`` ("does not fit" when even 4-bit does not)."""
+    for name, bits in PRECISIONS.items():
+        if selfhost.fits(params_billion, bits, memory_gb):
+            return name
+    return "does not fit"
+
+
+def what_fits(data_dir: Path | None = None) -> pd.DataFrame:
+    """For every consumer and cloud configuration, the best precision (fp16, 8-bit, 4-bit) at
+    which each model size of ``model_sizes.csv`` fits, weights only (KV cache comes on top),
+    beside what the article says each runs."""
+    consumer = data.load("consumer_hardware", data_dir)
+    cloud = data.load("gpu_cloud", data_dir)
+    cloud = cloud[cloud["pricing"] == "on_demand"]  # a reserved row is the same hardware
+    frame = pd.concat([
+        pd.DataFrame({"hardware": consumer["hardware"], "kind": "consumer",
+                      "memory_gb": consumer["memory_gb"], "article_says": consumer["what_it_runs"]}),
+        pd.DataFrame({"hardware": cloud["gpu"], "kind": "cloud",
+                      "memory_gb": cloud["vram_gb"], "article_says": cloud["best_for"]}),
+    ], ignore_index=True)
+    for size in data.load("model_sizes", data_dir)["params_billion"]:
+        frame[f"{size:g}B"] = [best_precision(size, m) for m in frame["memory_gb"]]
+    return frame
+
+
+def article_volume_tables(data_dir: Path | None = None) -> list[str]:
+    """The API models for which the article printed a per-volume breakeven table."""
+    figs = article.figures(data_dir)
+    rows = figs[(figs["quantity"] == "api_usd_per_month") & figs["table"].str.startswith("Breakeven vs ")]
+    return list(dict.fromkeys(t.removeprefix("Breakeven vs ") for t in rows["table"]))
+
+
+def breakeven_volumes_all(r: Result, data_dir: Path | None = None) -> pd.DataFrame:
+    """Every per-volume breakeven table of the article, concatenated (long form)."""
+    return pd.concat([breakeven_volumes(r, m, data_dir=data_dir) for m in article_volume_tables(data_dir)],
+                     ignore_index=True)
+
+
+def tco_range(r: Result, data_dir: Path | None = None) -> pd.DataFrame:
+    """True monthly cost of one deployment at the low, point and high hidden-cost inputs of
+    ``hidden_costs.csv``, its multiple of the raw GPU bill (tco / gpu), and whether that
+    multiple lies within the article's rule of thumb (``tco_multiplier`` low..high, "1.3x to
+    2.0x")."""
+    rule_low = data.hidden_cost("tco_multiplier", "low", data_dir)
+    rule_high = data.hidden_cost("tco_multiplier", "high", data_dir)
+    names = ("devops_hours_per_month", "devops_usd_per_hour", "infrastructure_usd_per_month")
+    rows = []
+    for case in ("low", "point", "high"):
+        inputs = {name: data.hidden_cost(name, case, data_dir) for name in names}
+        at = derive(dataclasses.replace(r.scenario, **inputs), data_dir=data_dir)
+        gpu = float(at.replica_usd_per_month)
+        total = float(at.replica_tco_usd_per_month)
+        multiplier = tco.tco_multiplier(total, gpu)
+        rows.append({"case": case, **inputs, "gpu_usd_per_month": gpu,
+                     "tco_usd_per_month": total, "tco_multiplier": multiplier,
+                     "within_rule_of_thumb": bool(rule_low - 1e-9 <= multiplier <= rule_high + 1e-9)})
+    frame = pd.DataFrame(rows)
+    frame["rule_of_thumb_low"] = rule_low
+    frame["rule_of_thumb_high"] = rule_high
+    return frame
+
+
+def hybrid(r: Result, data_dir: Path | None = None) -> pd.DataFrame:
+    """The scenario's hybrid example priced with real hardware, against routing everything to
+    the API.
+
+    Rows: everything to ``hybrid_api_model``; ``hybrid_api_share`` to it and the rest to
+      - a rented GPU of ``hybrid_rented_gpus`` (gpu_cloud.csv, the scenario's hours and spot),
+      - bought hardware of ``hybrid_bought_hardware`` (consumer_hardware.csv): usd_price /
+        amortization months + electricity (``hidden_costs.csv`` low and high: two rows),
+      - a cheap API (``hybrid_simple_api_model``): no hardware at all.
+    share_of_all_api = total / all-API total. ``total_with_hidden_usd_per_month`` adds the
+    scenario's DevOps + infrastructure to the self-hosted options. ``small_model_fits`` says
+    whether the small model's weights fit the hardware at its bits.
+    """
+    s = r.scenario
+    monthly_tokens, api_share, api_model = s.hybrid_monthly_tokens, s.hybrid_api_share, s.hybrid_api_model
+    priced = derive(s, data_dir=data_dir, api_models=list(dict.fromkeys([api_model, s.hybrid_simple_api_model])))
+    blended = float(priced.blended_usd_per_1m[api_model])
+    simple_blended_usd = float(priced.blended_usd_per_1m[s.hybrid_simple_api_model])
+    hidden_usd_per_month = float(r.hidden_usd_per_month)
+    everything = api.api_usd_per_month(monthly_tokens, blended)
+    gpus = data.load("gpu_cloud", data_dir)
+    hardware = data.load("consumer_hardware", data_dir)
+    options = [("all API", api_model, None, 0.0, float("nan"))]
+    for gpu in s.hybrid_rented_gpus:
+        row = data.row(gpus, "gpu", gpu)
+        options.append(("hybrid, rented GPU 24/7", gpu, None, gpu_usd_per_month(s, gpu, data_dir=data_dir),
+                        float(row["vram_gb"])))
+    for name in s.hybrid_bought_hardware:
+        row = data.row(hardware, "hardware", name)
+        for case in ("low", "high"):
+            electricity = data.hidden_cost("electricity_usd_per_month", case, data_dir)
+            options.append((f"hybrid, bought, electricity {case}", name, None,
+                            selfhost.amortized_usd_per_month(row["usd_price"], s.hybrid_amortization_months,
+                                                             electricity),
+                            float(row["memory_gb"])))
+    options.append(("API only, simple tasks to a cheap API", s.hybrid_simple_api_model, simple_blended_usd,
+                    0.0, float("nan")))
+    rows = []
+    for option, what, simple_blended, fixed, memory in options:
+        if option == "all API":
+            parts = hybrid_mod.hybrid_usd_per_month(monthly_tokens, 1.0, blended, 0.0)
+        else:
+            parts = hybrid_mod.hybrid_usd_per_month(monthly_tokens, api_share, blended, fixed)
+        if simple_blended is not None:
+            parts["selfhost_usd_per_month"] = api.api_usd_per_month(parts["selfhost_tokens_per_month"], simple_blended)
+            parts["total_usd_per_month"] = parts["api_usd_per_month"] + parts["selfhost_usd_per_month"]
+        self_hosted = not pd.isna(memory)
+        rows.append({
+            "option": option, "simple_tasks_on": what if option != "all API" else api_model,
+            "api_model": api_model,
+            "api_tokens_per_month": int(round(parts["api_tokens_per_month"])),
+            "simple_tokens_per_month": int(round(parts["selfhost_tokens_per_month"])),
+            "api_usd_per_month": parts["api_usd_per_month"],
+            "simple_tasks_usd_per_month": parts["selfhost_usd_per_month"],
+            "total_usd_per_month": parts["total_usd_per_month"],
+            "share_of_all_api": parts["total_usd_per_month"] / everything if everything else float("nan"),
+            "total_with_hidden_usd_per_month": parts["total_usd_per_month"] + (hidden_usd_per_month if self_hosted else 0.0),
+            "small_model_fits": (selfhost.fits(s.hybrid_small_model_params_billion, s.hybrid_small_model_bits, memory)
+                                 if self_hosted else None),
+        })
+    frame = pd.DataFrame(rows)
+    frame["share_with_hidden_of_all_api"] = frame["total_with_hidden_usd_per_month"] / everything if everything else float("nan")
+    ids = [None if o == "all API" else "hybrid.api.usd_per_month" for o in frame["option"]]
+    article_api_model = article.figure("hybrid.api.usd_per_month", data_dir)["row_key"].removeprefix("API: ")
+    comparable = api_model == article_api_model and article.article_prices(s) and article.same_inputs(
+        (api_share * monthly_tokens, article.value("hybrid.api.tokens_per_month", data_dir)),
+        (s.input_share, INPUT_SHARE))
+    return _with_article(frame, ids, "api_usd_per_month", data_dir=data_dir, comparable=comparable)
+
+
+def breakeven_stepped(s: Scenario, data_dir: Path | None = None) -> pd.DataFrame:
+    """The Breakeven Summary with capacity steps, three ways, each priced by ``derive`` under
+    the scenario (its GPU, units, spot discount and hours): the article's throughput on GPU
+    cost alone, the capacity model's throughput on GPU cost alone, and the capacity model's
+    with hidden costs. One deployment serves ``replica_tokens_per_month``; past that volume
+    another is rented. Beside each, the article's flat breakeven (one deployment, no ceiling)."""
+    rows = []
+    for source, with_hidden in (("article", False), ("model", False), ("model", True)):
+        r = derive(dataclasses.replace(s, throughput_source=source, tokens_per_s=None), data_dir=data_dir)
+        replica_usd, capacity_month = float(r.replica_usd_per_month), float(r.replica_tokens_per_month)
+        fixed = float(r.hidden_usd_per_month) if with_hidden else 0.0
+        flat = r.tco_breakeven_tokens_per_month if with_hidden else r.breakeven_tokens_per_month
+        stepped = r.stepped_tco_breakeven_tokens_per_month if with_hidden else r.stepped_breakeven_tokens_per_month
+        for model in r.api_models:
+            volume = float(stepped[model])
+            rows.append({
+                "api_model": model, "blended_usd_per_1m": float(r.blended_usd_per_1m[model]),
+                "throughput_source": source, "tokens_per_s": float(r.tokens_per_s),
+                "replica_tokens_per_month": int(round(capacity_month)),
+                "replica_usd_per_month": replica_usd, "fixed_usd_per_month": fixed,
+                "flat_breakeven_tokens_per_month": float(flat[model]),
+                "stepped_breakeven_tokens_per_month": volume,
+                "replicas_at_breakeven": None if math.isinf(volume) else int(selfhost.replicas_needed(volume, capacity_month)),
+                "selfhost_usd_per_1m_at_full_load": (replica_usd / capacity_month * 1e6) if capacity_month else math.inf,
+            })
+    return pd.DataFrame(rows)
+
+
+def what_if(r: Result) -> pd.DataFrame:
+    """The scenario's own answer, one row per API (``tables/what_if.csv``): its volume, the
+    replicas it needs, the bills and the winner (:func:`helpers.derive.what_if_row`)."""
+    return pd.DataFrame([what_if_row(r, model) for model in r.api_models])
+
+
+def decision_cases(r: Result, cases: pd.DataFrame, data_dir: Path | None = None) -> pd.DataFrame:
+    """The four-step framework (:func:`helpers.costs.decision.decide`) applied to each team of
+    ``cases`` (columns team, tokens_per_day, privacy_required, needs_flagship_quality,
+    has_ml_expertise), with what the options cost at that team's volume, all priced by one
+    :func:`helpers.derive.derive` call over the teams' volumes under the scenario:
+
+    flagship / budget API   tokens_per_month / 1e6 * blended price (scenario's flagship and
+                            budget API models)
+    selfhost_gpu_count      replicas the volume needs (at least one deployment)
+    selfhost_usd_per_month  replicas * one deployment's GPU bill
+    selfhost_tco            + DevOps + infrastructure (per month, whatever the replicas)
+    """
+    s = r.scenario
+    flagship, budget = s.flagship_api_model, s.budget_api_model
+    monthly = np.array([api.tokens_per_month(v, s.days_per_month) for v in cases["tokens_per_day"]])
+    at = derive(s, tokens_per_month=monthly, data_dir=data_dir, api_models=list(dict.fromkeys([flagship, budget])))
+    rows = []
+    for i, case in enumerate(cases.to_dict("records")):
+        choice = decision.decide(case["tokens_per_day"], bool(case["privacy_required"]),
+                                 bool(case["needs_flagship_quality"]), bool(case["has_ml_expertise"]))
+        budget_usd = float(at.api_usd_per_month[budget][i])
+        selfhost_tco = float(at.tco_usd_per_month[i])
+        rows.append({
+            "team": case["team"],
+            "tokens_per_day": int(round(case["tokens_per_day"])),
+            "tokens_per_month": int(round(monthly[i])),
+            "privacy_required": bool(case["privacy_required"]),
+            "needs_flagship_quality": bool(case["needs_flagship_quality"]),
+            "has_ml_expertise": bool(case["has_ml_expertise"]),
+            "recommendation": choice.recommendation,
+            "step": choice.step,
+            "reason": choice.reason,
+            "flagship_api_model": flagship,
+            "flagship_api_usd_per_month": float(at.api_usd_per_month[flagship][i]),
+            "budget_api_model": budget,
+            "budget_api_usd_per_month": budget_usd,
+            "selfhost_gpu_count": int(at.replicas[i]) * s.gpu_count,
+            "selfhost_usd_per_month": float(at.gpu_usd_per_month[i]),
+            "selfhost_tco_usd_per_month": selfhost_tco,
+            "cheaper_at_open_model_quality": breakeven.API if budget_usd < selfhost_tco else breakeven.SELF_HOST,
+        })
+    return pd.DataFrame(rows)
+
+
+def verdict_counts(*frames: pd.DataFrame) -> pd.DataFrame:
+    """How many figures hold, are rounding, are errata or not checkable (or depend on a reading,
+    or were computed for another scenario: those rows appear only when present), over every
+    column of ``frames`` whose name ends in ``verdict``."""
+    values = [v for frame in frames for column in frame.columns if column.endswith("verdict")
+              for v in frame[column]]
+    order = [article.HOLDS, article.ROUNDING, article.ERRATUM, article.NOT_CHECKABLE]
+    counts = pd.Series(values, dtype="object").value_counts()
+    if counts.get(article.DEPENDS, 0):
+        order.insert(order.index(article.ERRATUM) + 1, article.DEPENDS)  # only claims have readings
+    if counts.get(article.OTHER_SCENARIO, 0):
+        order.append(article.OTHER_SCENARIO)  # only in a run under other inputs than the article's
+    return pd.DataFrame({"verdict": order, "figures": [int(counts.get(v, 0)) for v in order]})
+
+
+def article_summary_models(data_dir: Path | None = None) -> list[str]:
+    """The API models of the article's Breakeven Summary table, in its order."""
+    figs = article.figures(data_dir)
+    return list(dict.fromkeys(figs[figs["table"] == "The Breakeven Summary"]["row_key"]))

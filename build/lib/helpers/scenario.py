@@ -1,0 +1,498 @@
+"""Every input of the workbook, defined once: :class:`Scenario`.
+
+A scenario is a frozen dataclass; each field carries its unit, its default (the article's
+value), its bounds, a help text and, where it names a row of ``data/``, the table and column
+that row comes from (:class:`Spec`, in the field's metadata). Everything else is generated from
+those fields:
+
+- YAML files under ``params/`` (:func:`load`, :meth:`Scenario.load`, :meth:`Scenario.save`): a
+  file sets any subset of the fields; what it leaves out keeps the article's value. One extra
+  key, ``description``, is a sentence for the report's index.
+- validation (:func:`validate`), which reports *every* problem at once, each naming the file
+  and the key, with a "did you mean" for a misspelt key or value;
+- a notebook's ``parameters`` cell (:meth:`Scenario.from_notebook`);
+- the what-if controls (``helpers.show.widgets`` builds one control per field).
+
+A what-if is ``dataclasses.replace(scenario, tokens_per_day=5e7)``. Adding an input is one new
+field here, plus the code that uses it.
+
+    tokens_per_day: 50_000_000
+    privacy_required: true
+"""
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from helpers import data, distributions
+from helpers.files import atomic_write
+
+DESCRIPTION = "description"
+# Set by the report runner for each run; a scenario must not choose where tables go.
+RUNNER_KEYS = ("tables_dir",)
+HOURS_IN_LONGEST_MONTH = 24 * 31  # 744
+# A plausible ceiling for one workload: ten trillion tokens a day is far beyond any single
+# product's traffic; a larger figure is a typo (1e300 would otherwise be priced happily).
+MAX_TOKENS_PER_DAY = 1e13
+
+
+class ScenarioError(ValueError):
+    """A scenario failed validation; ``problems`` lists every problem, each naming its key."""
+
+    def __init__(self, problems: list[str], source: str = "scenario"):
+        self.problems = problems
+        self.source = source
+        super().__init__(
+            f"{source}: {len(problems)} problem(s):\n" + "\n".join(f"  {p}" for p in problems)
+        )
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What one scenario field may hold, and what it means."""
+
+    kind: str  # "number", "integer", "share", "bool", "text", "text_list", "uncertainty"
+    help: str
+    unit: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    minimum_excluded: bool = False
+    maximum_excluded: bool = False
+    nullable: bool = False
+    choices: tuple[str, ...] | None = None
+    # A data table and column whose values are the allowed names, e.g. ("gpu_cloud", "gpu").
+    rows_of: tuple[str, str] | None = None
+
+
+def _field(default, kind: str, help: str, **spec) -> Any:
+    """A dataclass field with its :class:`Spec`; lists are stored as tuples (frozen)."""
+    return field(default=default, metadata={"spec": Spec(kind, help, **spec)})
+
+
+ARTICLE_API_MODELS = ("GPT-5", "Claude Sonnet 4.5", "DeepSeek V3.2", "Gemini 2.5 Flash")
+# Inputs an uncertainty block may give a distribution: those derive() takes as draws, and the
+# yearly API price change (usd_per_hour is the rented row's price, not a field).
+UNCERTAIN_INPUTS = ("tokens_per_s", "spot_discount", "hours_per_month", "devops_hours_per_month",
+                    "devops_usd_per_hour", "infrastructure_usd_per_month", "input_share",
+                    "usd_per_hour", "api_price_change_per_year")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Every input that moves the answer; the defaults are the article's scenario."""
+
+    # The workload
+    tokens_per_day: float = _field(
+        10_000_000, "number", "the workload (article: 10M tokens a day)", unit="tokens_per_day",
+        minimum=0, maximum=MAX_TOKENS_PER_DAY)
+    input_share: float = _field(
+        0.5, "share", "share of tokens that are input (article: 50/50)", unit="share",
+        minimum=0, maximum=1)
+    days_per_month: float = _field(
+        30, "number", "days in a billed month (article: 30)", unit="days", minimum=1, maximum=31)
+    # The self-hosting side
+    hours_per_month: float = _field(
+        720, "number", "GPU hours billed per month (article: 720, 24/7)", unit="hours_per_month",
+        minimum=0, minimum_excluded=True, maximum=HOURS_IN_LONGEST_MONTH)
+    gpu: str = _field(
+        "NVIDIA A100 80GB", "text", "GPU rented for one deployment (a row of data/gpu_cloud.csv)",
+        rows_of=("gpu_cloud", "gpu"))
+    gpu_count: int = _field(
+        1, "integer", "rented units of that row in one deployment", unit="units", minimum=1,
+        maximum=1024)
+    spot_discount: float = _field(
+        0.0, "share", "0 = on-demand; the article: spot is 40-60% cheaper", unit="share",
+        minimum=0, maximum=1, maximum_excluded=True)
+    setup: str = _field(
+        "article_a100_llama70b", "text", "model and throughput (a row of data/selfhost_setups.csv)",
+        rows_of=("selfhost_setups", "setup"))
+    throughput_source: str = _field(
+        "article", "text", "'article' (the set-up's conservative tokens/s) or 'model' "
+        "(helpers.capacity on the chosen GPU)", choices=("article", "model"))
+    tokens_per_s: float | None = _field(
+        None, "number", "throughput of one rented unit; empty = the source's figure",
+        unit="tokens_per_s", minimum=0, minimum_excluded=True, maximum=1e7, nullable=True)
+    # Serving (throughput_source 'model'): the requests, the engine, the latency targets, and
+    # the traffic's shape over the day, which sets the replicas billed at every source
+    prompt_tokens: int = _field(
+        1000, "integer", "mean input tokens of one request", unit="tokens", minimum=1, maximum=1_000_000)
+    output_tokens: int | None = _field(
+        None, "integer", "mean output tokens of one request; empty = from prompt_tokens and input_share",
+        unit="tokens", minimum=1, maximum=1_000_000, nullable=True)
+    kv_bits: int = _field(
+        16, "integer", "bits per KV-cache value (16: the engines' default; 8: an FP8 cache)", unit="bits",
+        minimum=4, maximum=16)
+    max_sequences: int | None = _field(
+        None, "integer", "most sequences the engine runs at once; empty = its documented default "
+        "(data/engine_defaults.csv)", unit="sequences", minimum=1, maximum=65_536, nullable=True)
+    ttft_s: float | None = _field(
+        None, "number", "99th percentile time to first token; empty = no limit (a chat product: 0.5)",
+        unit="s", minimum=0, minimum_excluded=True, maximum=3600, nullable=True)
+    tpot_s: float | None = _field(
+        None, "number", "99th percentile time per output token; empty = no limit (25 tokens/s: 0.04)",
+        unit="s", minimum=0, minimum_excluded=True, maximum=60, nullable=True)
+    load_profile: str = _field(
+        "flat", "text", "traffic's shape over a day or week (a profile of data/load_profiles.csv)",
+        rows_of=("load_profiles", "profile"))
+    scaling: str = _field(
+        "always_on", "text", "'always_on' (the peak hour's replicas all month) or 'scheduled' "
+        "(each hour's own)", choices=("always_on", "scheduled"))
+    spare_replicas: int = _field(
+        0, "integer", "replicas kept beyond what the traffic needs", unit="replicas", minimum=0, maximum=100)
+    devops_hours_per_month: float | None = _field(
+        None, "number", "DevOps hours a month; empty = the article's point estimate (15)",
+        unit="hours_per_month", minimum=0, maximum=HOURS_IN_LONGEST_MONTH, nullable=True)
+    devops_usd_per_hour: float | None = _field(
+        None, "number", "DevOps rate; empty = the article's point estimate ($100)",
+        unit="usd_per_hour", minimum=0, maximum=10_000, nullable=True)
+    infrastructure_usd_per_month: float | None = _field(
+        None, "number", "monitoring, storage, networking; empty = the article's point ($300)",
+        unit="usd_per_month", minimum=0, maximum=1e7, nullable=True)
+    # The API side
+    api_models: tuple[str, ...] = _field(
+        ARTICLE_API_MODELS, "text_list", "APIs compared, the first is the headline (rows of "
+        "data/api_prices.csv; with price_source 'current', of data/api_prices_current.csv)",
+        rows_of=("api_prices", "model"))
+    price_source: str = _field(
+        "article", "text", "'article' (the article's February 2026 prices, data/api_prices.csv) "
+        "or 'current' (the price database's, data/api_prices_current.csv)",
+        choices=("article", "current"))
+    cached_input_share: float = _field(
+        0.0, "share", "share of input tokens read from the provider's prompt cache, at its cached "
+        "rate where it has one (only today's prices hold cached rates; article: 0)", unit="share",
+        minimum=0, maximum=1)
+    batch_share: float = _field(
+        0.0, "share", "share of traffic sent through the provider's batch API, at its discount in "
+        "data/batch_discounts.csv (article: 0)", unit="share", minimum=0, maximum=1)
+    usd_per_1m_input: float | None = _field(
+        None, "number", "input price of the first API; empty = its row of data/api_prices.csv",
+        unit="usd_per_1m", minimum=0, maximum=10_000, nullable=True)
+    usd_per_1m_output: float | None = _field(
+        None, "number", "output price of the first API; empty = its row of data/api_prices.csv",
+        unit="usd_per_1m", minimum=0, maximum=10_000, nullable=True)
+    # The hybrid example
+    hybrid_monthly_tokens: float = _field(
+        100_000_000, "number", "monthly volume of the hybrid example (article: 100M)",
+        unit="tokens_per_month", minimum=0, maximum=MAX_TOKENS_PER_DAY * 31)
+    hybrid_api_share: float = _field(
+        0.1, "share", "share of the hybrid volume sent to the API (article: 10%)", unit="share",
+        minimum=0, maximum=1)
+    hybrid_api_model: str = _field(
+        "GPT-5", "text", "API of the hybrid's complex tasks (a row of data/api_prices.csv)",
+        rows_of=("api_prices", "model"))
+    hybrid_simple_api_model: str = _field(
+        "GPT-4.1 Nano", "text", "cheap API for the simple tasks, the no-GPU alternative",
+        rows_of=("api_prices", "model"))
+    hybrid_rented_gpus: tuple[str, ...] = _field(
+        ("NVIDIA L4", "NVIDIA A10G"), "text_list", "GPUs rented for the hybrid's small model",
+        rows_of=("gpu_cloud", "gpu"))
+    hybrid_bought_hardware: tuple[str, ...] = _field(
+        ("RTX 4090 24GB", "RTX 3090 24GB"), "text_list", "hardware bought for the small model",
+        rows_of=("consumer_hardware", "hardware"))
+    hybrid_amortization_months: float = _field(
+        36, "number", "months over which bought hardware is written off", unit="months",
+        minimum=1, maximum=120)
+    hybrid_small_model_params_billion: float = _field(
+        7, "number", "the small self-hosted model (article: a 7B model)", unit="params_billion",
+        minimum=0, minimum_excluded=True, maximum=2000)
+    hybrid_small_model_bits: float = _field(
+        16, "number", "bits per weight the small model runs at", unit="bits", minimum=1, maximum=32)
+    # The decision framework
+    privacy_required: bool = _field(False, "bool", "compliance forbids third-party APIs")
+    needs_flagship_quality: bool = _field(False, "bool", "GPT-5/Claude-level quality needed")
+    has_ml_expertise: bool = _field(False, "bool", "the team can run ML infrastructure")
+    flagship_api_model: str = _field(
+        "GPT-5", "text", "flagship API priced for each team of the decision table",
+        rows_of=("api_prices", "model"))
+    budget_api_model: str = _field(
+        "DeepSeek V3.2", "text", "budget API priced for each team of the decision table",
+        rows_of=("api_prices", "model"))
+    # How sure the answer is, and over how long (helpers.uncertainty)
+    horizon_months: int = _field(
+        12, "integer", "months of the contract the comparison covers", unit="months",
+        minimum=1, maximum=120)
+    api_price_change_per_year: float = _field(
+        0.0, "number", "yearly change of API prices (-0.5 halves them each year; the article: 0)",
+        unit="share_per_year", minimum=-1, maximum=10)
+    uncertainty: dict | None = _field(
+        None, "uncertainty", "distributions of the uncertain inputs, e.g. "
+        "{devops_hours_per_month: {triangular: [10, 15, 20]}}; empty = the article's ranges",
+        nullable=True, choices=UNCERTAIN_INPUTS)
+
+    # -- construction ----------------------------------------------------------------------
+    @classmethod
+    def from_dict(cls, values: dict | None, data_dir: Path | None = None,
+                  source: str = "scenario") -> "Scenario":
+        """A scenario from a mapping of field: value (``description`` allowed), validated:
+        every problem at once, each naming ``source`` and the key."""
+        clean = validate(values or {}, data_dir, source)
+        clean.pop(DESCRIPTION, None)
+        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in clean.items()})
+
+    @classmethod
+    def load(cls, path: str | os.PathLike, data_dir: Path | None = None) -> "Scenario":
+        """Read and validate a ``params/*.yaml`` file."""
+        return cls.from_dict(load(path, data_dir), data_dir, str(path))
+
+    @classmethod
+    def from_notebook(cls, namespace: dict, data_dir: Path | None = None) -> "Scenario":
+        """The scenario a notebook runs under: every field whose name the notebook's namespace
+        holds (its ``parameters`` cell, or what papermill injected), the rest at the article's
+        value. Other names are ignored; errors name the parameter.
+
+            s = Scenario.from_notebook(globals())
+        """
+        return cls.from_dict({k: namespace[k] for k in KEYS if k in namespace}, data_dir, "parameters")
+
+    # -- what it holds ---------------------------------------------------------------------
+    def to_dict(self, changed_only: bool = False) -> dict:
+        """Field: value, lists as lists (YAML- and papermill-friendly); ``changed_only`` keeps
+        the fields that differ from the article's scenario."""
+        out = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if changed_only and value == f.default:
+                continue
+            out[f.name] = list(value) if isinstance(value, tuple) else value
+        return out
+
+    def save(self, path: str | os.PathLike, description: str | None = None) -> Path:
+        """Write the fields that differ from the article's as YAML, atomically."""
+        values = self.to_dict(changed_only=True)
+        if description:
+            values = {DESCRIPTION: description, **values}
+        return save(values, path)
+
+    @property
+    def api_model(self) -> str:
+        """The headline API: the first of ``api_models``."""
+        return self.api_models[0]
+
+
+KEYS: dict[str, Spec] = {f.name: f.metadata["spec"] for f in dataclasses.fields(Scenario)}
+DEFAULTS: dict[str, Any] = Scenario().to_dict()
+
+
+# ----------------------------------------------------------------------------- validation
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def suggest(word: str, candidates) -> str:
+    """`` (did you mean 'x'?)`` for the closest candidate, or an empty string."""
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    if not close:
+        close = [c for c in candidates if word.lower() in c.lower()]
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _check_range(name: str, spec: Spec, value: float) -> str | None:
+    low_bad = spec.minimum is not None and (
+        value <= spec.minimum if spec.minimum_excluded else value < spec.minimum)
+    high_bad = spec.maximum is not None and (
+        value >= spec.maximum if spec.maximum_excluded else value > spec.maximum)
+    if not (low_bad or high_bad):
+        return None
+    if spec.minimum is not None and spec.maximum is not None:
+        bounds = f"must lie in {spec.minimum:g}..{spec.maximum:g}"
+        excluded = [f"{b:g}" for b, e in ((spec.minimum, spec.minimum_excluded),
+                                          (spec.maximum, spec.maximum_excluded)) if e]
+        if excluded:
+            bounds += f" ({' and '.join(excluded)} excluded)"
+    elif spec.minimum is not None:
+        bounds = f"must be {'above' if spec.minimum_excluded else 'at least'} {spec.minimum:g}"
+    else:
+        bounds = f"must be at most {spec.maximum:g}"
+    return f"{name}: {bounds}, got {value!r}"
+
+
+def _known_names(table: str, column: str, data_dir: Path | None, cache: dict) -> list[str]:
+    if (table, column) not in cache:
+        cache[(table, column)] = list(dict.fromkeys(str(v) for v in data.load(table, data_dir)[column]))
+    return cache[(table, column)]
+
+
+def _check_name(name: str, value: str, spec: Spec, data_dir, cache) -> str | None:
+    table, column = spec.rows_of
+    known = _known_names(table, column, data_dir, cache)
+    if value in known:
+        return None
+    listed = ", ".join(known) if len(known) <= 40 else f"{len(known)} names, see the file"
+    return (f"{name}: {value!r} is not a {column} of data/{table}.csv{suggest(value, known)}; "
+            f"known: {listed}")
+
+
+def bounds(name: str) -> distributions.Bounds:
+    """The range a field's draws must stay in (a row's price: at least 0)."""
+    spec = KEYS.get(name)
+    if spec is None:
+        return distributions.Bounds(minimum=0)
+    return distributions.Bounds(
+        -math.inf if spec.minimum is None else spec.minimum,
+        math.inf if spec.maximum is None else spec.maximum,
+        spec.minimum_excluded, spec.maximum_excluded)
+
+
+def _check_value(name: str, value: Any, spec: Spec, data_dir, cache) -> tuple[Any, list[str]]:
+    """Return the normalised value and the problems with it."""
+    if value is None:
+        return None, ([] if spec.nullable else [f"{name}: must not be empty ({spec.help})"])
+    if spec.kind in ("number", "integer", "share"):
+        if not _is_number(value):
+            hint = ""
+            if isinstance(value, str):
+                hint = " (YAML reads 1e7 as text: write 10_000_000 or 1.0e+7)"
+            return value, [f"{name}: expected a number, got {value!r}{hint}"]
+        if isinstance(value, float) and not math.isfinite(value):
+            return value, [f"{name}: must be a finite number, got {value!r}"]
+        if spec.kind == "integer":
+            if isinstance(value, float) and not value.is_integer():
+                return value, [f"{name}: expected a whole number, got {value!r}"]
+            value = int(value)
+        problem = _check_range(name, spec, value)
+        return value, ([problem] if problem else [])
+    if spec.kind == "bool":
+        if not isinstance(value, bool):
+            return value, [f"{name}: expected true or false, got {value!r}"]
+        return value, []
+    if spec.kind == "text":
+        if not isinstance(value, str) or not value:
+            return value, [f"{name}: expected a name, got {value!r}"]
+        if spec.choices is not None and value not in spec.choices:
+            return value, [f"{name}: must be one of {', '.join(map(repr, spec.choices))}, got "
+                           f"{value!r}{suggest(value, spec.choices)}"]
+        if spec.rows_of is not None:
+            problem = _check_name(name, value, spec, data_dir, cache)
+            return value, ([problem] if problem else [])
+        return value, []
+    if spec.kind == "text_list":
+        if not isinstance(value, (list, tuple)) or not value:
+            return value, [f"{name}: expected a non-empty list of names, got {value!r}"]
+        problems = []
+        for i, item in enumerate(value):
+            if not isinstance(item, str) or not item:
+                problems.append(f"{name}[{i}]: expected a name, got {item!r}")
+            elif spec.rows_of is not None:
+                problem = _check_name(f"{name}[{i}]", item, spec, data_dir, cache)
+                if problem:
+                    problems.append(problem)
+        duplicates = sorted({v for v in value if isinstance(v, str) and list(value).count(v) > 1})
+        if duplicates:
+            problems.append(f"{name}: listed twice: {', '.join(duplicates)}")
+        return list(value), problems
+    if spec.kind == "uncertainty":
+        _, problems = distributions.parse_block(value, {n: bounds(n) for n in spec.choices})
+        return value, problems
+    raise AssertionError(f"unknown kind {spec.kind!r}")  # a bug in a Spec, not bad input
+
+
+def validate(values: dict, data_dir: Path | None = None, source: str = "scenario") -> dict:
+    """Check a mapping of scenario fields; return a normalised copy holding the same keys
+    (``description`` first, then the fields in their order; lists as lists).
+
+    Raises :class:`ScenarioError` listing every problem, each naming ``source`` and the key.
+    """
+    if values is None:
+        values = {}
+    if not isinstance(values, dict):
+        raise ScenarioError([f"expected a mapping of key: value, got {type(values).__name__}"], source)
+    problems: list[str] = []
+    cache: dict = {}
+    clean: dict = {}
+    for name in values:
+        if not isinstance(name, str):
+            problems.append(f"{name!r}: keys must be names")
+        elif name in RUNNER_KEYS:
+            problems.append(f"{name}: set by the report runner for each run, not by a scenario")
+        elif name != DESCRIPTION and name not in KEYS:
+            problems.append(f"{name}: unknown key{suggest(name, [*KEYS, DESCRIPTION])}; "
+                            f"known keys: {', '.join(KEYS)}")
+    if DESCRIPTION in values:
+        if not isinstance(values[DESCRIPTION], str):
+            problems.append(f"{DESCRIPTION}: expected text, got {values[DESCRIPTION]!r}")
+        else:
+            clean[DESCRIPTION] = values[DESCRIPTION]
+    for name, spec in KEYS.items():
+        if name in values:
+            if name == "api_models" and values.get("price_source") == "current":
+                spec = dataclasses.replace(spec, rows_of=("api_prices_current", "model"))
+            value, found = _check_value(name, values[name], spec, data_dir, cache)
+            problems.extend(found)
+            clean[name] = value
+    problems = _hint_price_source(problems, clean, data_dir, cache)
+    if problems:
+        raise ScenarioError(problems, source)
+    return clean
+
+
+def _hint_price_source(problems: list[str], clean: dict, data_dir, cache) -> list[str]:
+    """At the article's prices only the article's models are priced: a model of today's table
+    gets that said (instead of "not a model of api_prices.csv")."""
+    models = clean.get("api_models")
+    if clean.get("price_source", "article") != "article" or not isinstance(models, list) \
+            or not any(p.startswith("api_models[") for p in problems):
+        return problems
+    current = set(_known_names("api_prices_current", "model", data_dir, cache))
+    current -= set(_known_names("api_prices", "model", data_dir, cache))
+    for i, model in enumerate(models):
+        if isinstance(model, str) and model in current:
+            problems = [p for p in problems if not p.startswith(f"api_models[{i}]: ")]
+            problems.append(f"api_models[{i}]: {model!r} has no article price (data/api_prices.csv); "
+                            f"set price_source: current to price it at today's prices")
+    return problems
+
+
+def parameters(values: dict) -> dict:
+    """The fields of a validated scenario mapping (everything but ``description``)."""
+    return {k: v for k, v in values.items() if k != DESCRIPTION}
+
+
+def load(path: str | os.PathLike, data_dir: Path | None = None) -> dict:
+    """Read and validate a scenario YAML file; return what it sets (``description``
+    included). Errors name the file and the key."""
+    path = Path(path)
+    label = str(path)
+    if not path.is_file():
+        raise ScenarioError(["file not found"], label)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ScenarioError([f"not UTF-8 text (byte {err.start}): save it as UTF-8"], label) from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(err, "problem", None) or str(err)
+        raise ScenarioError([f"{where}not valid YAML: {problem}"], label) from None
+    return validate(raw, data_dir, label)
+
+
+def dumps(values: dict) -> str:
+    """A validated scenario mapping as YAML text, keys in canonical order."""
+    header = "# Scenario for the workbook (fields: helpers/scenario.py Scenario); omitted keys\n" \
+             "# keep the article's values.\n"
+    body = yaml.safe_dump(values, sort_keys=False, allow_unicode=True, default_flow_style=False) \
+        if values else ""
+    return header + body
+
+
+def save(values: dict, path: str | os.PathLike, data_dir: Path | None = None) -> Path:
+    """Validate ``values`` and write them to ``path`` as YAML, atomically (temporary file in
+    the same folder, then renamed): an invalid scenario writes nothing, and a reader never
+    sees half a file. Returns the path."""
+    path = Path(path)
+    clean = validate(values, data_dir, str(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_write(path) as handle:
+        handle.write(dumps(clean))
+    return path
+

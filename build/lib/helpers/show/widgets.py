@@ -1,0 +1,584 @@
+"""The what-if panel: a control for every input that moves the answer, and the answer.
+
+Two layers, so that the panel can be tested without a browser:
+
+- :func:`evaluate` is pure: a :class:`~helpers.scenario.Scenario` in, a dict of results out,
+  every figure read from :func:`helpers.derive.derive` (the same derivation as the notebooks
+  and the report's tables); no formula is copied here.
+- :func:`build` returns a :class:`WhatIf`: ``.panel`` (the ipywidgets box to display),
+  ``.controls`` (field name -> widget, generated from the scenario's fields; set ``.value``
+  and the results update), ``.results`` (the latest :func:`evaluate` output) and
+  ``.outputs`` (name -> output widget).
+
+Fields the scenario leaves empty mean "the figure from data/" (the set-up's throughput, the
+API's row of api_prices.csv, the hidden-cost point estimates): their controls show that
+figure, and the scenario stays empty until the control is moved away from it.
+
+The headline comparison is API against self-hosting *with* hidden costs and the replicas the
+volume needs (the article's "True monthly cost"); the GPU-only comparison is shown beside it.
+"""
+from __future__ import annotations
+
+import dataclasses
+import html
+import io
+import math
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import data, paths, scenario as scenario_mod
+from helpers.article import tables
+from helpers.costs import breakeven, hybrid
+from helpers.derive import PRICE_TABLES, api_model_choices, compare, derive, hidden_inputs, throughput
+from helpers.scenario import Scenario
+from helpers.show import format as format_, plots
+from helpers.uncertainty import montecarlo
+
+# The volume control's span in tokens per day (log scale): from a hobby project to far
+# beyond one GPU's capacity, so that every breakeven of the article lies inside it.
+VOLUME_MIN_TOKENS_PER_DAY = 1e5
+VOLUME_MAX_TOKENS_PER_DAY = 1e10
+PANEL_TEXT = "What-if panel: interactive in JupyterLab or with `make app` (Voila)"
+STATIC_NOTE = ("This is a static run (interactive = False): it shows the starting scenario only. "
+               "The controls run in JupyterLab or with `make app`.")
+SCENARIO_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+# Fields whose empty value means "the figure from data/": the control shows that figure.
+FILLED_FROM_DATA = ("tokens_per_s", "usd_per_1m_input", "usd_per_1m_output",
+                    "devops_hours_per_month", "devops_usd_per_hour", "infrastructure_usd_per_month")
+# The panel's sections: scenario fields in the order shown ("api_model" is the first of
+# api_models, "pricing" the on-demand / spot switch in front of spot_discount).
+SECTIONS = (
+    ("Workload", ("tokens_per_day", "input_share", "days_per_month")),
+    ("API", ("price_source", "api_model", "usd_per_1m_input", "usd_per_1m_output", "cached_input_share",
+             "batch_share")),
+    ("Self-hosting", ("gpu", "gpu_count", "pricing", "spot_discount", "hours_per_month", "setup",
+                      "throughput_source", "tokens_per_s")),
+    ("Hidden costs", ("devops_hours_per_month", "devops_usd_per_hour", "infrastructure_usd_per_month")),
+    ("Hybrid", ("hybrid_api_share", "hybrid_api_model")),
+    ("Decision framework", ("privacy_required", "needs_flagship_quality", "has_ml_expertise")),
+    ("Contract (how sure)", ("horizon_months", "api_price_change_per_year")),
+)
+
+
+def evaluate(s: Scenario, data_dir: Path | None = None) -> dict:
+    """Every figure the what-if shows, for one scenario, from :func:`helpers.derive.derive`:
+
+    self-hosting  replicas * one deployment's GPU bill; with hidden costs + DevOps + infra
+    api           tokens_per_month / 1e6 * blended(headline API)
+    hybrid        share to the hybrid API + self-hosting the rest (priced by derive at that volume)
+    breakevens    flat (the article's) and with capacity steps
+    decision      the four-step framework at tokens_per_day
+    """
+    monthly = s.tokens_per_day * s.days_per_month
+    self_hosted_part = (1.0 - s.hybrid_api_share) * monthly
+    api_models = list(dict.fromkeys([*s.api_models, s.hybrid_api_model]))
+    r = derive(s, tokens_per_month=[monthly, self_hosted_part], data_dir=data_dir, api_models=api_models)
+    model = s.api_model
+    api_usd, gpu_usd, tco_usd = r.at("api_usd_per_month", model), r.at("gpu_usd_per_month"), r.at("tco_usd_per_month")
+    hybrid_parts = hybrid.hybrid_usd_per_month(monthly, s.hybrid_api_share, float(r.blended_usd_per_1m[s.hybrid_api_model]),
+                                               r.at("tco_usd_per_month", index=1))
+    winner_gpu_only, ratio_gpu_only = compare(api_usd, gpu_usd)
+    replicas = r.at("replicas")
+    return {
+        "scenario": s,
+        "result": r,
+        "api_model": model,
+        "gpu": s.gpu,
+        "tokens_per_day": float(s.tokens_per_day),
+        "tokens_per_month": monthly,
+        "blended_usd_per_1m": float(r.blended_usd_per_1m[model]),
+        "blended_by_model": {m: float(r.blended_usd_per_1m[m]) for m in s.api_models},
+        "api_usd_per_month": api_usd,
+        "selfhost_usd_per_month": gpu_usd,
+        "hidden_usd_per_month": float(r.hidden_usd_per_month),
+        "tco_usd_per_month": tco_usd,
+        "hybrid": hybrid_parts,
+        "hybrid_usd_per_month": hybrid_parts["total_usd_per_month"],
+        "breakeven_tokens_per_month": float(r.breakeven_tokens_per_month[model]),
+        "tco_breakeven_tokens_per_month": float(r.tco_breakeven_tokens_per_month[model]),
+        "stepped_tco_breakeven_tokens_per_month": float(r.stepped_tco_breakeven_tokens_per_month[model]),
+        "winner": str(r.winner[model][0]),
+        "cost_ratio": r.at("cost_ratio", model),
+        "winner_gpu_only": str(winner_gpu_only),
+        "cost_ratio_gpu_only": float(ratio_gpu_only),
+        "tokens_per_s": float(r.tokens_per_s),
+        "throughput_note": r.throughput_note,
+        "capacity_tokens_per_month": float(r.replica_tokens_per_month),
+        "within_capacity": replicas == 1 and float(r.replica_tokens_per_month) > 0,
+        "replicas": replicas,
+        "gpu_units_needed": replicas * s.gpu_count,
+        "decision": r.decision,
+        # How sure: the share of Monte Carlo draws of the uncertain inputs (notebook 10) in
+        # which self-hosting with hidden costs is cheaper at this volume.
+        "p_selfhost_cheaper": montecarlo.p_selfhost_cheaper_at_own_volume(
+            s, draws=montecarlo.PANEL_DRAWS, data_dir=data_dir)[model],
+        "draws": montecarlo.PANEL_DRAWS,
+    }
+
+
+# --- What the results look like (shared by the panel and the static notebook) --------------
+
+_usd = format_.usd_text
+
+
+def _tokens(value: float) -> str:
+    """A token count as the article writes it (256M, 3.89B); "never" for an infinite breakeven."""
+    return "never" if value is None or pd.isna(value) or math.isinf(value) else format_.tokens_text(value)
+
+
+def costs_frame(results: dict) -> pd.DataFrame:
+    """Monthly cost of each option (USD) at the current volume."""
+    s = results["scenario"]
+    units = results["replicas"] * s.gpu_count if math.isfinite(results["replicas"]) else s.gpu_count
+    rows = [
+        (f"API: {results['api_model']}", results["api_usd_per_month"]),
+        (f"Self-host: {units:g} x {results['gpu']}, GPU only", results["selfhost_usd_per_month"]),
+        ("Self-host with hidden costs (DevOps, infrastructure)", results["tco_usd_per_month"]),
+        (f"Hybrid: {s.hybrid_api_share:.0%} to {s.hybrid_api_model}, rest self-hosted "
+         "(with hidden costs)", results["hybrid_usd_per_month"]),
+    ]
+    return pd.DataFrame(rows, columns=["option", "usd_per_month"])
+
+
+def breakevens_frame(results: dict) -> pd.DataFrame:
+    """Breakeven volume against the headline API, GPU only and with hidden costs (one
+    deployment, the article's way), and with hidden costs and the replicas the volume needs,
+    in whole tokens (<NA>: never)."""
+    days = results["scenario"].days_per_month
+    rows = [("GPU only", results["breakeven_tokens_per_month"]),
+            ("with hidden costs", results["tco_breakeven_tokens_per_month"]),
+            ("with hidden costs and replicas", results["stepped_tco_breakeven_tokens_per_month"])]
+    return pd.DataFrame({
+        "self_host_cost": [name for name, _ in rows],
+        "breakeven_tokens_per_month": pd.array([_int_or_none(v) for _, v in rows], dtype="Int64"),
+        "breakeven_tokens_per_day": pd.array([_int_or_none(v / days) for _, v in rows], dtype="Int64"),
+    })
+
+
+def winner_text(results: dict) -> str:
+    """One line: which option is cheaper, with hidden costs, and by how much."""
+    api_usd, tco_usd = results["api_usd_per_month"], results["tco_usd_per_month"]
+    if results["winner"] == breakeven.BREAKEVEN:
+        return f"Breakeven: API {_usd(api_usd)} and self-hosting {_usd(tco_usd)} a month are level"
+    cheaper, dearer = sorted((api_usd, tco_usd))
+    name = f"API ({results['api_model']})" if results["winner"] == breakeven.API else "Self-host"
+    if math.isinf(dearer):
+        return f"{name} wins: self-hosting cannot serve this volume on this GPU"
+    return (f"{name} wins: {results['cost_ratio']:,.2f}x cheaper, {_usd(dearer - cheaper)} a month less "
+            f"({_usd(cheaper)} against {_usd(dearer)}, self-hosting with hidden costs)")
+
+
+def probability_text(results: dict) -> str:
+    """One line: how often self-hosting is cheaper across the uncertain inputs' draws."""
+    s = results["scenario"]
+    contract = ("" if s.api_price_change_per_year == 0 else
+                f" over a {s.horizon_months}-month contract (API prices {s.api_price_change_per_year:+.0%} a year)")
+    return (f"Self-hosting with hidden costs is cheaper than {results['api_model']} here{contract} in "
+            f"{results['p_selfhost_cheaper']:.0%} of {results['draws']:,} draws of the uncertain inputs")
+
+
+def notes(results: dict) -> list[str]:
+    """Caveats: GPU-only winner, throughput and capacity, replicas."""
+    s = results["scenario"]
+    found = [f"GPU only (no hidden costs): {results['winner_gpu_only']}"
+             + ("" if results["winner_gpu_only"] == breakeven.BREAKEVEN
+                else f", {results['cost_ratio_gpu_only']:,.2f}x cheaper")]
+    found.append(f"Throughput {results['tokens_per_s']:,.0f} tokens/s per unit ({results['throughput_note']}): "
+                 f"one deployment ({s.gpu_count} unit(s)) serves {_tokens(results['capacity_tokens_per_month'])} "
+                 "tokens/month")
+    if math.isinf(results["replicas"]):
+        found.append("No capacity: this unit cannot serve the set-up's model at all")
+    elif not results["within_capacity"]:
+        found.append(f"Over one deployment's capacity: {_tokens(results['tokens_per_month'])} tokens/month "
+                     f"needs {results['replicas']:g} deployments ({results['gpu_units_needed']:g} units), "
+                     "and the self-hosting cost above pays for all of them")
+    return found
+
+
+def decision_text(results: dict) -> str:
+    d = results["decision"]
+    return f"Decision framework, step {d.step}: {d.recommendation} ({d.reason})"
+
+
+def summary_markdown(results: dict) -> str:
+    """The results as Markdown, for the static notebook output."""
+    lines = [f"**Volume:** {_tokens(results['tokens_per_day'])} tokens/day = "
+             f"{_tokens(results['tokens_per_month'])} tokens/month",
+             "", f"**{winner_text(results)}**", "", probability_text(results), "", decision_text(results), ""]
+    lines += [f"- {n}" for n in notes(results)]
+    return "\n".join(lines)
+
+
+def plot_costs(results: dict, ax, volume_range: tuple[float, float] | None = None):
+    """The cost-against-volume plot (:func:`helpers.show.plots.cost_vs_volume`) of the
+    results' scenario, with the current volume marked. Returns the Axes."""
+    s = results["scenario"]
+    if volume_range is None:
+        volume_range = (VOLUME_MIN_TOKENS_PER_DAY * s.days_per_month, VOLUME_MAX_TOKENS_PER_DAY * s.days_per_month)
+    grid = derive(s, tokens_per_month=plots.volume_grid(*volume_range))
+    return plots.cost_vs_volume(grid, current_tokens_per_month=results["tokens_per_month"], ax=ax)
+
+
+def _int_or_none(value: float) -> int | None:
+    return None if value is None or not math.isfinite(value) else int(round(value))
+
+
+# --- Scenarios ------------------------------------------------------------------------------
+
+def _plain(value):
+    """A whole number as int (YAML ``720`` rather than ``720.0``), other floats rounded to 6
+    significant digits (slider steps, not float noise); other values as they are."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    value = float(value)
+    if value.is_integer():
+        return int(value)
+    return float(f"{value:.6g}")
+
+
+def to_scenario(s: Scenario, description: str | None = None, data_dir: Path | None = None) -> dict:
+    """The scenario as the mapping a ``params/*.yaml`` file holds: the fields that differ from
+    the article's (a field left empty keeps the figure from data/), validated. The what-if's
+    hybrid splits the current volume, so the hybrid example's volume follows it and a report
+    shows the same split."""
+    s = dataclasses.replace(s, hybrid_monthly_tokens=s.tokens_per_day * s.days_per_month)
+    out = {k: _plain(v) for k, v in s.to_dict(changed_only=True).items()}
+    if description:
+        out = {scenario_mod.DESCRIPTION: description, **out}
+    return scenario_mod.validate(out, data_dir, "what-if scenario")
+
+
+def save_scenario(s: Scenario, name: str, directory: Path | None = None, overwrite: bool = False,
+                  description: str | None = None, data_dir: Path | None = None) -> Path:
+    """Write ``<directory>/<name>.yaml`` (params/ by default) with helpers.scenario.save.
+
+    An existing file is kept unless ``overwrite`` is true (FileExistsError naming it).
+    """
+    if not SCENARIO_NAME.match(name or ""):
+        raise ValueError(f"scenario name {name!r}: use letters, digits, '-', '_' or '.', "
+                         "starting with a letter or digit")
+    target = (directory or paths.PARAMS_DIR) / f"{name.removesuffix('.yaml')}.yaml"
+    if target.exists() and not overwrite:
+        raise FileExistsError(f"{target} exists; tick 'overwrite' to replace it")
+    if description is None:
+        description = (f"What-if '{name}': {_tokens(s.tokens_per_day)} tokens/day, "
+                       f"{s.api_model} against {s.gpu_count} x {s.gpu}")
+    return scenario_mod.save(to_scenario(s, description, data_dir), target, data_dir)
+
+
+# --- The panel ------------------------------------------------------------------------------
+
+def _label(name: str) -> str:
+    """A control's label from its field name: "devops_usd_per_hour" -> "Devops usd per hour"."""
+    return name.replace("_", " ").replace(" 1m ", " 1M ").capitalize()
+
+
+def control(name: str, value, data_dir: Path | None = None, style: dict | None = None, layout=None):
+    """The widget for one scenario field, generated from its :class:`~helpers.scenario.Spec`:
+    numbers and integers as bounded text boxes, shares as sliders, booleans as checkboxes, a
+    name from a data table as a drop-down of that table's rows, a choice as toggle buttons.
+    The field's help text is the tooltip."""
+    import ipywidgets as w  # noqa: PLC0415 - only the panel needs it
+
+    spec = scenario_mod.KEYS[name]
+    common = {"description": _label(name), "tooltip": spec.help, "style": style or {}}
+    if layout is not None:
+        common["layout"] = layout
+    if spec.kind in ("number", "integer"):
+        low = 0.0 if spec.minimum is None else spec.minimum
+        high = 1e12 if spec.maximum is None else spec.maximum
+        widget = w.BoundedIntText if spec.kind == "integer" else w.BoundedFloatText
+        return widget(value=value if value is not None else low, min=low, max=high, **common)
+    if spec.kind == "share":
+        high = 0.95 if spec.maximum_excluded else 1.0
+        return w.FloatSlider(value=value, min=0, max=high, step=0.05, readout_format=".0%",
+                             continuous_update=False, **common)
+    if spec.kind == "bool":
+        return w.Checkbox(value=value, description=spec.help, tooltip=spec.help)
+    if spec.rows_of is not None:
+        table, column = spec.rows_of
+        return w.Dropdown(options=[str(v) for v in data.load(table, data_dir)[column]], value=value, **common)
+    if spec.choices is not None:
+        return w.ToggleButtons(options=list(spec.choices), value=value, **common)
+    raise ValueError(f"no control for field {name!r} of kind {spec.kind!r}")
+
+
+@dataclass
+class WhatIf:
+    """The built panel and its state; see :func:`build`."""
+
+    panel: object
+    controls: dict
+    outputs: dict
+    base: Scenario
+    data_dir: Path | None = None
+    results: dict | None = None
+    error: str | None = None
+    timings: dict = field(default_factory=dict)
+    _filled: dict = field(default_factory=dict)
+    _holding: bool = False
+    _figure: object = None
+    _save_dir: Path | None = None
+
+    def _repr_mimebundle_(self, **kwargs):
+        """Display as the panel; where widgets cannot render (a saved notebook, a static
+        report) the plain-text form is one line saying where the panel runs."""
+        bundle = dict(self.panel._repr_mimebundle_(**kwargs) or {})
+        bundle["text/plain"] = PANEL_TEXT
+        return bundle
+
+    def scenario(self) -> Scenario:
+        """The controls' current values as a :class:`Scenario`; a control still showing the
+        figure it was filled with from data/ leaves its field empty."""
+        c = self.controls
+        values = {}
+        for _, names in SECTIONS:
+            for name in names:
+                if name == "pricing":
+                    continue
+                if name == "api_model":
+                    others = [m for m in self.base.api_models if m != c[name].value]
+                    values["api_models"] = (c[name].value, *others)
+                elif name in FILLED_FROM_DATA:
+                    values[name] = self._unless_filled(name)
+                elif name == "spot_discount":
+                    values[name] = float(c[name].value) if c["pricing"].value == "spot" else 0.0
+                else:
+                    values[name] = c[name].value
+        return Scenario.from_dict({**self.base.to_dict(), **{k: _plain(v) for k, v in values.items()}},
+                                  self.data_dir, "what-if")
+
+    def _unless_filled(self, name: str) -> float | None:
+        value = float(self.controls[name].value)
+        filled = self._filled.get(name)
+        return None if filled is not None and math.isclose(value, filled) else value
+
+    def _fill(self, name: str, value: float) -> None:
+        """Put a figure from data/ into a control and remember it as that control's default."""
+        self._filled[name] = float(value)
+        self.controls[name].value = float(value)
+
+    def _fill_prices(self) -> None:
+        table = PRICE_TABLES[self.controls["price_source"].value]
+        row = data.row(data.load(table, self.data_dir), "model", self.controls["api_model"].value)
+        self._fill("usd_per_1m_input", row["usd_per_1m_input"])
+        self._fill("usd_per_1m_output", row["usd_per_1m_output"])
+
+    def _switch_price_source(self) -> None:
+        """Offer the models of the chosen price table; a headline the article never priced
+        falls back to the starting scenario's (or the table's first) model."""
+        picker = self.controls["api_model"]
+        options = api_model_choices(self.controls["price_source"].value, data_dir=self.data_dir)
+        if picker.value not in options:
+            picker.value = self.base.api_model if self.base.api_model in options else options[0]
+        picker.options = options
+        self._fill_prices()
+
+    def _fill_throughput(self, keep_override: bool = False) -> None:
+        """Refill tokens/s with the source's figure; with ``keep_override`` a figure typed by
+        hand stays."""
+        c = self.controls
+        if keep_override and self._unless_filled("tokens_per_s") is not None:
+            return
+        probe = dataclasses.replace(self.base, setup=c["setup"].value, gpu=c["gpu"].value,
+                                    input_share=float(c["input_share"].value),
+                                    throughput_source=c["throughput_source"].value, tokens_per_s=None)
+        self._fill("tokens_per_s", throughput(probe, self.data_dir).tokens_per_s)
+
+    def _on_change(self, change) -> None:
+        if self._holding:
+            return
+        self._holding = True
+        try:
+            owner = change["owner"]
+            if owner is self.controls["api_model"] and owner.value not in owner.options:
+                return  # a search still being typed in the picker
+            if owner is self.controls["price_source"]:
+                self._switch_price_source()
+            elif owner is self.controls["api_model"]:
+                self._fill_prices()
+            elif owner is self.controls["throughput_source"]:
+                self._fill_throughput()
+            elif owner in (self.controls["setup"], self.controls["gpu"], self.controls["input_share"]):
+                self._fill_throughput(keep_override=True)
+            self.controls["spot_discount"].disabled = self.controls["pricing"].value != "spot"
+        except Exception as err:  # noqa: BLE001 - shown on the panel, never a traceback
+            self._show_error(err)
+            return
+        finally:
+            self._holding = False
+        self.update()
+
+    def update(self) -> None:
+        """Recompute and redraw; a bad combination of inputs shows its message on the panel
+        and keeps the last good results."""
+        try:
+            start = time.perf_counter()
+            results = evaluate(self.scenario(), self.data_dir)
+            calculated = time.perf_counter()
+            self._render(results)
+            drawn = time.perf_counter()
+        except Exception as err:  # noqa: BLE001
+            self._show_error(err)
+            return
+        self.results, self.error = results, None
+        self.outputs["error"].value = ""
+        self.timings = {"calc_s": calculated - start, "redraw_s": drawn - calculated}
+
+    def _show_error(self, err: Exception) -> None:
+        self.error = f"{type(err).__name__}: {err}"
+        self.outputs["error"].value = f"<b>Cannot compute:</b> {html.escape(self.error)}"
+
+    def _render(self, results: dict) -> None:
+        o = self.outputs
+        o["winner"].value = (f"<b>{html.escape(winner_text(results))}</b><br>"
+                             f"{html.escape(probability_text(results))}")
+        o["decision"].value = html.escape(decision_text(results))
+        o["volume"].value = (f"{_tokens(results['tokens_per_day'])} tokens/day = "
+                             f"{_tokens(results['tokens_per_month'])} tokens/month")
+        costs = costs_frame(results).to_html(index=False, formatters={"usd_per_month": _usd}, border=0)
+        be = breakevens_frame(results).to_html(
+            index=False, border=0, formatters={"breakeven_tokens_per_month": _tokens,
+                                               "breakeven_tokens_per_day": _tokens})
+        o["table"].value = costs + f"<p>Breakeven against {html.escape(results['api_model'])}:</p>" + be
+        o["notes"].value = "<br>".join(html.escape(n) for n in notes(results))
+        o["plot"].value = self._draw(results)
+
+    def _draw(self, results: dict) -> bytes:
+        """PNG of the plot. The figure is made once; a redraw removes the previous lines and
+        legend but keeps the axes, whose log-scale ticks are the slow part to rebuild."""
+        if self._figure is None:
+            from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
+            from matplotlib.figure import Figure  # noqa: PLC0415 - no pyplot: nothing auto-shown
+            self._figure = Figure(figsize=(8, 5), dpi=80)
+            FigureCanvasAgg(self._figure)
+            self._figure.add_subplot()
+            self._figure.subplots_adjust(left=0.1, right=0.97, top=0.93, bottom=0.1)
+        ax = self._figure.axes[0]
+        for artist in [*ax.lines, *ax.collections, *ax.texts]:
+            artist.remove()
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+        plot_costs(results, ax)
+        ax.relim()
+        ax.autoscale_view()
+        return png_bytes(self._figure)
+
+    def save(self, name: str, overwrite: bool = False, directory: Path | None = None) -> Path:
+        """Save the current scenario as ``<name>.yaml`` in ``directory``, else the panel's save
+        folder, else params/ (see :func:`save_scenario`)."""
+        return save_scenario(self.scenario(), name, directory or self._save_dir, overwrite,
+                             data_dir=self.data_dir)
+
+    def _on_save(self, _button) -> None:
+        status = self.outputs["save_status"]
+        try:
+            path = self.save(self.controls["scenario_name"].value.strip(),
+                             bool(self.controls["overwrite"].value))
+        except (ValueError, FileExistsError, OSError) as err:
+            status.value = f"<span style='color:#b00'>Not saved: {html.escape(str(err))}</span>"
+            return
+        shown = path.relative_to(paths.ROOT) if path.is_relative_to(paths.ROOT) else path
+        status.value = f"Saved {html.escape(str(shown))} (run it with the report command)"
+
+
+def build(s: Scenario | None = None, data_dir: Path | None = None,
+          save_dir: Path | None = None) -> WhatIf:
+    """Build the what-if panel for ``s`` (the article's scenario by default), computed once;
+    every control change recomputes. ``save_dir`` is where "save scenario" writes (params/ by
+    default). One control per field of :data:`SECTIONS`, made by :func:`control`."""
+    import ipywidgets as w  # noqa: PLC0415 - only the panel needs it
+
+    base = s or Scenario()
+    spot_low = data.hidden_cost("spot_discount", "low", data_dir)
+    spot_high = data.hidden_cost("spot_discount", "high", data_dir)
+    style = {"description_width": "190px"}
+    wide = w.Layout(width="420px")
+    shown = {name for _, names in SECTIONS for name in names} - {"api_model", "pricing"}
+    c = {name: control(name, getattr(base, name), data_dir, style, wide) for name in shown}
+    c["tokens_per_day"] = w.FloatLogSlider(
+        value=base.tokens_per_day, base=10, min=math.log10(VOLUME_MIN_TOKENS_PER_DAY),
+        max=math.log10(VOLUME_MAX_TOKENS_PER_DAY), step=0.01, description="Volume (tokens/day)",
+        tooltip=scenario_mod.KEYS["tokens_per_day"].help,
+        readout_format=".3s", continuous_update=False, style=style, layout=wide)
+    c["tokens_per_day"].add_class("whatif-volume")
+    # Searchable: today's table holds about 2,000 models ("groq llama" narrows it as you type).
+    c["api_model"] = w.Combobox(options=api_model_choices(base.price_source, data_dir=data_dir),
+                                value=base.api_model, ensure_option=True, placeholder="type to search",
+                                description="API model (headline)", style=style, layout=wide)
+    c["pricing"] = w.ToggleButtons(options=["on-demand", "spot"],
+                                   value="spot" if base.spot_discount > 0 else "on-demand",
+                                   description="Pricing", style=style)
+    if base.spot_discount == 0:
+        c["spot_discount"].value = (spot_low + spot_high) / 2
+    c["scenario_name"] = w.Text(value="what-if", description="Scenario name", style=style, layout=wide)
+    c["overwrite"] = w.Checkbox(value=False, description="overwrite an existing file")
+    outputs = {
+        "volume": w.HTML(),
+        "winner": w.HTML(),
+        "decision": w.HTML(),
+        "table": w.HTML(),
+        "notes": w.HTML(),
+        "error": w.HTML(),
+        "plot": w.Image(format="png", layout=w.Layout(width="640px")),
+        "save_status": w.HTML(),
+    }
+    for name, widget in outputs.items():
+        widget.add_class(f"whatif-{name.replace('_', '-')}")
+    save_button = w.Button(description="Save scenario", icon="save")
+    save_button.add_class("whatif-save")
+
+    state = WhatIf(panel=None, controls=c, outputs=outputs, base=base, data_dir=data_dir)
+    state._save_dir = save_dir
+    state._holding = True
+    state._fill_prices()
+    state._fill_throughput()
+    for name, value in hidden_inputs(dataclasses.replace(base, devops_hours_per_month=None, devops_usd_per_hour=None,
+                                                         infrastructure_usd_per_month=None), data_dir).items():
+        state._fill(name, value)
+    for name in FILLED_FROM_DATA:
+        if getattr(base, name) is not None:
+            c[name].value = getattr(base, name)
+    c["spot_discount"].disabled = c["pricing"].value != "spot"
+    state._holding = False
+    for name, widget in c.items():
+        if name not in ("scenario_name", "overwrite"):
+            widget.observe(state._on_change, names="value")
+    save_button.on_click(state._on_save)
+
+    def section(title, names):
+        children = [c[name] for name in names]
+        if title == "Workload":
+            children.insert(1, outputs["volume"])
+        return w.VBox([w.HTML(f"<b>{title}</b>"), *children])
+
+    left = w.VBox([
+        *(section(title, names) for title, names in SECTIONS),
+        w.VBox([w.HTML("<b>Save scenario (params/)</b>"), c["scenario_name"], c["overwrite"], save_button,
+                outputs["save_status"]]),
+    ], layout=w.Layout(width="450px"))
+    right = w.VBox([outputs["winner"], outputs["decision"], outputs["error"], outputs["table"],
+                    outputs["notes"], outputs["plot"]], layout=w.Layout(width="660px"))
+    state.panel = w.HBox([left, right])
+    state.update()
+    return state
+
+
+def panel_or_note(s: Scenario, interactive: bool = True, **kwargs):
+    """The what-if panel for the notebook to display, or (static runs) a Markdown note."""
+    if interactive:
+        return build(s, **kwargs)
+    from IPython.display import Markdown  # noqa: PLC0415
+
+    return Markdown(STATIC_NOTE)
+
+
+def png_bytes(figure) -> bytes:
+    """``figure`` as PNG, with fast compression (the redraw budget is 200 ms)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
+    return buffer.getvalue()
