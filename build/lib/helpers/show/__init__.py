@@ -1,2 +1,0 @@
-"""Presentation: formatting of numbers and tables, figures, and the what-if panel. Reads
-results; computes no cost."""

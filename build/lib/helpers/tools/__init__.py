@@ -1,2 +1,0 @@
-"""Tools around the workbook: measuring your own GPU (``probe``), benchmarks (``bench``,
-``bench_widgets``) and building the committed notebooks (``nbtools``)."""
