@@ -9,28 +9,14 @@ installs it (apt-get install chromium).
 from __future__ import annotations
 
 import math
-import os
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
 from helpers import paths
 from helpers.show import widgets
+from helpers.tools.browser import CHROMIUM, CHROMIUM_ARGS, START_TIMEOUT_S, ServerError, voila
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-NOTEBOOK = paths.NOTEBOOKS_DIR / "08-what-if.ipynb"
-# The jupytext lab extension installed beside JupyterLab fails to load inside Voila (a module
-# federation error in the console); the page needs no extension but the widgets.
-VOILA_ARGS = ["--no-browser", "--Voila.ip=127.0.0.1", '--VoilaConfiguration.extension_denylist=["jupyterlab-jupytext"]']
-START_TIMEOUT_S = 120
 UPDATE_TIMEOUT_MS = 30_000
 
 if not CHROMIUM.exists():
@@ -41,46 +27,14 @@ if not CHROMIUM.exists():
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def voila_url(tmp_path_factory):
     """Voila on a free port, killed (with its kernels) at the end."""
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("voila") / "voila.log"
-    voila = Path(sys.executable).parent / "voila"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen([str(voila), str(NOTEBOOK), f"--port={port}", *VOILA_ARGS],
-                                cwd=paths.ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"voila exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(url + "voila/static/", timeout=2):
-                    break
-            except OSError as err:
-                if getattr(err, "code", None) is not None:  # an HTTP answer: the server is up
-                    break
-                if time.monotonic() > deadline:
-                    pytest.fail(f"voila did not answer on {url} within {START_TIMEOUT_S} s:\n"
-                                f"{log_path.read_text()[-3000:]}")
-                time.sleep(0.5)
-        yield url
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=15)
+        with voila(tmp_path_factory.mktemp("voila") / "voila.log") as url:
+            yield url
+    except ServerError as err:
+        pytest.fail(str(err))
 
 
 @pytest.fixture()

@@ -6,7 +6,6 @@ source line under it naming the data it was drawn from (:func:`source_line`).
 """
 from __future__ import annotations
 
-
 import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
@@ -52,12 +51,6 @@ def volume_grid(low_tokens_per_month: float = 1e6, high_tokens_per_month: float 
     return np.logspace(np.log10(low_tokens_per_month), np.log10(high_tokens_per_month), points)
 
 
-def volume_grid(low_tokens_per_month: float = 1e6, high_tokens_per_month: float = 1e10,
-                points: int = 200) -> np.ndarray:
-    """Monthly volumes spaced evenly on a log axis, for :func:`cost_vs_volume`."""
-    return np.logspace(np.log10(low_tokens_per_month), np.log10(high_tokens_per_month), points)
-
-
 def cost_vs_volume(r, current_tokens_per_month: float | None = None, ax=None):
     """Monthly cost against monthly volume on log axes, for a result derived over a volume
     grid (``derive(s, tokens_per_month=volume_grid())``): one line per API, self-hosting GPU
@@ -66,28 +59,15 @@ def cost_vs_volume(r, current_tokens_per_month: float | None = None, ax=None):
     vertical line. Returns the Axes."""
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 5.5))
-    volumes = r.tokens_per_month
-    low, high = volumes.min(), volumes.max()
-    replica_usd = float(r.replica_usd_per_month)
-    replica_tco_usd = float(r.replica_tco_usd_per_month)
-    for (model, blended), color in zip(r.blended_usd_per_1m.items(), API_COLORS * 3):
-        ax.plot(volumes, r.api_usd_per_month[model], color=color,
-                label=f"{model} API ({usd_text(float(blended))}/1M tokens)")
-        for fixed, be, marker in ((replica_usd, r.breakeven_tokens_per_month[model], "o"),
-                                  (replica_tco_usd, r.tco_breakeven_tokens_per_month[model], "s")):
-            if low <= be <= high:
-                ax.plot([be], [fixed], marker=marker, color=color, markersize=7)
-    ax.plot(volumes, r.gpu_usd_per_month, color="black", lw=2, drawstyle="steps-post",
-            label=f"Self-host, GPU only ({usd_text(replica_usd)}/month per deployment)")
-    ax.plot(volumes, r.tco_usd_per_month, color="black", lw=2, ls="--", drawstyle="steps-post",
-            label=f"Self-host with hidden costs ({usd_text(replica_tco_usd)}/month for one deployment)")
-    capacity = float(r.replica_tokens_per_month)
-    if low <= capacity <= high:
-        ax.axvline(capacity, color="grey", ls=":", lw=2,
-                   label=f"Capacity of one deployment ({tokens_text(capacity)} tokens/month)")
-    if current_tokens_per_month is not None:
-        ax.axvline(current_tokens_per_month, color="black", ls="-.", lw=1.2,
-                   label=f"Current volume ({tokens_text(current_tokens_per_month)} tokens/month)")
+    cost_axes(ax)
+    cost_lines(ax, r, current_tokens_per_month)
+    ax.legend(fontsize=8, loc="upper left")
+    return ax
+
+
+def cost_axes(ax) -> None:
+    """The frame of :func:`cost_vs_volume`: log axes with units, title, grid and source line
+    (drawn once by the what-if panel, which then redraws only the lines)."""
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("Monthly volume (tokens per month)")
@@ -97,10 +77,39 @@ def cost_vs_volume(r, current_tokens_per_month: float | None = None, ax=None):
     ax.set_title("API cost grows with volume; self-hosting steps up per deployment "
                  "(o: breakeven, s: with hidden costs)", fontsize=10)
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8, loc="upper left")
     source_line(ax, "data/api_prices.csv, data/gpu_cloud.csv, data/selfhost_setups.csv, "
                     "data/hidden_costs.csv through helpers/derive.py")
-    return ax
+
+
+def cost_lines(ax, r, current_tokens_per_month: float | None = None, animated: bool = False) -> list:
+    """The data of :func:`cost_vs_volume` on ``ax``; returns the artists drawn."""
+    volumes = r.tokens_per_month
+    low, high = volumes.min(), volumes.max()
+    replica_usd = float(r.replica_usd_per_month)
+    replica_tco_usd = float(r.replica_tco_usd_per_month)
+    style = {"animated": animated}
+    drawn = []
+    for (model, blended), color in zip(r.blended_usd_per_1m.items(), API_COLORS * 3):
+        drawn += ax.plot(volumes, r.api_usd_per_month[model], color=color,
+                         label=f"{model} API ({usd_text(float(blended))}/1M tokens)", **style)
+        for fixed, be, marker in ((replica_usd, r.breakeven_tokens_per_month[model], "o"),
+                                  (replica_tco_usd, r.tco_breakeven_tokens_per_month[model], "s")):
+            if low <= be <= high:
+                drawn += ax.plot([be], [fixed], marker=marker, color=color, markersize=7, **style)
+    drawn += ax.plot(volumes, r.gpu_usd_per_month, color="black", lw=2, drawstyle="steps-post",
+                     label=f"Self-host, GPU only ({usd_text(replica_usd)}/month per deployment)", **style)
+    drawn += ax.plot(volumes, r.tco_usd_per_month, color="black", lw=2, ls="--", drawstyle="steps-post",
+                     label=f"Self-host with hidden costs ({usd_text(replica_tco_usd)}/month for one deployment)",
+                     **style)
+    capacity = float(r.replica_tokens_per_month)
+    if low <= capacity <= high:
+        drawn.append(ax.axvline(capacity, color="grey", ls=":", lw=2,
+                                label=f"Capacity of one deployment ({tokens_text(capacity)} tokens/month)", **style))
+    if current_tokens_per_month is not None:
+        drawn.append(ax.axvline(current_tokens_per_month, color="black", ls="-.", lw=1.2,
+                                label=f"Current volume ({tokens_text(current_tokens_per_month)} tokens/month)",
+                                **style))
+    return drawn
 
 
 def cheaper_grid(scenario, api_model: str | None = None, input_shares=GRID_INPUT_SHARES,

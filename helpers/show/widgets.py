@@ -45,6 +45,10 @@ VOLUME_MAX_TOKENS_PER_DAY = 1e10
 PANEL_TEXT = "What-if panel: interactive in JupyterLab or with `make app` (Voila)"
 STATIC_NOTE = ("This is a static run (interactive = False): it shows the starting scenario only. "
                "The controls run in JupyterLab or with `make app`.")
+# The panel's plot keeps its frame fixed so that a change redraws only the lines: monthly bills
+# from $1 to $100M, the API lines and the stepped self-hosting bill at 120 volumes.
+PLOT_USD_RANGE = (1.0, 1e8)
+PLOT_POINTS = 120
 SCENARIO_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 # Fields whose empty value means "the figure from data/": the control shows that figure.
 FILLED_FROM_DATA = ("tokens_per_s", "usd_per_1m_input", "usd_per_1m_output",
@@ -322,6 +326,8 @@ class WhatIf:
     _filled: dict = field(default_factory=dict)
     _holding: bool = False
     _figure: object = None
+    _frame: tuple | None = None
+    _background: object = None
     _save_dir: Path | None = None
 
     def _repr_mimebundle_(self, **kwargs):
@@ -449,24 +455,39 @@ class WhatIf:
         o["plot"].value = self._draw(results)
 
     def _draw(self, results: dict) -> bytes:
-        """PNG of the plot. The figure is made once; a redraw removes the previous lines and
-        legend but keeps the axes, whose log-scale ticks are the slow part to rebuild."""
-        if self._figure is None:
-            from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
-            from matplotlib.figure import Figure  # noqa: PLC0415 - no pyplot: nothing auto-shown
+        """PNG of the plot. The frame (log axes, ticks, grid, labels) is drawn once for a
+        volume range and kept as a bitmap; a redraw restores that bitmap and draws only the
+        lines and the legend on it (matplotlib blitting), the slow part being the frame."""
+        from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
+        from matplotlib.figure import Figure  # noqa: PLC0415 - no pyplot: nothing auto-shown
+
+        s = results["scenario"]
+        volume_range = (VOLUME_MIN_TOKENS_PER_DAY * s.days_per_month, VOLUME_MAX_TOKENS_PER_DAY * s.days_per_month)
+        if self._figure is None or self._frame != volume_range:
             self._figure = Figure(figsize=(8, 5), dpi=80)
             FigureCanvasAgg(self._figure)
-            self._figure.add_subplot()
-            self._figure.subplots_adjust(left=0.1, right=0.97, top=0.93, bottom=0.1)
-        ax = self._figure.axes[0]
-        for artist in [*ax.lines, *ax.collections, *ax.texts]:
-            artist.remove()
-        if ax.get_legend() is not None:
-            ax.get_legend().remove()
-        plot_costs(results, ax)
-        ax.relim()
-        ax.autoscale_view()
-        return png_bytes(self._figure)
+            ax = self._figure.add_subplot()
+            plots.cost_axes(ax)
+            ax.set_xlim(*volume_range)
+            ax.set_ylim(*PLOT_USD_RANGE)
+            self._figure.subplots_adjust(left=0.17, right=0.97, top=0.93, bottom=0.14)
+            self._figure.canvas.draw()
+            self._background = self._figure.canvas.copy_from_bbox(self._figure.bbox)
+            self._frame = volume_range
+        canvas, ax = self._figure.canvas, self._figure.axes[0]
+        canvas.restore_region(self._background)
+        grid = derive(s, tokens_per_month=plots.volume_grid(*volume_range, points=PLOT_POINTS))
+        artists = plots.cost_lines(ax, grid, results["tokens_per_month"], animated=True)
+        legend = ax.legend(handles=[a for a in artists if not a.get_label().startswith("_")],
+                           fontsize=7, loc="upper left")
+        legend.set_animated(True)
+        try:
+            for artist in [*artists, legend]:
+                ax.draw_artist(artist)
+            return rgba_png(canvas)
+        finally:
+            for artist in [*artists, legend]:
+                artist.remove()
 
     def save(self, name: str, overwrite: bool = False, directory: Path | None = None) -> Path:
         """Save the current scenario as ``<name>.yaml`` in ``directory``, else the panel's save
@@ -577,8 +598,14 @@ def panel_or_note(s: Scenario, interactive: bool = True, **kwargs):
     return Markdown(STATIC_NOTE)
 
 
-def png_bytes(figure) -> bytes:
-    """``figure`` as PNG, with fast compression (the redraw budget is 200 ms)."""
+def rgba_png(canvas) -> bytes:
+    """What an Agg canvas holds now (including artists blitted onto it) as PNG, with fast
+    compression."""
+    from PIL import Image  # noqa: PLC0415 - a matplotlib dependency
+
+    width, height = canvas.get_width_height()
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
+    Image.frombuffer("RGBA", (width, height), bytes(canvas.buffer_rgba()), "raw", "RGBA", 0, 1).save(
+        buffer, format="png", compress_level=1)
     return buffer.getvalue()
+
