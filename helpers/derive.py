@@ -173,7 +173,7 @@ def throughput(scenario: Scenario, data_dir: Path | None = None) -> Throughput:
     from helpers import capacity  # noqa: PLC0415 - loads more tables; only this source needs it
 
     # By the row's GPU model and count, so a reserved row prices the same hardware.
-    gpu_row = data.row(data.load("gpu_cloud", data_dir), "gpu", scenario.gpu)
+    gpu_row = data.lookup("gpu_cloud", "gpu", scenario.gpu, data_dir)
     spec, count = capacity.gpu_spec(gpu_row["gpu_model"], data_dir), int(gpu_row["gpu_count"])
     model, bits = capacity.model_spec(setup["model"], data_dir), float(setup["bits_per_weight"])
     prompt_tokens = scenario.prompt_tokens
@@ -295,13 +295,6 @@ def api_model_choices(price_source: str = "article", query: str = "", limit: int
         keep &= text.str.contains(word, regex=False).to_numpy()
     names = table["model"][keep].tolist()
     return names if limit is None else names[:limit]
-
-
-def api_prices(scenario: Scenario, models=None, data_dir: Path | None = None) -> dict:
-    """(usd_per_1m_input, usd_per_1m_output) of each API under the scenario's price source
-    (see :func:`price_terms`)."""
-    return {model: (terms.usd_per_1m_input, terms.usd_per_1m_output)
-            for model, terms in price_terms(scenario, models, data_dir).items()}
 
 
 def gpu_usd_per_month(scenario: Scenario, gpu: str, gpu_count: int = 1,
@@ -430,13 +423,12 @@ def what_if_row(result: Result, api_model: str | None = None) -> dict:
         "gpu_count": result.scenario.gpu_count,
         "spot_discount": result.scenario.spot_discount,
         "hours_per_month": result.scenario.hours_per_month,
-        "tokens_per_s": float(np.asarray(result.tokens_per_s).ravel()[0]),
-        "replica_tokens_per_month": float(np.asarray(result.replica_tokens_per_month).ravel()[0]),
-        "hidden_usd_per_month": float(np.asarray(result.hidden_usd_per_month).ravel()[0]),
-        "breakeven_tokens_per_month": float(np.asarray(result.breakeven_tokens_per_month[model]).ravel()[0]),
-        "tco_breakeven_tokens_per_month": float(np.asarray(result.tco_breakeven_tokens_per_month[model]).ravel()[0]),
-        "stepped_tco_breakeven_tokens_per_month":
-            float(np.asarray(result.stepped_tco_breakeven_tokens_per_month[model]).ravel()[0]),
+        "tokens_per_s": result.at("tokens_per_s"),
+        "replica_tokens_per_month": result.at("replica_tokens_per_month"),
+        "hidden_usd_per_month": result.at("hidden_usd_per_month"),
+        "breakeven_tokens_per_month": result.at("breakeven_tokens_per_month", model),
+        "tco_breakeven_tokens_per_month": result.at("tco_breakeven_tokens_per_month", model),
+        "stepped_tco_breakeven_tokens_per_month": result.at("stepped_tco_breakeven_tokens_per_month", model),
         "decision_step": result.decision.step,
         "recommendation": result.decision.recommendation,
     }

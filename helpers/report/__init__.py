@@ -137,13 +137,18 @@ def declared_parameters(notebook: Path) -> dict:
     return declared
 
 
+def reads_scenario(declared: dict) -> bool:
+    """Whether a notebook reads a scenario: it declares at least one scenario field."""
+    return any(name in scenario_mod.KEYS for name in declared)
+
+
 def parameters_for(declared: dict, scenario_parameters: dict, tables_dir: Path) -> dict:
     """What papermill injects into one notebook: the *whole* scenario (every field, so that a
     scenario means the same thing on every page, including fields a notebook reads without
     declaring them in its parameters cell) when the notebook declares any scenario field,
     plus ``tables_dir`` and ``interactive=False`` (a report page is static: no widget panel to
     build) when it declares them."""
-    passed = dict(scenario_parameters) if any(k in scenario_mod.KEYS for k in declared) else {}
+    passed = dict(scenario_parameters) if reads_scenario(declared) else {}
     if TABLES_DIR_PARAMETER in declared:
         passed[TABLES_DIR_PARAMETER] = str(tables_dir)
     if INTERACTIVE_PARAMETER in declared:
@@ -318,8 +323,8 @@ def _effective_parameters(declared_by: dict[str, dict], scenario_parameters: dic
     """``{name: {value, source, notebooks}}``: every scenario field (from the scenario file,
     or the article's value), then every other parameter a notebook declares, but tables_dir."""
     result = {}
+    readers = [notebook for notebook, declared in declared_by.items() if reads_scenario(declared)]
     for name, value in scenario_parameters.items():
-        readers = [nb for nb, declared in declared_by.items() if any(k in scenario_mod.KEYS for k in declared)]
         result[name] = {"value": repr(value),
                         "source": "scenario" if name in chosen else "the article's value",
                         "notebooks": readers}

@@ -217,12 +217,16 @@ def summary_markdown(results: dict) -> str:
     return "\n".join(lines)
 
 
+def monthly_volume_range(s: Scenario) -> tuple[float, float]:
+    """The volume control's span as monthly volumes: the plot's x axis."""
+    return VOLUME_MIN_TOKENS_PER_DAY * s.days_per_month, VOLUME_MAX_TOKENS_PER_DAY * s.days_per_month
+
+
 def plot_costs(results: dict, ax, volume_range: tuple[float, float] | None = None):
     """The cost-against-volume plot (:func:`helpers.show.plots.cost_vs_volume`) of the
     results' scenario, with the current volume marked. Returns the Axes."""
     s = results["scenario"]
-    if volume_range is None:
-        volume_range = (VOLUME_MIN_TOKENS_PER_DAY * s.days_per_month, VOLUME_MAX_TOKENS_PER_DAY * s.days_per_month)
+    volume_range = volume_range or monthly_volume_range(s)
     grid = derive(s, tokens_per_month=plots.volume_grid(*volume_range))
     return plots.cost_vs_volume(grid, current_tokens_per_month=results["tokens_per_month"], ax=ax)
 
@@ -462,7 +466,7 @@ class WhatIf:
         from matplotlib.figure import Figure  # noqa: PLC0415 - no pyplot: nothing auto-shown
 
         s = results["scenario"]
-        volume_range = (VOLUME_MIN_TOKENS_PER_DAY * s.days_per_month, VOLUME_MAX_TOKENS_PER_DAY * s.days_per_month)
+        volume_range = monthly_volume_range(s)
         if self._figure is None or self._frame != volume_range:
             self._figure = Figure(figsize=(8, 5), dpi=80)
             FigureCanvasAgg(self._figure)
