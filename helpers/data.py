@@ -567,6 +567,13 @@ def read_table(path: Path, table: str) -> pd.DataFrame:
     return frame
 
 
+def _version(table: str, data_dir: Path | None) -> tuple[str, float]:
+    """The path of ``data/<table>.csv`` and its modification time: the caches' key, so that an
+    edited file is read again."""
+    path = (data_dir or paths.DATA_DIR) / f"{table}.csv"
+    return str(path), (path.stat().st_mtime if path.exists() else 0.0)
+
+
 @lru_cache(maxsize=None)
 def _load_cached(table: str, path: str, mtime: float) -> pd.DataFrame:
     return read_table(Path(path), table)
@@ -574,9 +581,7 @@ def _load_cached(table: str, path: str, mtime: float) -> pd.DataFrame:
 
 def load(table: str, data_dir: Path | None = None) -> pd.DataFrame:
     """Load ``data/<table>.csv``, validated; a fresh copy each call (callers may modify it)."""
-    path = (data_dir or paths.DATA_DIR) / f"{table}.csv"
-    mtime = path.stat().st_mtime if path.exists() else 0.0
-    return _load_cached(table, str(path), mtime).copy()
+    return _load_cached(table, *_version(table, data_dir)).copy()
 
 
 @lru_cache(maxsize=None)
@@ -589,12 +594,26 @@ def lookup(table: str, column: str, value, data_dir: Path | None = None) -> dict
     """The row of ``data/<table>.csv`` whose ``column`` equals ``value``, as a dict (a fresh
     copy); the same error as :func:`row` otherwise. Indexed once per file version, so that
     the what-if's one derivation per control change stays fast."""
-    path = (data_dir or paths.DATA_DIR) / f"{table}.csv"
-    mtime = path.stat().st_mtime if path.exists() else 0.0
-    index = _index_cached(table, column, str(path), mtime)
+    index = _index_cached(table, column, *_version(table, data_dir))
     if value not in index:
         raise KeyError(f"no single row with {column}={value!r}; known: {', '.join(map(str, index))}")
     return dict(index[value])
+
+
+@lru_cache(maxsize=None)
+def _row_cached(table: str, column: str, value, path: str, mtime: float) -> pd.Series:
+    return row(_load_cached(table, path, mtime), column, value)
+
+
+def row_of(table: str, column: str, value, data_dir: Path | None = None) -> pd.Series:
+    """:func:`row` of ``data/<table>.csv`` (a fresh copy), found once per file version: for the
+    capacity model, which looks up the same GPU and model rows thousands of times a run."""
+    return _row_cached(table, column, value, *_version(table, data_dir)).copy()
+
+
+def lookup_keys(table: str, column: str, data_dir: Path | None = None) -> list:
+    """The values of ``column`` in ``data/<table>.csv``, in file order (indexed as :func:`lookup`)."""
+    return list(_index_cached(table, column, *_version(table, data_dir)))
 
 
 def row(frame: pd.DataFrame, column: str, value) -> pd.Series:

@@ -37,8 +37,8 @@ from helpers.show.format import display_options, prose
 display_options()
 if not isinstance(tables_dir, str):
     raise TypeError(f"parameter tables_dir must be a string (a folder, or empty), got {tables_dir!r}")
-audit = claims.errata_first(claims.audit())
-readings = claims.audit_readings()
+audit, readings = claims.audit_with_readings()
+audit = claims.errata_first(audit)
 counts = claims.verdict_counts(audit)
 tables.save(audit, "claims", tables_dir)
 tables.save(readings, "claim_readings", tables_dir)

@@ -1079,6 +1079,11 @@ def _audit_both(data_dir: Path | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pd.DataFrame(rows, columns=COLUMNS), pd.DataFrame(readings, columns=READING_COLUMNS)
 
 
+def audit_with_readings(data_dir: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`audit` and :func:`audit_readings` from one pass over the claims."""
+    return _audit_both(data_dir)
+
+
 def audit(data_dir: Path | None = None) -> pd.DataFrame:
     """Every claim of ``data/claims.csv`` recomputed and judged, in the article's order."""
     return _audit_both(data_dir)[0]

@@ -10,11 +10,15 @@ import pandas as pd
 from helpers import data
 
 
+def _gpu_names(data_dir: Path | None) -> set:
+    return set(data.lookup_keys("gpu_specs", "gpu", data_dir))
+
+
 def gpu_spec(gpu: str, data_dir: Path | None = None) -> pd.Series:
     """The row of ``data/gpu_specs.csv`` named ``gpu`` (first column or one of its aliases)."""
+    if gpu in _gpu_names(data_dir):
+        return data.row_of("gpu_specs", "gpu", gpu, data_dir)
     specs = data.load("gpu_specs", data_dir)
-    if gpu in set(specs["gpu"]):
-        return data.row(specs, "gpu", gpu)
     for _, spec in specs.iterrows():
         aliases = spec["aliases"] if isinstance(spec["aliases"], str) else ""
         if gpu in [a.strip() for a in aliases.split(";")]:
@@ -34,7 +38,7 @@ def resolve_gpu(name: str, data_dir: Path | None = None) -> tuple[pd.Series, int
 
 def model_spec(model: str, data_dir: Path | None = None) -> pd.Series:
     """The row of ``data/models.csv`` named ``model``."""
-    return data.row(data.load("models", data_dir), "model", model)
+    return data.row_of("models", "model", model, data_dir)
 
 
 def _spec(value, loader, data_dir):

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.show.format import usd_text
-from helpers.show.plots import source_line
+from helpers.show.plots import number_axis, source_line
 
 
 def throughput_vs_batch(curves: list[pd.DataFrame], target_tokens_per_s: float | None = None,
@@ -27,6 +27,8 @@ def throughput_vs_batch(curves: list[pd.DataFrame], target_tokens_per_s: float |
         ax.axhline(target_tokens_per_s, color="black", ls="--", lw=1.5, label=target_label)
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
+    number_axis(ax.xaxis)
+    number_axis(ax.yaxis)
     ax.set_xlabel("Batch (sequences decoded together)")
     ax.set_ylabel("Output tokens per second (decode, tokens/s)")
     ax.set_title("Decode throughput grows with batch until compute binds; memory caps the batch")
@@ -50,6 +52,8 @@ def model_vs_measured(table: pd.DataFrame, x: str, y: str, label: str, title: st
     ax.fill_between(grid, grid * 0.9, grid * 1.1, color="grey", alpha=0.2, label="+-10%")
     ax.set_xscale("log")
     ax.set_yscale("log")
+    number_axis(ax.xaxis)
+    number_axis(ax.yaxis)
     ax.set_xlabel(_axis_label(x))
     ax.set_ylabel(_axis_label(y))
     ax.set_title(title)
@@ -85,9 +89,10 @@ def throughput_latency(curve: pd.DataFrame, point: dict, title: str, ttft_s: flo
     if ttft_s is not None:
         right.axvline(ttft_s, color="grey", ls="--", lw=1, label=f"target: first token within {ttft_s:g} s")
     left.set_xlabel("Output tokens/s each user sees (1 / time per output token)")
-    left.set_ylabel("Output tokens/s of the replica")
+    left.set_ylabel("Output of the replica (tokens/s)")
     right.set_xlabel("Time to first token, p99 and mean (s)")
     right.set_xscale("log")
+    number_axis(right.xaxis)
     for ax in (left, right):
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize=8)

@@ -6,6 +6,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from helpers.show.plots import source_line, tokens_axis, usd_axis
+
 ARTICLE_COLOR = "#7f7f7f"
 CURRENT_COLOR = "#1f77b4"
 
@@ -19,18 +21,22 @@ def price_drift_chart(drift: pd.DataFrame, priced_at: str, axes=None):
     frame = drift.iloc[::-1]  # largest move on top
     y = np.arange(len(frame))
     height = 0.38
-    panels = (("blended_usd_per_1m", "Blended price (USD per 1M tokens, log)"),
-              ("breakeven_tokens_per_month", "Breakeven volume, GPU only (tokens/month, log)"))
-    for ax, (suffix, label) in zip(axes, panels):
+    panels = (("blended_usd_per_1m", "Blended price (USD per 1M tokens, log)", usd_axis),
+              ("breakeven_tokens_per_month", "Breakeven volume, GPU only (tokens/month, log)", tokens_axis))
+    for ax, (suffix, label, words_axis) in zip(axes, panels):
         ax.barh(y + height / 2, frame[f"article_{suffix}"], height, color=ARTICLE_COLOR,
                 label="the article (Feb 2026)")
         ax.barh(y - height / 2, frame[f"current_{suffix}"], height, color=CURRENT_COLOR,
                 label=f"today ({priced_at})")
         ax.set_xscale("log")
+        words_axis(ax.xaxis)
         ax.set_xlabel(label)
         ax.grid(True, axis="x", which="both", alpha=0.3)
     axes[0].set_yticks(y, [f"{m} ({c:+.0%})" for m, c in zip(frame["model"], frame["blended_change"])])
+    axes[0].set_ylabel("API model (change in blended price)")
     axes[0].legend(fontsize=8, loc="lower right")
     axes[0].figure.suptitle("API prices since the article: blended price and the breakeven it sets")
     axes[0].figure.tight_layout()
+    source_line(axes[0], "data/api_prices.csv (the article), data/api_prices_current.csv (today), "
+                         "data/gpu_cloud.csv, data/selfhost_setups.csv through helpers/article/drift.py")
     return axes

@@ -147,6 +147,7 @@ def display_options() -> None:
     shell = get_ipython()
     if shell is None:
         return
+    plots.draw_once_inline()
     formatter = shell.display_formatter.formatters["text/html"]
     formatter.for_type(pd.DataFrame, frame_html)
     formatter.for_type(pd.Series, _series_html)

@@ -7,11 +7,11 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import PercentFormatter
 
-from helpers.show.format import tokens_text
 from helpers.costs import horizon
-from helpers.show.plots import API_COLORS
+from helpers.show.format import tokens_text
+from helpers.show.plots import API_COLORS, COST_SOURCE, source_line, tokens_axis, usd_axis
 from helpers.uncertainty.montecarlo import CROSSING_LEVELS, MonteCarlo
 
 
@@ -19,6 +19,10 @@ def _axes(ax, size=(9, 5)):
     if ax is None:
         _, ax = plt.subplots(figsize=size)
     return ax
+
+
+def _source(ax, mc: MonteCarlo) -> None:
+    source_line(ax, f"{COST_SOURCE}; helpers/uncertainty ({mc.n_draws:,} draws)")
 
 
 def _daily(mc: MonteCarlo) -> np.ndarray:
@@ -40,13 +44,16 @@ def probability_curves(mc: MonteCarlo, ax=None):
         ax.axhline(level, color="grey", lw=0.8, ls=":")
     ax.axvline(s.tokens_per_day, color="orange", lw=1.5, label=f"Scenario ({s.tokens_per_day / 1e6:,.0f}M tokens/day)")
     ax.set_xscale("log")
+    tokens_axis(ax.xaxis)
     ax.set_ylim(-0.02, 1.02)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlabel("Volume (tokens per day)")
-    ax.set_ylabel("P(self-hosting cheaper)")
+    ax.set_ylabel("Draws with self-hosting cheaper (%)")
     ax.set_title(f"Share of {mc.n_draws:,} draws in which self-hosting with hidden costs is cheaper "
                  f"(o: 10/50/90%)", fontsize=10)
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8, loc="upper left")
+    _source(ax, mc)
     return ax
 
 
@@ -69,11 +76,14 @@ def fan_chart(mc: MonteCarlo, api_models=None, ax=None):
     ax.axvline(s.tokens_per_day, color="orange", lw=1.5)
     ax.set_xscale("log")
     ax.set_yscale("log")
+    tokens_axis(ax.xaxis)
+    usd_axis(ax.yaxis)
     ax.set_xlabel("Volume (tokens per day)")
-    ax.set_ylabel("Monthly cost (USD)")
+    ax.set_ylabel("Monthly cost (USD per month)")
     ax.set_title("Monthly cost under the uncertain inputs (steps: another replica)", fontsize=10)
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8, loc="upper left")
+    _source(ax, mc)
     return ax
 
 
@@ -102,12 +112,14 @@ def tornado_chart(frame: pd.DataFrame, days_per_month: float = 30, ax=None):
     ax.set_yticks(range(len(frame)))
     ax.set_yticklabels([f"{r.input}\n{r.low_value:.4g} .. {r.high_value:.4g}" for r in frame.iloc[::-1].itertuples()],
                        fontsize=8)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: tokens_text(value)))
+    tokens_axis(ax.xaxis)
     ax.set_xlabel("Breakeven with hidden costs (tokens per day)")
+    ax.set_ylabel("Uncertain input (its low .. high end)")
     api_model = frame["api_model"].iloc[0] if len(frame) else ""
     ax.set_title(f"How far each input moves the breakeven against {api_model}", fontsize=10)
     ax.grid(True, axis="x", alpha=0.3)
     ax.legend(fontsize=8, loc="lower right")
+    source_line(ax, f"{COST_SOURCE}; helpers/uncertainty/montecarlo.py (tornado)")
     return ax
 
 
@@ -132,9 +144,11 @@ def cumulative_cost(mc: MonteCarlo, months: int | None = None, ax=None):
         ax.plot(elapsed, horizon.cumulative_api_usd(today, elapsed, s.api_price_change_per_year), color=color,
                 label=f"{model} API ({s.api_price_change_per_year:+.0%} a year)")
     ax.set_yscale("log")
-    ax.set_xlabel("Months into the contract")
+    usd_axis(ax.yaxis)
+    ax.set_xlabel("Months into the contract (months)")
     ax.set_ylabel("Cumulative cost (USD)")
     ax.set_title(f"Cumulative cost at {s.tokens_per_day / 1e6:,.0f}M tokens/day", fontsize=10)
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8, loc="upper left")
+    _source(ax, mc)
     return ax
