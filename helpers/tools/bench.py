@@ -56,7 +56,7 @@ def kernel_start_and_import_s() -> tuple[float, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m helpers.tools.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--jobs", type=int, default=None, help="as for helpers.report (default: cores)")
+    parser.add_argument("--jobs", type=int, default=None, help="as for helpers.report (default: twice the cores)")
     parser.add_argument("--repeat", type=int, default=3, help="kernel starts to time (median; default 3)")
     parser.add_argument("--scenario", type=Path, default=paths.PARAMS_DIR / "article.yaml")
     args = parser.parse_args(argv)
