@@ -619,3 +619,24 @@ def test_kernels_skip_only_the_checks_of_the_very_bytes_the_run_validated(tmp_pa
     (copy / "gpu_cloud.csv").write_text(text, encoding="utf-8")
     with pytest.raises(data.DataValidationError, match="not a number"):
         data.read_table(copy / "gpu_cloud.csv", "gpu_cloud")
+
+
+def test_cell_timings_count_the_figures_and_their_cells(tmp_path):
+    """Where a notebook's seconds went (make bench): papermill's per-cell durations summed, the
+    cells that drew a figure apart, the slowest first."""
+    from helpers.report.execute import NotebookResult, cell_timings
+
+    nb = new_notebook(cells=[new_markdown_cell("# t"), new_code_cell("x = 1"), new_code_cell("plot()"),
+                             new_code_cell("two()")])
+    durations = {1: 0.5, 2: 0.25, 3: 1.0}
+    for index, seconds in durations.items():
+        nb.cells[index].metadata["papermill"] = {"duration": seconds}
+    picture = nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"})
+    nb.cells[2].outputs = [picture]
+    nb.cells[3].outputs = [picture, picture]
+    path = tmp_path / "n.ipynb"
+    nbformat.write(nb, path)
+    result = NotebookResult("n")
+    cell_timings(path, result, keep=2)
+    assert (result.cells_s, result.figures_s, result.figures) == (1.75, 1.25, 3)
+    assert result.slowest_cells == [[1.0, "two()"], [0.5, "x = 1"]]

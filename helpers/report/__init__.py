@@ -45,6 +45,7 @@ import ast
 import concurrent.futures
 import datetime as dt
 import fcntl
+import gc
 import io
 import json
 import logging
@@ -485,6 +486,12 @@ def _skip_slow_optional_imports() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     _skip_slow_optional_imports()
+    # This one process drives every kernel of the run, one thread each. A garbage collection
+    # of the objects its imports left (pandas, pandera, nbformat, ...) stops all those threads,
+    # so every kernel waits on its messages meanwhile; frozen (gc.freeze), collections skip
+    # them. Measured (2 cores, 10 notebooks): 11.4-11.5 s -> 10.3-10.6 s for a report run, of
+    # which 0.2 s at exit.
+    gc.freeze()
     # papermill's own parameter parser warns about lines it cannot read (a second "=" in a
     # comment); this runner reads the parameters itself (declared_parameters), so the warnings
     # would only mislead.

@@ -37,6 +37,8 @@ class NotebookResult:
     # Where the seconds went: the cells' own run time (papermill's per-cell durations), the page
     # export; the rest of ``seconds`` is starting the kernel and papermill's own work.
     cells_s: float = 0.0
+    figures_s: float = 0.0  # of cells_s: the cells that drew a figure (building and rendering it)
+    figures: int = 0
     export_s: float = 0.0
     slowest_cells: list = field(default_factory=list)
 
@@ -123,15 +125,19 @@ def _execute(notebook: Path, executed: Path, parameters: dict, timeout: int) -> 
 
 
 def cell_timings(executed: Path, result: NotebookResult, keep: int = 3) -> None:
-    """The cells' total run time and the ``keep`` slowest (seconds, first line of the source),
-    from the durations papermill writes into each cell's metadata."""
+    """The cells' total run time, the part of it in cells that drew figures, and the ``keep``
+    slowest (seconds, first line of the source), from the durations papermill writes into
+    each cell's metadata."""
     import nbformat
 
     nb = nbformat.read(executed, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
     timed = [(float(c.metadata.get("papermill", {}).get("duration") or 0.0),
-              c.source.strip().splitlines()[0][:70] if c.source.strip() else "")
-             for c in nb.cells if c.cell_type == "code"]
+              c.source.strip().splitlines()[0][:70] if c.source.strip() else "") for c in code]
+    pictures = [sum("image/png" in o.get("data", {}) for o in c.get("outputs", [])) for c in code]
     result.cells_s = round(sum(t for t, _ in timed), 2)
+    result.figures_s = round(sum(t for (t, _), n in zip(timed, pictures) if n), 2)
+    result.figures = sum(pictures)
     result.slowest_cells = [[round(t, 2), line] for t, line in sorted(timed, reverse=True)[:keep]]
 
 

@@ -9,8 +9,9 @@ A report can go no faster than that: each notebook needs its own fresh kernel, a
 share the cores. The script prints the floor, the wall time of a full report run (article
 scenario, into a temporary folder) and their ratio; the target is a ratio of 1.3 or less.
 It also prints where the time went: per notebook the kernel (start, imports, papermill), the
-cells and the page export, and the runner's own start-up, checks and finish. It
-prints figures and asserts nothing: timings depend on the machine and on what else runs on it.
+cells (and of them, the cells that drew figures) and the page export, and the runner's own
+start-up, checks and finish. It prints figures and asserts nothing: timings depend on the
+machine and on what else runs on it.
 """
 from __future__ import annotations
 
@@ -89,17 +90,21 @@ def main(argv: list[str] | None = None) -> int:
         run = json.loads((folder / "run.json").read_text())
     print("where each notebook's seconds went (kernel: starting it, imports and papermill; "
           "cells: the code; export: the HTML page):")
-    print(f"  {'notebook':<24} {'status':<6} {'total':>6} {'kernel':>7} {'cells':>6} {'export':>7}  slowest cell")
+    print(f"  {'notebook':<24} {'status':<6} {'total':>6} {'kernel':>7} {'cells':>6} {'figures':>8} "
+          f"{'export':>7}  slowest cell")
     for nb in run["notebooks"]:
         cells, export = nb.get("cells_s", 0.0), nb.get("export_s", 0.0)
         kernel = nb["seconds"] - cells - export
         slowest = nb.get("slowest_cells") or [[0.0, ""]]
-        print(f"  {nb['name']:<24} {nb['status']:<6} {nb['seconds']:6.1f} {kernel:7.1f} {cells:6.1f} "
+        figures = f"{nb.get('figures_s', 0.0):.1f} ({nb.get('figures', 0)})"
+        print(f"  {nb['name']:<24} {nb['status']:<6} {nb['seconds']:6.1f} {kernel:7.1f} {cells:6.1f} {figures:>8} "
               f"{export:7.1f}  {slowest[0][0]:.1f} s: {slowest[0][1]}")
-    totals = {k: sum(nb.get(k, 0.0) for nb in run["notebooks"]) for k in ("seconds", "cells_s", "export_s")}
+    totals = {k: sum(nb.get(k, 0.0) for nb in run["notebooks"])
+              for k in ("seconds", "cells_s", "figures_s", "figures", "export_s")}
     timings = run.get("timings_s", {})
     print(f"  summed over notebooks: {totals['seconds']:.1f} s = kernel {totals['seconds'] - totals['cells_s'] - totals['export_s']:.1f}"
-          f" + cells {totals['cells_s']:.1f} + export {totals['export_s']:.1f} (run {jobs} at a time)")
+          f" + cells {totals['cells_s']:.1f} (of which {totals['figures']:.0f} figures {totals['figures_s']:.1f})"
+          f" + export {totals['export_s']:.1f} (run {jobs} at a time)")
     print(f"runner: start-up (interpreter, imports) {wall - run['wall_s'] - timings.get('checks', 0.0):.1f} s, "
           f"checks (data, scenario, notebooks) {timings.get('checks', 0.0):.1f} s, notebooks "
           f"{timings.get('notebooks', 0.0):.1f} s, finish (hashes, changes, index) {timings.get('finish', 0.0):.1f} s")
