@@ -104,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     timings = run.get("timings_s", {})
     print(f"  summed over notebooks: {totals['seconds']:.1f} s = kernel {totals['seconds'] - totals['cells_s'] - totals['export_s']:.1f}"
           f" + cells {totals['cells_s']:.1f} (of which {totals['figures']:.0f} figures {totals['figures_s']:.1f})"
-          f" + export {totals['export_s']:.1f} (run {jobs} at a time)")
+          f" + export {totals['export_s']:.1f} (run {jobs} at a time"
+          + (f" on {cores} cores: a notebook's seconds include waiting for a core)" if jobs > cores else ")"))
     print(f"runner: start-up (interpreter, imports) {wall - run['wall_s'] - timings.get('checks', 0.0):.1f} s, "
           f"checks (data, scenario, notebooks) {timings.get('checks', 0.0):.1f} s, notebooks "
           f"{timings.get('notebooks', 0.0):.1f} s, finish (hashes, changes, index) {timings.get('finish', 0.0):.1f} s")
