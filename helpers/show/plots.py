@@ -86,6 +86,10 @@ def _words_axis(axis, text) -> None:
         base = float(getattr(axis.get_transform(), "base", 10.0))
         axis.set_major_formatter(_WordsLogFormatter(text, base))
         axis.set_minor_formatter(_WordsLogFormatter(text, base))
+        # Minor ticks at 2 and 5 of each decade (none on other bases): the default 2..9 made
+        # a figure's ticks and grid lines about a third of its drawing time and read no better.
+        axis.set_minor_locator(mticker.LogLocator(base, subs=(2.0, 5.0)) if base == 10
+                               else mticker.NullLocator())
     else:
         axis.set_major_formatter(mticker.FuncFormatter(lambda v, _: text(v)))
 
