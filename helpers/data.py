@@ -611,10 +611,6 @@ def row_of(table: str, column: str, value, data_dir: Path | None = None) -> pd.S
     return _row_cached(table, column, value, *_version(table, data_dir)).copy()
 
 
-def lookup_keys(table: str, column: str, data_dir: Path | None = None) -> list:
-    """The values of ``column`` in ``data/<table>.csv``, in file order (indexed as :func:`lookup`)."""
-    return list(_index_cached(table, column, *_version(table, data_dir)))
-
 
 def row(frame: pd.DataFrame, column: str, value) -> pd.Series:
     """The one row of ``frame`` whose ``column`` equals ``value``; a clear error otherwise."""

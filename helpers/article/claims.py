@@ -1069,7 +1069,8 @@ def evaluate(claim: Claim, ctx: Context) -> dict:
     return _evaluate(claim, ctx)[0]
 
 
-def _audit_both(data_dir: Path | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def audit_with_readings(data_dir: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`audit` and :func:`audit_readings` from one pass over the claims."""
     ctx = Context(data_dir)
     rows, readings = [], []
     for claim in load_claims(data_dir):
@@ -1079,20 +1080,15 @@ def _audit_both(data_dir: Path | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pd.DataFrame(rows, columns=COLUMNS), pd.DataFrame(readings, columns=READING_COLUMNS)
 
 
-def audit_with_readings(data_dir: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """:func:`audit` and :func:`audit_readings` from one pass over the claims."""
-    return _audit_both(data_dir)
-
-
 def audit(data_dir: Path | None = None) -> pd.DataFrame:
     """Every claim of ``data/claims.csv`` recomputed and judged, in the article's order."""
-    return _audit_both(data_dir)[0]
+    return audit_with_readings(data_dir)[0]
 
 
 def audit_readings(data_dir: Path | None = None) -> pd.DataFrame:
     """One row per claim and reading: the reading in words, the values and the verdict under it
     (a claim with no second reading has one row, its reading empty)."""
-    return _audit_both(data_dir)[1]
+    return audit_with_readings(data_dir)[1]
 
 
 def counts_by_verdict(data_dir: Path | None = None) -> dict[str, int]:

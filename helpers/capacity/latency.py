@@ -124,7 +124,10 @@ def slo_operating_point(gpu, model, prompt_tokens: int, output_tokens: int, weig
             ok = setup.meets(inner, ttft_s, tpot_s)
             misses = np.flatnonzero(~ok)
             first = int(misses[0]) if misses.size else len(inner)
-            lo, hi = (lo if first == 0 else float(inner[first - 1])), (hi if first == len(inner) else float(inner[first]))
+            if first > 0:
+                lo = float(inner[first - 1])
+            if first < len(inner):
+                hi = float(inner[first])
         best = lo
     if best <= 0:
         return _zero(setup)

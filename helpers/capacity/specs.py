@@ -10,14 +10,12 @@ import pandas as pd
 from helpers import data
 
 
-def _gpu_names(data_dir: Path | None) -> set:
-    return set(data.lookup_keys("gpu_specs", "gpu", data_dir))
-
-
 def gpu_spec(gpu: str, data_dir: Path | None = None) -> pd.Series:
     """The row of ``data/gpu_specs.csv`` named ``gpu`` (first column or one of its aliases)."""
-    if gpu in _gpu_names(data_dir):
+    try:
         return data.row_of("gpu_specs", "gpu", gpu, data_dir)
+    except KeyError:  # not a first-column name: perhaps an alias
+        pass
     specs = data.load("gpu_specs", data_dir)
     for _, spec in specs.iterrows():
         aliases = spec["aliases"] if isinstance(spec["aliases"], str) else ""
