@@ -29,7 +29,7 @@ SOURCE_PREFIX = "Source: "
 SOURCE_MARGIN_IN = 0.8
 # What every cost figure is drawn from (the API prices are the scenario's price_source).
 COST_SOURCE = ("data/api_prices.csv (or api_prices_current.csv), data/gpu_cloud.csv, "
-               "data/selfhost_setups.csv, data/hidden_costs.csv through helpers/derive.py")
+               "data/selfhost_setups.csv, data/hidden_costs.csv through helpers/derive/")
 # The heatmap's grid: input shares from mostly output to mostly input, volumes 10M..100B a month.
 GRID_INPUT_SHARES = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 GRID_TOKENS_PER_MONTH = tuple(float(v) for v in np.logspace(7, 11, 9))

@@ -43,9 +43,11 @@ import numpy as np
 
 from helpers import data
 from helpers.costs import api, breakeven, decision, selfhost, tco
+from helpers.derive.inputs import HIDDEN_COST_INPUTS, Throughput, hidden_inputs, throughput
+from helpers.derive.prices import (PRICE_TABLES, PriceTerms, api_model_choices, blended_usd_per_1m,
+                                   gpu_usd_per_month, price_terms)
 from helpers.scenario import Scenario
 
-HIDDEN_COST_INPUTS = ("devops_hours_per_month", "devops_usd_per_hour", "infrastructure_usd_per_month")
 # Numeric inputs a draw may replace (each an array with one value per draw).
 DRAWABLE = ("tokens_per_s", "spot_discount", "hours_per_month", *HIDDEN_COST_INPUTS,
             "input_share", "usd_per_hour")
@@ -53,14 +55,10 @@ DRAWABLE = ("tokens_per_s", "spot_discount", "hours_per_month", *HIDDEN_COST_INP
 # puts 2.1B tokens ($1,438.50) level with $1,440.
 TIE_TOLERANCE = 0.01
 
-
-@dataclass(frozen=True)
-class Throughput:
-    """Tokens/s of one rented unit and where the figure comes from."""
-
-    tokens_per_s: float
-    note: str
-    batch: int | None = None  # the capacity model's batch, when it gave the figure
+# Re-exported: the inputs and prices derive reads live in .inputs and .prices.
+__all__ = ["DRAWABLE", "HIDDEN_COST_INPUTS", "PRICE_TABLES", "TIE_TOLERANCE", "PriceTerms", "Result", "Throughput",
+           "api_model_choices", "blended_usd_per_1m", "compare", "derive", "gpu_usd_per_month", "hidden_inputs",
+           "price_terms", "throughput", "what_if_row"]
 
 
 @dataclass(frozen=True)
@@ -139,72 +137,6 @@ class Result:
         return float(value if value.ndim == 0 else value[..., index])
 
 
-def hidden_inputs(scenario: Scenario, data_dir: Path | None = None) -> dict[str, float]:
-    """DevOps hours, rate and infrastructure: the scenario's, or the article's point estimates
-    (``data/hidden_costs.csv``, column ``point``) where it leaves them empty."""
-    return {name: float(getattr(scenario, name)) if getattr(scenario, name) is not None
-            else float(data.lookup("hidden_costs", "parameter", name, data_dir)["point"])
-            for name in HIDDEN_COST_INPUTS}
-
-
-def throughput(scenario: Scenario, data_dir: Path | None = None) -> Throughput:
-    """Tokens/s of one rented unit of the scenario's GPU row, and where it comes from:
-
-    - ``tokens_per_s`` set: that figure;
-    - ``throughput_source == "article"``: the set-up's conservative figure
-      (``selfhost_setups.csv``; 1,500 for the article's A100 + Llama 3.3 70B), quoted for the
-      set-up's GPU whatever GPU is rented;
-    - ``"model"``: input + output tokens/s of :func:`helpers.capacity.serving_capacity` for
-      the set-up's model and bits on the rented unit, for requests of the scenario's
-      ``prompt_tokens`` and ``output_tokens`` (empty: from the input share), its ``kv_bits`` and
-      ``max_sequences``; with a latency target (``ttft_s``, ``tpot_s``) the busiest operating
-      point that meets it (:func:`helpers.capacity.slo_operating_point`). 0 when the model
-      does not fit. Latency targets apply to this source only.
-    """
-    setup = data.lookup("selfhost_setups", "setup", scenario.setup, data_dir)
-    if scenario.tokens_per_s is not None:
-        return Throughput(float(scenario.tokens_per_s), "set by hand" + _targets_ignored(scenario))
-    if scenario.throughput_source == "article":
-        gpu_model = data.lookup("gpu_cloud", "gpu", scenario.gpu, data_dir)["gpu_model"]
-        note = f"the article's conservative figure for {setup['gpu']}"
-        if gpu_model != setup["gpu"]:
-            note += f", not measured on {scenario.gpu}: a rough guide"
-        return Throughput(float(setup["tokens_per_s_conservative"]), note + _targets_ignored(scenario))
-    from helpers import capacity  # noqa: PLC0415 - loads more tables; only this source needs it
-
-    # By the row's GPU model and count, so a reserved row prices the same hardware.
-    gpu_row = data.lookup("gpu_cloud", "gpu", scenario.gpu, data_dir)
-    spec, count = capacity.gpu_spec(gpu_row["gpu_model"], data_dir), int(gpu_row["gpu_count"])
-    model, bits = capacity.model_spec(setup["model"], data_dir), float(setup["bits_per_weight"])
-    prompt_tokens = scenario.prompt_tokens
-    output_tokens = scenario.output_tokens or capacity.output_tokens_for(prompt_tokens, scenario.input_share)
-    options = {"kv_bits": scenario.kv_bits, "max_sequences": scenario.max_sequences, "data_dir": data_dir}
-    if scenario.ttft_s is not None or scenario.tpot_s is not None:
-        point = capacity.slo_operating_point(spec, model, prompt_tokens, output_tokens, bits, count,
-                                             scenario.ttft_s, scenario.tpot_s, **options)
-        targets = " and ".join(f"p99 {name} within {value:g} s" for name, value in
-                               (("time to first token", scenario.ttft_s), ("time per output token", scenario.tpot_s))
-                               if value is not None)
-        if point["output_tokens_per_s"] == 0:
-            return Throughput(0.0, f"the capacity model: {setup['model']} on {scenario.gpu} cannot keep {targets}", 0)
-        return Throughput(point["total_tokens_per_s"], f"the capacity model for {setup['model']} on {scenario.gpu} "
-                          f"with {targets}, {point['batch']:.0f} sequences running on average",
-                          int(round(point["batch"])))
-    served = capacity.serving_capacity(spec, model, bits, prompt_tokens, output_tokens,
-                                       capacity.DEFAULT_MIN_SEQUENCE_TOKENS_PER_S, gpu_count=count, **options)
-    if served["batch"] == 0:
-        return Throughput(0.0, f"the capacity model: {setup['model']} does not fit one {scenario.gpu}", 0)
-    return Throughput(float(served["total_tokens_per_s"]),
-                      f"the capacity model for {setup['model']} on {scenario.gpu}, batch {served['batch']}",
-                      int(served["batch"]))
-
-
-def _targets_ignored(scenario: Scenario) -> str:
-    if scenario.ttft_s is None and scenario.tpot_s is None:
-        return ""
-    return "; the latency targets apply to throughput_source 'model' only"
-
-
 def _stepped(scenario: Scenario, profile, blended, replica_usd, replica_tokens, fixed):
     """The stepped breakeven: the article's staircase with flat traffic, always on and no
     spare replicas, else the load profile's (:func:`helpers.capacity.traffic.stepped_breakeven_tokens_per_month`)."""
@@ -216,99 +148,6 @@ def _stepped(scenario: Scenario, profile, blended, replica_usd, replica_tokens, 
         p, usd, tokens, profile, scenario.scaling, cost, 1, scenario.spare_replicas), otypes=[float])(
         blended, replica_usd, replica_tokens, fixed)
     return float(volume) if volume.ndim == 0 else volume
-
-
-PRICE_TABLES = {"article": "api_prices", "current": "api_prices_current"}
-
-
-@dataclass(frozen=True)
-class PriceTerms:
-    """What one API charges under the scenario: list prices, the prompt-cache rate (None where
-    the model or the price source has none) and the provider's batch discount."""
-
-    usd_per_1m_input: float
-    usd_per_1m_output: float
-    usd_per_1m_cached_input: float | None
-    provider: str | None
-    batch_discount_share: float
-
-    def blended_usd_per_1m(self, scenario: Scenario, input_share=None):
-        """Blended price paid per 1M tokens (:func:`helpers.costs.api.blended_usd_per_1m_paid`):
-        the article's 50/50 average when cached_input_share and batch_share are 0."""
-        return api.blended_usd_per_1m_paid(
-            self.usd_per_1m_input, self.usd_per_1m_output,
-            scenario.input_share if input_share is None else input_share,
-            usd_per_1m_cached_input=self.usd_per_1m_cached_input,
-            cached_input_share=scenario.cached_input_share,
-            batch_share=scenario.batch_share, batch_discount_share=self.batch_discount_share)
-
-
-def price_terms(scenario: Scenario, models=None, data_dir: Path | None = None) -> dict[str, PriceTerms]:
-    """:class:`PriceTerms` of each API from the scenario's price source: the article's table
-    (``api_prices.csv``: no cached rates) or today's (``api_prices_current.csv``, written by
-    ``make prices``), with the scenario's price override applied to the headline API (the first
-    of api_models). The batch discount is the provider's row of ``batch_discounts.csv`` (the
-    article's names reach their provider through ``price_db_map.csv``); a provider without a
-    row there gets none."""
-    table = PRICE_TABLES[scenario.price_source]
-    current = scenario.price_source == "current"
-    needs_batch = np.any(np.asarray(scenario.batch_share) > 0)
-    out = {}
-    for model in models or scenario.api_models:
-        row = data.lookup(table, "model", model, data_dir)
-        usd_in, usd_out = float(row["usd_per_1m_input"]), float(row["usd_per_1m_output"])
-        if model == scenario.api_model:
-            usd_in = usd_in if scenario.usd_per_1m_input is None else float(scenario.usd_per_1m_input)
-            usd_out = usd_out if scenario.usd_per_1m_output is None else float(scenario.usd_per_1m_output)
-        cached = row["usd_per_1m_cached_input"] if current else None
-        cached = None if cached is None or cached != cached else float(cached)
-        provider = row["provider"] if current else None
-        discount = 0.0
-        if needs_batch:
-            provider = provider if current else _row_or_none("price_db_map", "model", model, data_dir, "provider_id")
-            discount = _row_or_none("batch_discounts", "provider", provider, data_dir, "batch_discount_share")
-            discount = 0.0 if discount is None else float(discount)
-        out[model] = PriceTerms(usd_in, usd_out, cached, provider, discount)
-    return out
-
-
-def _row_or_none(table: str, column: str, value, data_dir: Path | None, wanted: str):
-    """One cell of the row of ``table`` whose ``column`` is ``value``; None without such a row."""
-    try:
-        return data.lookup(table, column, value, data_dir)[wanted]
-    except KeyError:
-        return None
-
-
-def api_model_choices(price_source: str = "article", query: str = "", limit: int | None = None,
-                      data_dir: Path | None = None) -> list[str]:
-    """The API models a scenario may name under ``price_source`` (the article's ten, or every
-    model of today's table), those whose name, display name or provider contain every word of
-    ``query`` (case-insensitive), in table order: the article's models first. For a searchable
-    picker: ``api_model_choices("current", "llama 70b groq")``."""
-    table = data.load(PRICE_TABLES[price_source], data_dir)
-    text = table["model"].str.lower() + " " + table["provider"].str.lower()
-    if "name" in table.columns:
-        text = text + " " + table["name"].str.lower()
-    keep = np.ones(len(table), dtype=bool)
-    for word in query.lower().split():
-        keep &= text.str.contains(word, regex=False).to_numpy()
-    names = table["model"][keep].tolist()
-    return names if limit is None else names[:limit]
-
-
-def gpu_usd_per_month(scenario: Scenario, gpu: str, gpu_count: int = 1,
-                      data_dir: Path | None = None) -> float:
-    """Monthly bill of ``gpu_count`` rented units of a ``gpu_cloud.csv`` row at the scenario's
-    hours and spot discount (any row, e.g. for the Cloud GPU table or the hybrid's small GPU)."""
-    row = data.lookup("gpu_cloud", "gpu", gpu, data_dir)
-    return float(selfhost.gpu_usd_per_month(float(row["usd_per_hour"]), scenario.hours_per_month,
-                                            gpu_count, scenario.spot_discount))
-
-
-def blended_usd_per_1m(scenario: Scenario, model: str, data_dir: Path | None = None) -> float:
-    """Blended price paid for one API under the scenario (price source, cache and batch shares)."""
-    return float(price_terms(scenario, [model], data_dir)[model].blended_usd_per_1m(scenario))
 
 
 def _drawn(draws: dict | None, name: str, value):
