@@ -302,7 +302,7 @@ def test_errata_first_and_counts(audit):
     frame = claims.errata_first(claims.audit())
     verdicts = frame["verdict"].tolist()
     assert verdicts == sorted(verdicts, key=claims.VERDICT_ORDER.index)
-    counts = claims.verdict_counts(frame).set_index("verdict")["claims"]
+    counts = claims.claim_verdict_counts(frame).set_index("verdict")["claims"]
     assert counts.sum() == len(EXPECTED) + len(NOT_CHECKABLE)
     assert counts[E] == sum(v == E for v in EXPECTED.values())
 
@@ -432,7 +432,7 @@ def test_related_claims_agree(readings, group):
     for claim in members:
         for reading, variant in claim.variants():
             row = by_claim[claim.claim_id].iloc[[v for v, _ in claim.variants()].index(reading)]
-            assert claims._judge(variant, row["recomputed_value"], row["article_value"]) == row["verdict"]
+            assert claims.judge(variant, row["recomputed_value"], row["article_value"]) == row["verdict"]
     # and claims asserting the same thing of the same quantity get the same verdict per reading
     for reading in set.intersection(*(set(frame.index) for frame in by_claim.values())):
         same = {}
