@@ -53,7 +53,7 @@ group of the article's sections), ``audit`` (running them, the tables, counts an
 """
 from helpers.article.claims.audit import (COLUMNS, READING_COLUMNS, as_markdown, audit, audit_readings,
                                          audit_with_readings, claim_verdict_counts, counts_by_verdict,
-                                         errata_first)
+                                         errata_first, verdicts_sentence)
 from helpers.article.claims.checks import CHECKS
 from helpers.article.claims.context import ARTICLE_SETUP, Context
 from helpers.article.claims.table import Claim, load_claims, reading_label
@@ -62,4 +62,5 @@ from helpers.article.claims.wording import exact_usd
 
 __all__ = ["ARTICLE_SETUP", "CHECKS", "COLUMNS", "READING_COLUMNS", "VERDICT_ORDER", "Claim", "ClaimResult",
            "Context", "as_markdown", "audit", "audit_readings", "audit_with_readings", "claim_verdict_counts",
-           "combine", "counts_by_verdict", "errata_first", "exact_usd", "judge", "load_claims", "reading_label"]
+           "combine", "counts_by_verdict", "errata_first", "exact_usd", "judge", "load_claims", "reading_label",
+           "verdicts_sentence"]

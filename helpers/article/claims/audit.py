@@ -12,6 +12,7 @@ from helpers.article.claims.checks import CHECKS
 from helpers.article.claims.context import Context
 from helpers.article.claims.table import Claim, load_claims, reading_label
 from helpers.article.claims.verdicts import VERDICT_ORDER, ClaimResult, combine, figure_value
+from helpers.assumptions import DAYS_PER_MONTH, HOURS_PER_MONTH, INPUT_SHARE
 
 COLUMNS = ["claim_id", "section", "claim_text", "article_value", "recomputed_value", "verdict",
            "explanation", "unit", "assumptions", "figure_id", "readings"]
@@ -119,6 +120,19 @@ def counts_by_verdict(data_dir: Path | None = None) -> dict[str, int]:
     the line a report's index shows."""
     frame = claim_verdict_counts(audit(data_dir))
     return dict(zip(frame["verdict"], frame["claims"].astype(int)))
+
+
+def verdicts_sentence(counts: pd.DataFrame) -> str:
+    """The audit in one sentence, from :func:`claim_verdict_counts`: how many claims, and how
+    many of them are errata, depend on the reading, are off by rounding, hold or cannot be
+    checked; and the article's assumptions they rest on."""
+    by_verdict = dict(zip(counts["verdict"], counts["claims"].astype(int)))
+    return (f"Of **{sum(by_verdict.values())}** claims, **{by_verdict[article.ERRATUM]}** are errata (wrong under "
+            f"every reading), **{by_verdict[article.DEPENDS]}** depend on how the sentence is read, "
+            f"{by_verdict[article.ROUNDING]} are off by rounding only, {by_verdict[article.HOLDS]} hold and "
+            f"{by_verdict[article.NOT_CHECKABLE]} cannot be checked from the workbook's data. Claims depend on the "
+            f"article's assumptions ({INPUT_SHARE * 100:g}/{(1 - INPUT_SHARE) * 100:g} input share, {DAYS_PER_MONTH:g}-day "
+            f"months, {HOURS_PER_MONTH:g} GPU-hours); each row names the ones it uses.")
 
 
 def as_markdown(frame: pd.DataFrame, readings: pd.DataFrame | None = None) -> str:

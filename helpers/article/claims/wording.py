@@ -2,8 +2,6 @@
 figure it checks), ratios, shares and memory at a reader's precision."""
 from __future__ import annotations
 
-import math
-
 from helpers.text import tokens_text, usd_text
 
 __all__ = ["exact_usd", "gb_text", "more_or_less_text", "ratio_text", "percent_text", "tokens_text"]
@@ -31,6 +29,5 @@ def more_or_less_text(change: float) -> str:
 
 
 def gb_text(x: float) -> str:
-    """Gigabytes to three figures, whole gigabytes from 100 up: "7.95 GB", "42.8 GB", "810 GB"."""
-    decimals = max(0, 2 - math.floor(math.log10(abs(x)))) if x else 0
-    return f"{x:,.{decimals}f}".rstrip("0").rstrip(".") + " GB" if decimals else f"{x:,.0f} GB"
+    """Gigabytes to four figures, as checked against the article's: "7.953 GB", "202.5 GB"."""
+    return f"{x:,.4g} GB"
