@@ -564,8 +564,6 @@ def test_claims_figures_by_hand():
     assert figures.max_bits_per_weight(24, 70) == pytest.approx(24 * 8 / 70)
     with pytest.raises(KeyError, match="quantisation_formats.csv"):
         figures.weights(13, "q3_bogus")
-    assert figures.gpu_row_usd_per_month(s, "NVIDIA L4") == pytest.approx(0.70 * 720)
-    assert figures.gpu_row_usd_per_month(s, "NVIDIA L4", spot_discount=0.6) == pytest.approx(0.70 * 720 * 0.4)
     parts = figures.hybrid_usd_per_month(s, 1e8, 0.1, "GPT-5", 504.0)
     assert parts["api_usd_per_month"] == pytest.approx(1e7 / 1e6 * 5.625)
     assert parts["total_usd_per_month"] == pytest.approx(56.25 + 504)
@@ -593,3 +591,6 @@ def test_context_reads_derive():
     volume, units = ctx.first_selfhost_win("DeepSeek V3.2")
     assert units == 2 and volume == pytest.approx((2 * 1440 + 1800) / 0.685 * 1e6)
     assert ctx.api_usd(1e9, "GPT-5") == pytest.approx(1e9 / 1e6 * 5.625)
+    assert ctx.gpu_bill("NVIDIA L4") == pytest.approx(0.70 * 720)
+    assert ctx.gpu_bill("NVIDIA L4", spot_discount=0.6) == pytest.approx(0.70 * 720 * 0.4)
+    assert ctx.tco("high", "2x A100 80GB") == pytest.approx(4.00 * 720 + 20 * 150 + 500)

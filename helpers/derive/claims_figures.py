@@ -5,7 +5,6 @@ from :func:`helpers.derive.derive` and applies one formula of ``helpers/costs``,
 (``helpers/article/claims``) computes nothing itself."""
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,13 +52,6 @@ def weights(params_billion: float, quantisation_format: str, data_dir: Path | No
 def max_bits_per_weight(memory_gb: float, params_billion: float) -> float:
     """The most bits per weight at which the weights fit: memory_gb x 8 / params_billion."""
     return selfhost.max_bits_per_weight(memory_gb, params_billion)
-
-
-def gpu_row_usd_per_month(scenario: Scenario, gpu: str, data_dir: Path | None = None, **changes) -> float:
-    """One deployment of the ``gpu_cloud.csv`` row ``gpu`` a month under the scenario (with
-    ``changes`` to it, e.g. ``spot_discount=0.7``): derive's replica bill."""
-    at = dataclasses.replace(scenario, gpu=gpu, **changes)
-    return float(derive(at, data_dir=data_dir).replica_usd_per_month)
 
 
 def hybrid_usd_per_month(scenario: Scenario, monthly_tokens: float, api_share: float, api_model: str,

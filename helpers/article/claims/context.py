@@ -132,9 +132,11 @@ class Context:
         return figures.devops_usd_per_month(self.with_hidden(case).scenario, self.data_dir)
 
     def gpu_bill(self, gpu: str, spot_discount: float = 0.0) -> float:
-        """One deployment of a gpu_cloud.csv row a month (the article's 720 hours)."""
-        return self.cached(("gpu", gpu, spot_discount), lambda: figures.gpu_row_usd_per_month(
-            self.scenario, gpu, self.data_dir, spot_discount=spot_discount))
+        """One deployment of a gpu_cloud.csv row a month (the article's 720 hours), at
+        ``spot_discount``: derive's replica bill with that row rented."""
+        at = dataclasses.replace(self.scenario, gpu=gpu, spot_discount=spot_discount)
+        return self.cached(("gpu", gpu, spot_discount),
+                           lambda: float(derive(at, data_dir=self.data_dir).replica_usd_per_month))
 
     def hybrid(self, monthly_tokens: float, api_share: float, model: str, gpu_usd: float) -> dict[str, float]:
         """The hybrid's bill: ``api_share`` of the volume to ``model`` plus the small GPU's."""
