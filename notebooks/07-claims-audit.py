@@ -16,7 +16,7 @@
 # what fits on which hardware, and every "A is cheaper than B at volume V". This notebook goes
 # through the article from top to bottom (`data/claims.csv`, each claim quoted verbatim under its
 # heading), recomputes each claim from the workbook's data and formulas
-# (`helpers/article/claims.py`), and says whether it holds, is off by rounding, is an erratum, or
+# (`helpers/article/claims/`), and says whether it holds, is off by rounding, is an erratum, or
 # cannot be checked from the workbook's data.
 #
 # Some sentences can reasonably be read two ways: "4-bit" with or without the scales a real
@@ -39,19 +39,13 @@ if not isinstance(tables_dir, str):
     raise TypeError(f"parameter tables_dir must be a string (a folder, or empty), got {tables_dir!r}")
 audit, readings = claims.audit_with_readings()
 audit = claims.errata_first(audit)
-counts = claims.verdict_counts(audit)
+counts = claims.claim_verdict_counts(audit)
 tables.save(audit, "claims", tables_dir)
 tables.save(readings, "claim_readings", tables_dir)
 counts
 
 # %%
-by_verdict = dict(zip(counts["verdict"], counts["claims"]))
-prose(f"Of **{len(audit)}** claims, **{by_verdict[article.ERRATUM]}** are errata (wrong under every "
-      f"reading), **{by_verdict[article.DEPENDS]}** depend on how the sentence is read, "
-      f"{by_verdict[article.ROUNDING]} are off by rounding only, {by_verdict[article.HOLDS]} hold and "
-      f"{by_verdict[article.NOT_CHECKABLE]} cannot be checked from the workbook's data. "
-      f"Claims depend on the article's assumptions (50/50 input share, 30-day months, 720 GPU-hours); "
-      f"each row names the ones it uses.")
+prose(claims.verdicts_sentence(counts))
 
 # %% [markdown]
 # ## Errata: wrong under every reading

@@ -1,4 +1,5 @@
-"""The claims audit (helpers/article/claims.py, data/claims.csv).
+"""The claims audit (helpers/article/claims/, data/claims.csv) and the figures it reads from derive
+(helpers/derive/claims_figures.py).
 
 EXPECTED below is written by hand from reading the article against its own numbers, not from the
 code under test: a change to data/ or to a formula that flips a verdict fails here. ``depends``
@@ -15,6 +16,10 @@ import pytest
 
 from helpers import article, data, paths
 from helpers.article import claims
+from helpers.derive import claims_figures as figures
+from helpers.derive import derive
+from helpers.scenario import Scenario
+from tests.test_layers import helpers_imports
 
 ARTICLE = paths.ROOT.parent / "shared" / "article.txt"
 
@@ -302,7 +307,7 @@ def test_errata_first_and_counts(audit):
     frame = claims.errata_first(claims.audit())
     verdicts = frame["verdict"].tolist()
     assert verdicts == sorted(verdicts, key=claims.VERDICT_ORDER.index)
-    counts = claims.verdict_counts(frame).set_index("verdict")["claims"]
+    counts = claims.claim_verdict_counts(frame).set_index("verdict")["claims"]
     assert counts.sum() == len(EXPECTED) + len(NOT_CHECKABLE)
     assert counts[E] == sum(v == E for v in EXPECTED.values())
 
@@ -432,7 +437,7 @@ def test_related_claims_agree(readings, group):
     for claim in members:
         for reading, variant in claim.variants():
             row = by_claim[claim.claim_id].iloc[[v for v, _ in claim.variants()].index(reading)]
-            assert claims._judge(variant, row["recomputed_value"], row["article_value"]) == row["verdict"]
+            assert claims.judge(variant, row["recomputed_value"], row["article_value"]) == row["verdict"]
     # and claims asserting the same thing of the same quantity get the same verdict per reading
     for reading in set.intersection(*(set(frame.index) for frame in by_claim.values())):
         same = {}
@@ -500,3 +505,92 @@ def test_markdown_gives_each_reading(audit, readings):
     frame = claims.audit().set_index("claim_id").loc[["setup.capacity"]].reset_index()
     text = claims.as_markdown(frame, readings)
     assert text.count("\n    - ") == 2 and "**erratum**" in text and "**holds**" in text
+
+
+# --------------------------------------------------------------------------- wording
+
+def test_explanations_write_numbers_at_a_readers_precision(audit, readings):
+    """No raw float in an explanation or a reading: bits per weight to three figures, and a
+    figure under the one it is compared with reads "less", never "-x% more"."""
+    texts = list(audit["explanation"]) + list(readings["explanation"]) + list(readings["reading"])
+    assert [t for t in texts if re.search(r"\d\.\d{4,}", t)] == []
+    assert [t for t in texts if re.search(r"-\d[\d.]*% (?:more|less)", t)] == []
+    assert set(readings["reading"]) >= {"AWQ/GPTQ 4-bit (group 128), 4.16 bits per weight",
+                                        "GGUF Q4_K_M, 4.89 bits per weight", "GGUF Q8_0, 8.5 bits per weight"}
+    # 405B at AWQ/GPTQ: 405 x 4.15625 / 8 = 210.4 GB, so the printed ~200 GB is 1 - 200 / 210.4 = 4.9% less
+    assert "4.9% less than the weights need" in audit.loc["size.405b.vram_gb_4bit", "explanation"]
+    # 13B at AWQ/GPTQ: 13 x 4.15625 / 8 = 6.754 GB, so the printed ~8 GB is 8 / 6.754 - 1 = 18% more
+    assert "18% more than the weights need" in audit.loc["size.13b.vram_gb_4bit", "explanation"]
+
+
+def test_wording_helpers():
+    assert claims.table.bits_text(4.15625) == "4.16" and claims.table.bits_text(16) == "16"
+    assert claims.table.bits_text(8.5008) == "8.5"
+    assert claims.wording.more_or_less_text(-0.0489) == "4.9% less"
+    assert claims.wording.more_or_less_text(0.18) == "18% more"
+    assert claims.wording.gb_text(13 * 4.8944 / 8) == "7.953 GB"
+    assert claims.wording.exact_usd(1687.5) == "$1,687.50"
+
+
+def test_verdicts_sentence():
+    counts = pd.DataFrame({"verdict": claims.VERDICT_ORDER, "claims": [2, 1, 0, 5, 3]})
+    text = claims.verdicts_sentence(counts)
+    assert text.startswith("Of **11** claims, **2** are errata (wrong under every reading), **1** depend")
+    assert "0 are off by rounding only, 5 hold and 3 cannot be checked" in text
+    assert "(50/50 input share, 30-day months, 720 GPU-hours)" in text
+
+
+# --------------------------------------------------------------------------- one derivation
+
+def test_the_audit_computes_no_cost_itself():
+    """Every figure of the audit comes from helpers.derive: no module of the claims package
+    imports the cost or capacity formulas."""
+    package = paths.ROOT / "helpers" / "article" / "claims"
+    found = {str(p.relative_to(package)): helpers_imports(p.read_text()) & {"costs", "capacity"}
+             for p in package.rglob("*.py")}
+    assert {k: v for k, v in found.items() if v} == {}
+    assert (package / "checks").is_dir() and all(
+        len(p.read_text().splitlines()) <= 500 for p in package.rglob("*.py"))
+
+
+def test_claims_figures_by_hand():
+    """The figures a Result lacks, worked from data/ rows: GPT-5 $1.25/$10 (blended 5.625),
+    DeepSeek V3.2 $0.27/$1.10 (0.685), NVIDIA L4 $0.70/h, A100 80GB $2.00/h, 720 hours, DevOps
+    15 h x $100 and infrastructure $300 (the point estimates)."""
+    s = Scenario()
+    q4 = figures.weights(13, "gguf_q4_k_m")
+    assert q4.gb == pytest.approx(13 * 4.8944 / 8) and q4.nominal_bits == 4
+    assert q4.fits(8.0) and not q4.fits(7.9)
+    assert figures.max_bits_per_weight(24, 70) == pytest.approx(24 * 8 / 70)
+    with pytest.raises(KeyError, match="quantisation_formats.csv"):
+        figures.weights(13, "q3_bogus")
+    parts = figures.hybrid_usd_per_month(s, 1e8, 0.1, "GPT-5", 504.0)
+    assert parts["api_usd_per_month"] == pytest.approx(1e7 / 1e6 * 5.625)
+    assert parts["total_usd_per_month"] == pytest.approx(56.25 + 504)
+    assert parts["selfhost_tokens_per_month"] == pytest.approx(9e7)
+    # DeepSeek for everything against an L4 + 10% to GPT-5: 504 / (0.685 - 0.5625) per 1M tokens
+    assert figures.hybrid_crossing_tokens_per_month(s, "DeepSeek V3.2", "GPT-5", 0.1, 504.0) == pytest.approx(
+        504 / (0.685 - 0.5625) * 1e6)
+    assert figures.hybrid_crossing_tokens_per_month(s, "DeepSeek V3.2", "GPT-5", 0.5, 504.0) == math.inf
+    assert figures.devops_usd_per_month(s) == pytest.approx(15 * 100)
+    assert figures.tco_multiplier(derive(s)) == pytest.approx((2.00 * 720 + 15 * 100 + 300) / (2.00 * 720))
+
+
+def test_context_reads_derive():
+    """The context's figures for the article's set-up, by hand: one A100 80GB at $2.00/h x 720 h
+    = $1,440, 1,500 tokens/s x 3,600 x 720 = 3.888B tokens, true cost 1,440 + 15 h x $100 + $300
+    = $3,240."""
+    ctx = claims.Context()
+    assert ctx.gpu_usd_per_month == pytest.approx(2.00 * 720)
+    assert ctx.capacity == pytest.approx(1500 * 3600 * 720)
+    assert ctx.tco_usd_per_month == pytest.approx(1440 + 15 * 100 + 300)
+    assert ctx.blended("DeepSeek V3.2") == pytest.approx(0.5 * 0.27 + 0.5 * 1.10)
+    assert ctx.breakeven("GPT-5", "tco") == pytest.approx(3240 / 5.625 * 1e6)
+    # DeepSeek with hidden costs: 3,240 / 0.685 = 4.73B > 3.888B, so two A100s: (2,880 + 1,800) / 0.685
+    # (the DevOps and infrastructure of one deployment)
+    volume, units = ctx.first_selfhost_win("DeepSeek V3.2")
+    assert units == 2 and volume == pytest.approx((2 * 1440 + 1800) / 0.685 * 1e6)
+    assert ctx.api_usd(1e9, "GPT-5") == pytest.approx(1e9 / 1e6 * 5.625)
+    assert ctx.gpu_bill("NVIDIA L4") == pytest.approx(0.70 * 720)
+    assert ctx.gpu_bill("NVIDIA L4", spot_discount=0.6) == pytest.approx(0.70 * 720 * 0.4)
+    assert ctx.tco("high", "2x A100 80GB") == pytest.approx(4.00 * 720 + 20 * 150 + 500)
