@@ -109,34 +109,6 @@ def test_setup_and_capacity():
     assert cap.loc["low", "tokens_per_month"] < cap.loc["high", "tokens_per_month"]
 
 
-def test_save_writes_atomically_and_skips_without_a_folder(tmp_path):
-    frame = pd.DataFrame({"a": [1, 2]})
-    assert tables.save(frame, "x", "") is None
-    target = tables.save(frame, "x", tmp_path / "tables")
-    assert pd.read_csv(target).equals(frame)
-    assert [p.name for p in (tmp_path / "tables").iterdir()] == ["x.csv"]  # no temp file left
-
-
-def test_save_failure_leaves_previous_table(tmp_path):
-    tables.save(pd.DataFrame({"a": [1]}), "x", tmp_path)
-
-    class Broken(pd.DataFrame):
-        def to_csv(self, *args, **kwargs):
-            raise OSError("disk full")
-
-    with pytest.raises(OSError):
-        tables.save(Broken({"a": [2]}), "x", tmp_path)
-    assert pd.read_csv(tmp_path / "x.csv")["a"].tolist() == [1]
-    assert [p.name for p in tmp_path.iterdir()] == ["x.csv"]
-
-
-def test_contract_problems_name_the_table_and_the_missing_column(tmp_path):
-    tables.save(tables.gpu_cloud(Scenario()), "gpu_cloud", tmp_path)
-    assert tables.contract_problems(tmp_path) == []
-    tables.save(tables.gpu_cloud(Scenario()).drop(columns=["usd_per_hour"]), "gpu_cloud", tmp_path)
-    assert tables.contract_problems(tmp_path) == ["tables/gpu_cloud.csv misses contract columns: usd_per_hour"]
-
-
 def test_judge_tests_the_article_at_another_workload():
     """The printed monthly column agrees with the bills at 1M tokens/day, when asked to judge."""
     frame = tables.api_costs(Scenario(tokens_per_day=1_000_000), judge=True).dropna(subset=["article_value"])
