@@ -57,7 +57,7 @@ _HOMES = {
                 "export_html", "run_notebook", "static_widgets"],
     "folders": ["FAILED_SUFFIX", "LockedError", "RunLock", "default_jobs", "install", "recover",
                 "run_folders", "schedule"],
-    "inputs": ["ReportError", "declared_parameters", "discover", "parameters_for", "reads_scenario"],
+    "inputs": ["ReportError", "check_data", "declared_parameters", "discover", "parameters_for", "reads_scenario"],
     "pages": ["drift_html", "uncertainty_html"],
     "provenance": ["sha256_of"],
     "runner": ["EXIT_BAD_INPUT", "EXIT_FAILED", "EXIT_LOCKED", "EXIT_OK", "run_report"],
