@@ -19,7 +19,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from helpers.costs import api, breakeven, selfhost
 from helpers import data, paths, report, scenario
-from helpers.report import changes, contract, verify
+from helpers.report import contract, verify
 
 DATE = "2026-03-01"
 COMPLIANCE = paths.PARAMS_DIR / "compliance-50m-per-day.yaml"
@@ -234,6 +234,7 @@ def test_run_json_records_provenance(good_run):
     assert run["parameters"]["tokens_per_day"] == {"value": "50000000", "source": "scenario",
                                                    "notebooks": ["01-costs", "02-widget"]}
     assert run["parameters"]["spot_discount"]["source"] == "the article's value"
+    assert "scenario" not in run["parameters"]  # the dict 01 declares is listed field by field
 
 
 def test_every_notebook_receives_the_whole_scenario(good_run):
@@ -475,21 +476,6 @@ def test_relative_paths_are_resolved_before_any_kernel_starts(tmp_path, monkeypa
     assert sorted(p.name for p in (tmp_path / "notebooks").iterdir()) == ["01-costs.ipynb", "02-widget.ipynb"]
 
 
-def test_moved_figures_name_what_each_row_is_about(tmp_path):
-    old, new = tmp_path / "old", tmp_path / "new"
-    for folder, volume, gpt5_bill, gpu in ((old, 300e6, 1687.5, "NVIDIA A100 80GB"),
-                                           (new, 600e6, 3375.0, "NVIDIA H100 80GB")):
-        folder.mkdir()
-        pd.DataFrame({"api_model": ["GPT-5", "Claude Sonnet 4"], "tokens_per_month": [volume, volume],
-                      "gpu": [gpu, gpu], "api_usd_per_month": [gpt5_bill, 2700.0],
-                      "winner": ["API", "API"]}).to_csv(folder / "what_if.csv", index=False)
-    moved = changes.moved(old, new)
-    # the workload once, not once per API; each API's bill under its name; unchanged rows absent
-    assert list(moved["figure"]) == ["Workload: tokens a month", "GPT-5: API bill a month"]
-    assert list(moved["key"]) == ["", "GPT-5"]
-    assert list(moved["change_share"]) == [pytest.approx(1.0), pytest.approx(1.0)]
-
-
 def test_data_changing_during_a_run_fails_it(tmp_path, monkeypatch):
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
@@ -708,72 +694,3 @@ def test_cell_timings_count_the_figures_and_their_cells(tmp_path):
     cell_timings(path, result, keep=2)
     assert (result.cells_s, result.figures_s, result.figures) == (1.75, 1.25, 3)
     assert result.slowest_cells == [[1.0, "two()"], [0.5, "x = 1"]]
-
-
-# ------------------------------------------------------------------------------------------
-# The README's command, run literally
-
-
-def _files_under(root: Path) -> set[str]:
-    """Every file below ``root``; a linked folder (the borrowed .venv) counts as one entry and
-    is not walked."""
-    found = set()
-    for folder, dirs, files in os.walk(root):
-        for name in files + [d for d in dirs if (Path(folder) / d).is_symlink()]:
-            found.add(str((Path(folder) / name).relative_to(root)))
-    return found
-
-
-def test_make_report_with_the_makefiles_defaults_writes_the_answer(tmp_path):
-    """``make report`` as the README says, in a copy of the checkout (tracked and untracked,
-    not ignored, files): every contract table under reports/<date>/tables with rows, an index
-    that states the decision, the breakevens and the verdicts, and nothing written elsewhere.
-
-    The copy borrows this checkout's .venv (a link, so nothing is installed); ``-o`` tells make
-    not to remake the venv's stamp, and PYTHONPATH makes the runner and its kernels import the
-    copy's helpers rather than the editable install's."""
-    if not (paths.ROOT / ".venv" / ".installed").exists() or shutil.which("make") is None:
-        pytest.skip("needs make and this checkout's .venv (make install)")
-    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=paths.ROOT,
-                            capture_output=True, text=True)
-    if listed.returncode != 0:
-        pytest.skip("not a git checkout: cannot tell which files a clone holds")
-    copy = tmp_path / "clone"
-    for name in filter(None, listed.stdout.split("\0")):
-        source = paths.ROOT / name
-        if source.is_file():  # a file deleted but not yet committed is listed too
-            (copy / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, copy / name)
-    (copy / ".venv").symlink_to(paths.ROOT / ".venv")
-    before = _files_under(copy)
-
-    env = {**os.environ, "PYTHONPATH": str(copy), "PYTHONDONTWRITEBYTECODE": "1"}
-    env.pop(data.VALIDATED_ENV, None)
-    done = subprocess.run(["make", "-o", ".venv/.installed", "report"], cwd=copy, env=env,
-                          capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-
-    (run_folder,) = [p for p in (copy / "reports").iterdir() if p.is_dir() and not p.name.startswith(".")]
-    run_json = json.loads((run_folder / "run.json").read_text())
-    assert run_json["status"] == "passed" and run_json["problems"] == []
-    # the runner read the copy's files (a path outside the copy would be shown absolute)
-    assert run_json["scenario_file"] == "params/article.yaml"
-    for name, columns in contract.CONTRACT.items():
-        frame = pd.read_csv(run_folder / "tables" / f"{name}.csv")
-        assert len(frame) and set(columns) <= set(frame.columns), name
-
-    index = (run_folder / "index.html").read_text()
-    what_if = pd.read_csv(run_folder / "tables" / "what_if.csv").iloc[0]
-    assert "At this scenario's workload" in index and f"the cheaper option is <b>{what_if['winner']}</b>" in index
-    assert "No decision" not in index and "No breakeven summary" not in index
-    # GPT-5's breakeven by hand from the data rows: the A100's $/h x 720 h / GPT-5's blend
-    gpt5 = data.row(data.load("api_prices"), "model", "GPT-5")
-    a100 = data.row(data.load("gpu_cloud"), "gpu", "NVIDIA A100 80GB")
-    gpt5_breakeven = a100["usd_per_hour"] * 720 / ((gpt5["usd_per_1m_input"] + gpt5["usd_per_1m_output"]) / 2) * 1e6
-    assert gpt5_breakeven == pytest.approx(256e6)
-    assert "<b>GPT-5</b>" in index and "self-hosting pays above 256M tokens/month" in index
-    assert "Verdicts over every table of this run:" in index and "errata</b>" in index
-
-    written = _files_under(copy) - before
-    assert written and all(name.startswith("reports/") for name in written), \
-        sorted(n for n in written if not n.startswith("reports/"))
