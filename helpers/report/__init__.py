@@ -41,8 +41,8 @@ Nothing is lost:
 - a lock (``<out>/.lock``, fcntl) keeps two runs on the same output folder apart: the second stops at
   once with a message naming the first run's process.
 
-Exit codes: 0 all notebooks passed, 1 a notebook failed, 2 bad input (data, scenario, date,
-notebooks), 3 another run holds the lock.
+Exit codes: 0 all notebooks passed, 1 a notebook failed (or a contract table is missing or
+empty), 2 bad input (data, scenario, date, notebooks), 3 another run holds the lock.
 """
 # The runner's public names, where callers and tests find them; each module holds one job:
 # inputs (what a run is given), folders (lock, install, order), execute (one notebook),
