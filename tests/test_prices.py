@@ -527,8 +527,7 @@ def test_every_table_states_todays_prices_under_the_current_prices_scenario():
     breakeven against the $1,440 A100 at 1,440 / 1.40 * 1e6 = 1.029B tokens a month."""
     import dataclasses
 
-    from helpers.article import drift
-    from helpers.report.contract import CONTRACT, contract_problems
+    from helpers.article import drift, tables
     from helpers.derive import derive
     from helpers.scenario import Scenario
 
