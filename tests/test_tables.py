@@ -1,5 +1,4 @@
 """helpers.article.tables: each rebuilt article table, its verdicts and the report's column contract."""
-import pandas as pd
 import pytest
 
 from helpers import article
