@@ -1,4 +1,4 @@
-"""helpers.article.tables: each rebuilt article table, its verdicts and the report's column contract."""
+"""helpers.article.tables: each rebuilt article table and its verdicts."""
 import pytest
 
 from helpers import article
