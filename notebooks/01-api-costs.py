@@ -29,6 +29,7 @@ from helpers.article import prose as sentences, tables
 from helpers.show.format import display_options, prose, tokens_text, usd_text
 from helpers.derive import derive
 from helpers.scenario import Scenario
+from helpers.report import contract
 
 display_options()
 s = Scenario.from_notebook(globals())
@@ -100,5 +101,5 @@ prose(sentences.monthly_column_sentence(printed, at_implied, article_tokens_per_
 # `api_costs`).
 
 # %%
-tables.save(costs, "api_costs", tables_dir)
+contract.save(costs, "api_costs", tables_dir)
 tables.verdict_counts(costs)

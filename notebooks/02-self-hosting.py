@@ -34,6 +34,7 @@ from helpers.show.format import display_options, prose, tokens_text, usd_text
 from helpers.costs import selfhost
 from helpers.derive import derive
 from helpers.scenario import Scenario
+from helpers.report import contract
 
 display_options()
 s = Scenario.from_notebook(globals())
@@ -145,8 +146,8 @@ prose(f"{s.gpu_count}x {s.gpu} ({s.spot_discount:.0%} spot discount): "
 # ## Verdicts and saved tables
 
 # %%
-tables.save(gpus, "gpu_cloud", tables_dir)
-tables.save(consumer, "consumer_hardware", tables_dir)
-tables.save(vram, "vram_by_model_size", tables_dir)
-tables.save(capacity, "capacity", tables_dir)
+contract.save(gpus, "gpu_cloud", tables_dir)
+contract.save(consumer, "consumer_hardware", tables_dir)
+contract.save(vram, "vram_by_model_size", tables_dir)
+contract.save(capacity, "capacity", tables_dir)
 tables.verdict_counts(gpus, vram, capacity)

@@ -40,6 +40,7 @@ from helpers.show.format import display_options, prose, tokens_text, usd_text
 from helpers.derive import derive
 from helpers.scenario import Scenario
 from helpers.show import plots
+from helpers.report import contract
 
 display_options()
 s = Scenario.from_notebook(globals())
@@ -141,6 +142,6 @@ ax = plots.cheaper_heatmap(grid, api_models[0], r.at("tokens_per_month"), input_
 # ## Verdicts and saved tables
 
 # %%
-tables.save(volumes, "breakeven_volumes", tables_dir)
-tables.save(summary, "breakeven_summary", tables_dir)
+contract.save(volumes, "breakeven_volumes", tables_dir)
+contract.save(summary, "breakeven_summary", tables_dir)
 tables.verdict_counts(blended, volumes, summary)

@@ -39,6 +39,7 @@ from helpers.article import prose as sentences, tables
 from helpers.show.format import display_options, prose, tokens_text, usd_text
 from helpers.derive import derive
 from helpers.scenario import Scenario
+from helpers.report import contract
 
 display_options()
 s = Scenario.from_notebook(globals())
@@ -122,6 +123,6 @@ prose(f"The weakest self-hostable entry, {hosted.model}, trails {best.model} by 
 # ## Verdicts and saved tables
 
 # %%
-tables.save(components, "tco_components", tables_dir)
-tables.save(quality, "model_quality", tables_dir)
+contract.save(components, "tco_components", tables_dir)
+contract.save(quality, "model_quality", tables_dir)
 tables.verdict_counts(components, adjusted)

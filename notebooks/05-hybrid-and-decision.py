@@ -61,6 +61,7 @@ from helpers.show.format import display_options, prose, tokens_text, usd_text
 from helpers.costs import decision
 from helpers.derive import derive
 from helpers.scenario import Scenario
+from helpers.report import contract
 
 display_options()
 s = Scenario.from_notebook(globals())
@@ -148,7 +149,7 @@ prose(f"At the step-1 threshold ({tokens_text(low_day)} tokens/day) the budget A
 # ## Verdicts and saved tables
 
 # %%
-tables.save(hybrid, "hybrid", tables_dir)
-tables.save(decisions, "decision_cases", tables_dir)
+contract.save(hybrid, "hybrid", tables_dir)
+contract.save(decisions, "decision_cases", tables_dir)
 # The ~$56 API part is one printed figure, set beside every split row: count it once.
 tables.verdict_counts(hybrid.drop_duplicates(["article_text", "api_usd_per_month"]))

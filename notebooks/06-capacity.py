@@ -60,6 +60,7 @@ from helpers.show.format import display_options, prose, tokens_text, usd_text
 from helpers.derive import derive
 from helpers.scenario import Scenario
 from helpers.show import capacity_plots
+from helpers.report import contract
 
 display_options()
 s = Scenario.from_notebook(globals())
@@ -100,7 +101,7 @@ prose(f"Calibrated factors: **{cal.bandwidth_efficiency:.1%}** of datasheet memo
 
 # %%
 calibration = capacity.calibration_table()
-tables.save(calibration, "calibration", tables_dir)
+contract.save(calibration, "calibration", tables_dir)
 calibration
 
 # %%
@@ -126,7 +127,7 @@ prose(f"The worst point is {worst['model']} {worst['phase']} at batch {worst['ba
 
 # %%
 fit = capacity.fit_table(context_tokens=fit_context_tokens)
-tables.save(fit, "capacity_model", tables_dir)
+contract.save(fit, "capacity_model", tables_dir)
 fit.pivot_table(index="hardware", columns=["model", "weight_bits"], values="max_batch", sort=False)
 
 # %%
@@ -179,7 +180,7 @@ prose(f"At {at4['weight_bits']:g} bits one A100 80GB holds {at4['max_batch_in_me
 
 # %%
 published = capacity.published_vs_model()
-tables.save(published, "published_benchmarks", tables_dir)
+contract.save(published, "published_benchmarks", tables_dir)
 published[["benchmark_id", "gpu_count", "kv_cache_bits", "input_tokens", "output_tokens", "concurrency",
            "published_output_tokens_per_s", "model_output_tokens_per_s", "model_batch", "model_bound", "error"]]
 
@@ -196,7 +197,7 @@ summary = all_points.groupby("kind").agg(points=("error", "size"), median_error=
                                      rms_error=("error", lambda e: math.sqrt((e * e).mean())),
                                      worst_abs_error=("error", lambda e: e.abs().max()),
                                      within_25pct=("error", lambda e: int((e.abs() <= 0.25).sum())))
-tables.save(summary.reset_index(), "capacity_errors", tables_dir)
+contract.save(summary.reset_index(), "capacity_errors", tables_dir)
 summary
 
 # %%
@@ -228,7 +229,7 @@ latency_spec, latency_count = capacity.resolve_gpu(latency_gpu)
 curve, point = capacity.throughput_latency_curve(latency_spec, row["model"], s.prompt_tokens, output_tokens, setup_bits,
                                                  latency_count, target_ttft_s, target_tpot_s, kv_bits=s.kv_bits,
                                                  max_sequences=s.max_sequences)
-tables.save(curve, "throughput_latency", tables_dir)
+contract.save(curve, "throughput_latency", tables_dir)
 left, right = capacity_plots.throughput_latency(
     curve, point, f"{row['model']} at {setup_bits:g} bits on {latency_gpu}: requests of {s.prompt_tokens:,} in, "
     f"{output_tokens:,} out", target_ttft_s, target_tpot_s);
@@ -271,7 +272,7 @@ for profile in traffic_profiles:
                      "usd_per_1m": r.at("gpu_usd_per_month") / traffic_volume * TOKENS_PER_MILLION,
                      "api_usd_per_month": r.at("api_usd_per_month")})
 profiles_table = pd.DataFrame(rows)
-tables.save(profiles_table, "traffic_profiles", tables_dir)
+contract.save(profiles_table, "traffic_profiles", tables_dir)
 profiles_table
 
 # %%
@@ -288,7 +289,7 @@ ax = capacity_plots.hourly_replicas(plans, f"Office hours, {tokens_text(traffic_
 # %%
 hybrid = traffic.hybrid_plans(traffic_volume, office, replica_tokens_per_s, usd_per_replica_hour,
                               replica.blended_usd_per_1m[s.api_model], s.hours_per_month)
-tables.save(hybrid, "hybrid_by_hour", tables_dir)
+contract.save(hybrid, "hybrid_by_hour", tables_dir)
 best = hybrid[hybrid["cheapest"]].iloc[0]
 flat_row = profiles_table[(profiles_table["load_profile"] == "flat")].iloc[0]
 office_rows = profiles_table[profiles_table["load_profile"] == "business_hours"].set_index("scaling")
@@ -316,7 +317,7 @@ stepped = tables.breakeven_stepped(s)
 article_steps = stepped[stepped["throughput_source"] == "article"]
 model_steps = stepped[(stepped["throughput_source"] == "model") & (stepped["fixed_usd_per_month"] == 0)]
 model_tco_steps = stepped[(stepped["throughput_source"] == "model") & (stepped["fixed_usd_per_month"] > 0)]
-tables.save(stepped, "breakeven_stepped", tables_dir)
+contract.save(stepped, "breakeven_stepped", tables_dir)
 stepped[["api_model", "throughput_source", "fixed_usd_per_month", "tokens_per_s", "replica_tokens_per_month",
          "flat_breakeven_tokens_per_month", "stepped_breakeven_tokens_per_month", "replicas_at_breakeven"]]
 

@@ -31,8 +31,9 @@ tables_dir = ""  # report runs set this; tables are written there as CSV
 
 # %%
 from helpers import article
-from helpers.article import claims, tables
+from helpers.article import claims
 from helpers.show.format import display_options, prose
+from helpers.report import contract
 
 display_options()
 if not isinstance(tables_dir, str):
@@ -40,8 +41,8 @@ if not isinstance(tables_dir, str):
 audit, readings = claims.audit_with_readings()
 audit = claims.errata_first(audit)
 counts = claims.claim_verdict_counts(audit)
-tables.save(audit, "claims", tables_dir)
-tables.save(readings, "claim_readings", tables_dir)
+contract.save(audit, "claims", tables_dir)
+contract.save(readings, "claim_readings", tables_dir)
 counts
 
 # %%

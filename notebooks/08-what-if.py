@@ -51,6 +51,7 @@ from helpers.show.format import display_options, prose
 from helpers.derive import derive
 from helpers.scenario import Scenario
 from helpers.show import widgets
+from helpers.report import contract
 
 display_options()
 s = Scenario.from_notebook(globals())
@@ -90,5 +91,5 @@ ax = widgets.plot_costs(results, ax);
 
 # %%
 own_answer = tables.what_if(derive(s))
-tables.save(own_answer, "what_if", tables_dir)
+contract.save(own_answer, "what_if", tables_dir)
 own_answer

@@ -38,12 +38,13 @@ tables_dir = ""  # report runs set this; tables are written there as CSV
 import pandas as pd
 
 from helpers import data
-from helpers.article import drift, tables
+from helpers.article import drift
 from helpers.show.format import display_options, prose, usd_text
 from helpers.derive import derive
 from helpers.scenario import Scenario
 from helpers.show import drift_plots
 from helpers.tools import prices
+from helpers.report import contract
 
 display_options()
 scenario = Scenario.from_notebook(globals())
@@ -110,4 +111,4 @@ mapping = data.load("price_db_map")
 mapping[mapping["related_keys"].notna()][["model", "provider_id", "model_key", "note"]]
 
 # %%
-saved = tables.save(changes, "price_drift", tables_dir)
+saved = contract.save(changes, "price_drift", tables_dir)

@@ -45,11 +45,11 @@ tables_dir = ""  # report runs set this; tables are written there as CSV
 import numpy as np
 import pandas as pd
 
-from helpers.article import tables
 from helpers.show.format import display_options, prose
 from helpers.scenario import Scenario
 from helpers.show import uncertainty_plots as plots
 from helpers.uncertainty import montecarlo
+from helpers.report import contract
 
 display_options()
 s = Scenario.from_notebook(globals())
@@ -133,6 +133,6 @@ prose(montecarlo.commitment_sentence(commitments, s.api_model))
 # ## Saved tables
 
 # %%
-tables.save(montecarlo.uncertainty_table(at_report), "uncertainty", tables_dir)
-tables.save(tornado, "tornado", tables_dir)
+contract.save(montecarlo.uncertainty_table(at_report), "uncertainty", tables_dir)
+contract.save(tornado, "tornado", tables_dir)
 montecarlo.uncertainty_table(at_report).query("api_model == @s.api_model")

@@ -1,30 +1,26 @@
 """The what-if page in a real browser: Voila serves notebooks/08-what-if.ipynb on localhost
-(as `make app` does), Playwright drives Debian's Chromium (/usr/bin/chromium; no browser
-download), drags the volume slider across the breakeven and back, and checks that the winner
-shown on the page flips and that the page shows no error.
+(as `make app` does), Playwright drives Chromium, drags the volume slider across the breakeven
+and back, and checks that the winner shown on the page flips and that the page shows no error.
 
-Skipped, with the reason printed, only where /usr/bin/chromium is missing: `.ci/install-browser`
-installs it (apt-get install chromium).
+The Chromium is Debian's (/usr/bin/chromium, which `.ci/install-browser` installs), else
+Playwright's own, downloaded into the user's cache (`playwright install chromium`, no root)
+when missing (tests/conftest.py). Only when neither can be had are the browser tests skipped,
+saying why; under CI (CI=1 or CI=true) that is a failure instead.
 """
 from __future__ import annotations
 
 import math
 import sys
 
+import conftest
 import pytest
+from playwright.sync_api import sync_playwright
 
 from helpers import paths
 from helpers.show import widgets
-from helpers.tools.browser import CHROMIUM, CHROMIUM_ARGS, START_TIMEOUT_S, ServerError, voila
+from helpers.tools.browser import CHROMIUM_ARGS, START_TIMEOUT_S, ServerError, voila
 
 UPDATE_TIMEOUT_MS = 30_000
-
-if not CHROMIUM.exists():
-    reason = f"{CHROMIUM} is missing: run .ci/install-browser (apt-get install chromium) to run the browser test"
-    print(f"SKIP test_browser: {reason}", file=sys.stderr)
-    pytest.skip(reason, allow_module_level=True)
-
-from playwright.sync_api import sync_playwright  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -38,11 +34,11 @@ def voila_url(tmp_path_factory):
 
 
 @pytest.fixture()
-def page(voila_url, tmp_path):
+def page(chromium, voila_url, tmp_path):
     """A fresh Chromium (new empty profile) on the what-if page, with its errors collected."""
     with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+            str(tmp_path / "profile"), executable_path=str(chromium), args=CHROMIUM_ARGS,
             headless=True, viewport={"width": 1300, "height": 1000})
         try:
             page = context.new_page()
@@ -121,7 +117,7 @@ def _drag_across_the_breakeven(page) -> None:
 
 
 @pytest.fixture(scope="module")
-def fresh_report(tmp_path_factory):
+def fresh_report(chromium, tmp_path_factory):
     """A fresh report of the project's notebooks on the article's scenario."""
     from helpers import report
 
@@ -153,11 +149,11 @@ def _open_offline(browser, url: str, width: int = 1300):
     return page
 
 
-def test_report_pages_are_self_contained_readable_and_show_no_nan(fresh_report):
+def test_report_pages_are_self_contained_readable_and_show_no_nan(chromium, fresh_report):
     pages = sorted(fresh_report.glob("*.html"))
     assert len(pages) >= 9  # the index and a page per notebook
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        browser = p.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True)
         try:
             for path in pages:
                 page = _open_offline(browser, path.as_uri())
@@ -178,3 +174,42 @@ def test_report_pages_are_self_contained_readable_and_show_no_nan(fresh_report):
             assert "the cheaper option is" in summary and "errata" in summary
         finally:
             browser.close()
+
+
+# ------------------------------------------------------------------------------------------
+# Finding a Chromium on a new machine (no browser is started)
+
+
+def test_without_a_system_chromium_playwrights_own_is_installed_then_used(tmp_path, monkeypatch):
+    ran = tmp_path / "ran"  # the stand-in for `playwright install chromium` leaves this behind
+    monkeypatch.setattr(conftest, "playwright_chromium", lambda: tmp_path / "chrome" if ran.exists() else None)
+    install = [sys.executable, "-c", f"open({str(ran)!r}, 'w')"]
+    found, how = conftest.find_chromium(tmp_path / "no-chromium", install)
+    assert ran.exists() and found == tmp_path / "chrome"
+    assert how == f"Playwright's own Chromium, installed now ({tmp_path / 'chrome'})"
+    # a system Chromium is taken as it is: nothing installed
+    ran.unlink()
+    (tmp_path / "chromium").touch()
+    assert conftest.find_chromium(tmp_path / "chromium", install) == (tmp_path / "chromium", str(tmp_path / "chromium"))
+    assert not ran.exists()
+
+
+def test_when_the_download_fails_the_skip_says_why_quickly(tmp_path, monkeypatch):
+    monkeypatch.setattr(conftest, "playwright_chromium", lambda: None)
+    install = [sys.executable, "-c", "import sys; sys.exit('Error: Failed to download Chrome for Testing')"]
+    found, why = conftest.find_chromium(tmp_path / "no-chromium", install, timeout_s=60)
+    assert found is None
+    assert why.startswith(f"{tmp_path / 'no-chromium'} is missing and `")
+    assert "could not install Playwright's own (exit 1: Error: Failed to download Chrome for Testing)" in why
+    slow = [sys.executable, "-c", "import time; time.sleep(30)"]
+    found, why = conftest.find_chromium(tmp_path / "no-chromium", slow, timeout_s=0.5)
+    assert found is None and "did not finish in 0 s" in why  # 0.5 s, printed to the second
+
+
+def test_a_skipped_browser_test_fails_under_ci():
+    for value in ("1", "true", "TRUE"):
+        with pytest.raises(pytest.fail.Exception, match="CI: the browser test cannot be skipped: no browser"):
+            conftest.skip_or_fail("no browser", environ={"CI": value})
+    for environ in ({}, {"CI": ""}, {"CI": "0"}, {"CI": "false"}):
+        with pytest.raises(pytest.skip.Exception, match="no browser"):
+            conftest.skip_or_fail("no browser", environ=environ)

@@ -23,7 +23,7 @@ import papermill
 import pytest
 
 from helpers import article, assumptions, data, paths
-from helpers.article import tables
+from helpers.report.contract import CONTRACT
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
 ISSUE_2_NOTEBOOKS = [p for p in NOTEBOOKS if p.name[:2] in {"01", "02", "03", "04", "05"}]
@@ -163,7 +163,7 @@ def test_papermill_breakeven_summary_gpt5_row(report_tables):
 
 
 def test_papermill_writes_every_contract_table_with_its_columns(report_tables):
-    for name, columns in tables.CONTRACT.items():
+    for name, columns in CONTRACT.items():
         if name in ("claims", "what_if", "price_drift", "uncertainty", "tornado"):
             continue  # written by notebooks 07, 08, 09 and 10; the report's full-run test and
             # tests/test_prices.py check them

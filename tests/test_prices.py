@@ -386,7 +386,9 @@ def test_price_drift_of_the_article_models():
     # DeepSeek V3.2: (0.2288 + 0.3432) / 2 = 0.286 against 0.685
     assert frame.loc["DeepSeek V3.2", "blended_change"] == pytest.approx(0.286 / 0.685 - 1)
     assert frame.loc["GPT-5", "blended_change"] == 0
-    assert set(drift.CONTRACT_COLUMNS) <= set(frame.reset_index().columns)
+    from helpers.report.contract import CONTRACT
+
+    assert set(CONTRACT["price_drift"]) <= set(frame.reset_index().columns)
 
 
 def test_moved_most_sentence():
@@ -407,15 +409,16 @@ def test_notebook_09_writes_the_price_drift_table(tmp_path):
     import pandas as pd
     import papermill
 
-    from helpers.article import drift, tables
+    from helpers.article import drift
+    from helpers.report.contract import CONTRACT, contract_problems
 
     out = tmp_path / "tables"
     papermill.execute_notebook(str(paths.NOTEBOOKS_DIR / "09-price-drift.ipynb"), str(tmp_path / "09.ipynb"),
                                cwd=str(tmp_path), parameters={"tables_dir": str(out), "spot_discount": 0.5},
                                progress_bar=False, kernel_name="python3")
     frame = pd.read_csv(out / "price_drift.csv")
-    assert not tables.contract_problems(out)
-    assert list(frame.columns[:1]) == ["model"] and set(drift.CONTRACT_COLUMNS) <= set(frame.columns)
+    assert not contract_problems(out, {"price_drift": CONTRACT["price_drift"]})
+    assert list(frame.columns[:1]) == ["model"]
     flash = frame.set_index("model").loc["Gemini 2.5 Flash"]
     # at half-price spot the A100 costs 720 a month: 720 / 1.40 * 1e6 against 720 / 0.375 * 1e6
     assert flash["current_breakeven_tokens_per_month"] == pytest.approx(720 / 1.40 * 1e6)

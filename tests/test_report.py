@@ -19,13 +19,13 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from helpers.costs import api, breakeven, selfhost
 from helpers import data, paths, report, scenario
-from helpers.report import verify
-from helpers.article import tables
+from helpers.report import contract, verify
 
 DATE = "2026-03-01"
 COMPLIANCE = paths.PARAMS_DIR / "compliance-50m-per-day.yaml"
 ARTICLE = paths.PARAMS_DIR / "article.yaml"
-
+# The part of the contract the fixture notebooks write.
+FIXTURE_CONTRACT = {name: contract.CONTRACT[name] for name in ("api_costs", "breakeven_summary", "gpu_cloud")}
 
 
 # ------------------------------------------------------------------------------------------
@@ -44,25 +44,27 @@ def write_notebook(path: Path, parameters: str, *cells: str) -> Path:
 
 
 def fixture_notebooks(folder: Path, failing: bool = False) -> Path:
-    """01 writes api_costs at the scenario's volume and the breakeven summary; 02 shows a widget
-    and writes gpu_cloud; with ``failing``, 03 raises."""
+    """01 (one ``scenario`` dict of overrides) writes api_costs at the scenario's volume and the
+    breakeven summary; 02 (a scenario field of its own, the older form) shows a widget and
+    writes gpu_cloud; with ``failing``, 03 raises."""
     folder.mkdir(parents=True, exist_ok=True)
     write_notebook(
         folder / "01-costs.ipynb",
-        'tokens_per_day = 10_000_000  # the workload\ntables_dir = ""  # report runs set this',
-        "from helpers.article import tables\nimport matplotlib.pyplot as plt",
+        'scenario = {"tokens_per_day": 10_000_000}  # overrides\ntables_dir = ""  # report runs set this',
+        "from helpers.article import tables\nfrom helpers.report import contract\nimport matplotlib.pyplot as plt",
         "from helpers.derive import derive\nfrom helpers.scenario import Scenario\n"
-        "s = Scenario.from_notebook(globals())\n"
-        "frame = tables.api_costs(s)\ntables.save(frame, 'api_costs', tables_dir)",
+        "s = Scenario.from_dict(scenario)\n"
+        "frame = tables.api_costs(s)\ncontract.save(frame, 'api_costs', tables_dir)",
         "summary = tables.breakeven_summary(derive(s), ['GPT-5', 'DeepSeek V3.2'])\n"
-        "tables.save(summary, 'breakeven_summary', tables_dir)\nsummary",
+        "contract.save(summary, 'breakeven_summary', tables_dir)\nsummary",
         "_ = plt.plot([1, 2], [3, 4])",
     )
     write_notebook(
         folder / "02-widget.ipynb",
         'privacy_required = False  # compliance\ntables_dir = ""  # report runs set this',
-        "import ipywidgets\nfrom helpers.article import tables\nfrom helpers.scenario import Scenario\n"
-        "tables.save(tables.gpu_cloud(Scenario()), 'gpu_cloud', tables_dir)",
+        "import ipywidgets\nfrom helpers.article import tables\nfrom helpers.report import contract\n"
+        "from helpers.scenario import Scenario\n"
+        "contract.save(tables.gpu_cloud(Scenario()), 'gpu_cloud', tables_dir)",
         "ipywidgets.IntSlider(value=3, description='unique-slider-label')",
     )
     if failing:
@@ -71,9 +73,12 @@ def fixture_notebooks(folder: Path, failing: bool = False) -> Path:
     return folder
 
 
-def run(scenario_path, out, notebooks, date=DATE, jobs=2):
+def run(scenario_path, out, notebooks, date=DATE, jobs=2, contract_tables=None):
+    """A run whose contract is ``contract_tables`` (default: none, as most fixture notebooks
+    write no table)."""
     lines = []
-    code, folder = report.run_report(scenario_path, date, out, notebooks, jobs=jobs, log=lines.append)
+    code, folder = report.run_report(scenario_path, date, out, notebooks, jobs=jobs, log=lines.append,
+                                     contract=contract_tables or {})
     return code, folder, lines
 
 
@@ -86,7 +91,7 @@ def good_run(tmp_path_factory):
     """One run of the fixture notebooks on the compliance scenario (50M tokens/day)."""
     base = tmp_path_factory.mktemp("good")
     notebooks = fixture_notebooks(base / "notebooks")
-    code, folder, lines = run(COMPLIANCE, base / "reports", notebooks)
+    code, folder, lines = run(COMPLIANCE, base / "reports", notebooks, contract_tables=FIXTURE_CONTRACT)
     return code, folder, lines
 
 
@@ -103,6 +108,9 @@ def test_a_notebook_that_reads_a_scenario_gets_all_of_it():
     assert report.parameters_for({"tables_dir": {}}, chosen, Path("/x")) == {"tables_dir": "/x"}
     # a report page is static: the what-if notebook builds no widget panel there
     assert report.parameters_for({"interactive": {}}, chosen, Path("/x")) == {"interactive": False}
+    # a notebook that declares the one dict ``scenario`` gets the whole scenario in it
+    assert report.parameters_for({"scenario": {}, "tables_dir": {}}, chosen, Path("/x")) == {
+        "scenario": {"tokens_per_day": 5, "privacy_required": True}, "tables_dir": "/x"}
 
 
 def test_widget_outputs_become_static():
@@ -226,6 +234,7 @@ def test_run_json_records_provenance(good_run):
     assert run["parameters"]["tokens_per_day"] == {"value": "50000000", "source": "scenario",
                                                    "notebooks": ["01-costs", "02-widget"]}
     assert run["parameters"]["spot_discount"]["source"] == "the article's value"
+    assert "scenario" not in run["parameters"]  # the dict 01 declares is listed field by field
 
 
 def test_every_notebook_receives_the_whole_scenario(good_run):
@@ -236,8 +245,15 @@ def test_every_notebook_receives_the_whole_scenario(good_run):
     for name in ("01-costs", "02-widget"):
         nb = nbformat.read(folder / f"{name}.ipynb", as_version=4)
         (cell,) = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
-        injected[name] = {line.split(" = ")[0] for line in cell.source.splitlines() if " = " in line}
-    assert injected["01-costs"] == injected["02-widget"] == {*scenario.KEYS, "tables_dir"}
+        injected[name] = {line.split(" = ")[0]: line.split(" = ", 1)[1]
+                          for line in cell.source.splitlines() if " = " in line}
+    # 01 declares the one dict: it gets every field in it, the file's 50M tokens/day included
+    assert set(injected["01-costs"]) == {"scenario", "tables_dir"}
+    passed = eval(injected["01-costs"]["scenario"])  # a Python literal papermill wrote
+    assert set(passed) == set(scenario.KEYS) and passed["tokens_per_day"] == 50_000_000
+    assert passed["spot_discount"] == scenario.Scenario().spot_discount
+    # 02 declares one field (the older form): it gets every field, one by one
+    assert set(injected["02-widget"]) == {*scenario.KEYS, "tables_dir"}
 
 
 def test_tables_hold_the_scenarios_figures(good_run):
@@ -253,13 +269,13 @@ def test_tables_hold_the_scenarios_figures(good_run):
         breakeven.breakeven_tokens_per_month(selfhost.gpu_usd_per_month(a100["usd_per_hour"]), blended))
     for name in ("api_costs", "breakeven_summary", "gpu_cloud"):
         frame = pd.read_csv(folder / "tables" / f"{name}.csv")
-        assert set(tables.CONTRACT[name]) <= set(frame.columns), name
+        assert set(contract.CONTRACT[name]) <= set(frame.columns), name
 
 
 def test_pages_hide_code_and_show_no_broken_widgets(good_run):
     _, folder, _ = good_run
     page = (folder / "01-costs.html").read_text()
-    assert "tables.save(" not in page and "breakeven_summary(" not in page
+    assert "contract.save(" not in page and "breakeven_summary(" not in page
     assert "GPT-5" in page and "image/png" in page
     widget_page = (folder / "02-widget.html").read_text()
     assert report.WIDGET_NOTE in widget_page
@@ -345,8 +361,8 @@ def project_reports(tmp_path_factory):
     """The project's notebooks run twice into one folder: the article's scenario on DATE, then
     the 200M tokens/day spot scenario on LATER."""
     out = tmp_path_factory.mktemp("project") / "reports"
-    first = run(ARTICLE, out, paths.NOTEBOOKS_DIR)
-    second = run(SCALE, out, paths.NOTEBOOKS_DIR, date=LATER)
+    first = run(ARTICLE, out, paths.NOTEBOOKS_DIR, contract_tables=contract.CONTRACT)
+    second = run(SCALE, out, paths.NOTEBOOKS_DIR, date=LATER, contract_tables=contract.CONTRACT)
     return first, second
 
 
@@ -361,14 +377,15 @@ def test_full_run_of_the_projects_notebooks(project_reports):
     for nb in notebooks:
         assert (folder / f"{nb.stem}.html").exists() and (folder / nb.name).exists()
         page = (folder / f"{nb.stem}.html").read_text()
-        assert "tables.save(" not in page, f"{nb.stem}.html shows code"
+        assert "contract.save(" not in page, f"{nb.stem}.html shows code"
         assert report.WIDGET_MIME not in page and "widget-state+json" not in page, \
             f"{nb.stem}.html holds widget views that cannot render without a kernel"
     written = {p.stem for p in (folder / "tables").glob("*.csv")}
-    for name in written & set(tables.CONTRACT):
+    for name in written & set(contract.CONTRACT):
         frame = pd.read_csv(folder / "tables" / f"{name}.csv")
-        assert set(tables.CONTRACT[name]) <= set(frame.columns), f"{name}.csv misses contract columns"
-    assert set(tables.CONTRACT) <= written, f"contract tables not written: {sorted(set(tables.CONTRACT) - written)}"
+        assert set(contract.CONTRACT[name]) <= set(frame.columns), f"{name}.csv misses contract columns"
+        assert len(frame), f"{name}.csv holds no row"
+    assert set(contract.CONTRACT) <= written, f"contract tables not written: {sorted(set(contract.CONTRACT) - written)}"
     assert run_json["problems"] == []
     index = (folder / "index.html").read_text()
     # the headline names the winner at the scenario's own workload (what_if.csv of notebook 08)
@@ -426,12 +443,45 @@ def test_schedule_starts_the_slowest_notebook_of_the_last_run_first(tmp_path):
     assert report.schedule([small, big, new], out) == [new, small, big]
 
 
+def test_a_contract_table_missing_or_empty_fails_the_run_and_the_index_says_why(tmp_path):
+    notebooks = fixture_notebooks(tmp_path / "notebooks")
+    write_notebook(notebooks / "03-empty.ipynb", 'tables_dir = ""  # report runs set this',
+                   "import pandas as pd\nfrom helpers.report import contract\n"
+                   "contract.save(pd.DataFrame({'winner': []}), 'what_if', tables_dir)")
+    wanted = {**FIXTURE_CONTRACT, "what_if": ["winner"], "claims": []}
+    code, folder, lines = run(ARTICLE, tmp_path / "reports", notebooks, contract_tables=wanted)
+    assert code == report.EXIT_FAILED and folder.name == DATE + report.FAILED_SUFFIX
+    run_json = json.loads((folder / "run.json").read_text())
+    assert all(nb["status"] == "passed" for nb in run_json["notebooks"])
+    assert run_json["problems"] == ["tables/what_if.csv is empty (a header, no rows)",
+                                    "tables/claims.csv was not written by any notebook"]
+    index = (folder / "index.html").read_text()
+    assert "tables/claims.csv was not written by any notebook" in index
+    assert "tables/what_if.csv is empty" in index
+    assert "claims.csv was not written" in lines[-1]
+
+
+def test_relative_paths_are_resolved_before_any_kernel_starts(tmp_path, monkeypatch):
+    """The kernels run in the notebooks' folder: a relative --out (make report passes
+    ``--out reports``) must still put the tables under <out>/<date>/tables, not beside the
+    notebooks."""
+    fixture_notebooks(tmp_path / "notebooks")
+    shutil.copy(COMPLIANCE, tmp_path / "scenario.yaml")
+    monkeypatch.chdir(tmp_path)
+    code, folder, _ = run(Path("scenario.yaml"), Path("reports"), Path("notebooks"),
+                          contract_tables=FIXTURE_CONTRACT)
+    assert code == report.EXIT_OK and folder == tmp_path / "reports" / DATE
+    assert {p.name for p in (folder / "tables").iterdir()} == {
+        "api_costs.csv", "breakeven_summary.csv", "gpu_cloud.csv"}
+    assert sorted(p.name for p in (tmp_path / "notebooks").iterdir()) == ["01-costs.ipynb", "02-widget.ipynb"]
+
+
 def test_data_changing_during_a_run_fails_it(tmp_path, monkeypatch):
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
     write_notebook(notebooks / "01-one.ipynb", 'tables_dir = ""  # report runs set this', "1 + 1")
     hashes = iter([{"data/api_prices.csv": "before"}, {"data/api_prices.csv": "after"}])
-    monkeypatch.setattr(report, "data_hashes", lambda *args: next(hashes))
+    monkeypatch.setattr(report.runner, "data_hashes", lambda *args: next(hashes))
     code, folder, lines = run(ARTICLE, tmp_path / "reports", notebooks)
     assert code == report.EXIT_FAILED and folder.name == DATE + report.FAILED_SUFFIX
     run_json = json.loads((folder / "run.json").read_text())
@@ -604,7 +654,11 @@ def test_a_second_report_names_the_first_and_what_moved_and_why(project_reports)
     index = (second / "index.html").read_text()
     assert f'href="../{DATE}/index.html">the report of {DATE}</a>' in index
     assert "params/article.yaml" in index and "scenario spot_discount" in index
-    assert "GPT-5 breakeven_tokens_per_month" in index
+    # each moved figure says which API (or GPU, component) it is about, once, in words
+    assert "GPT-5: breakeven, tokens a month" in index and "breakeven_tokens_per_month" not in index
+    figures = list(moved["figure"])
+    assert len(figures) == len(set(figures)), figures
+    assert "GPT-5: API bill a month" in figures and "Workload: tokens a month" in figures
     assert ">256M<" in index and ">128M<" in index and "-128M (-50%)" in index
 
 

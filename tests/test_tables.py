@@ -1,5 +1,4 @@
-"""helpers.article.tables: each rebuilt article table, its verdicts and the report's column contract."""
-import pandas as pd
+"""helpers.article.tables: each rebuilt article table and its verdicts."""
 import pytest
 
 from helpers import article
@@ -107,34 +106,6 @@ def test_setup_and_capacity():
     assert cap.loc["conservative", "tokens_per_month"] == 1500 * 3600 * 720
     assert cap.loc["conservative", "article_verdict"] == article.HOLDS
     assert cap.loc["low", "tokens_per_month"] < cap.loc["high", "tokens_per_month"]
-
-
-def test_save_writes_atomically_and_skips_without_a_folder(tmp_path):
-    frame = pd.DataFrame({"a": [1, 2]})
-    assert tables.save(frame, "x", "") is None
-    target = tables.save(frame, "x", tmp_path / "tables")
-    assert pd.read_csv(target).equals(frame)
-    assert [p.name for p in (tmp_path / "tables").iterdir()] == ["x.csv"]  # no temp file left
-
-
-def test_save_failure_leaves_previous_table(tmp_path):
-    tables.save(pd.DataFrame({"a": [1]}), "x", tmp_path)
-
-    class Broken(pd.DataFrame):
-        def to_csv(self, *args, **kwargs):
-            raise OSError("disk full")
-
-    with pytest.raises(OSError):
-        tables.save(Broken({"a": [2]}), "x", tmp_path)
-    assert pd.read_csv(tmp_path / "x.csv")["a"].tolist() == [1]
-    assert [p.name for p in tmp_path.iterdir()] == ["x.csv"]
-
-
-def test_contract_problems_name_the_table_and_the_missing_column(tmp_path):
-    tables.save(tables.gpu_cloud(Scenario()), "gpu_cloud", tmp_path)
-    assert tables.contract_problems(tmp_path) == []
-    tables.save(tables.gpu_cloud(Scenario()).drop(columns=["usd_per_hour"]), "gpu_cloud", tmp_path)
-    assert tables.contract_problems(tmp_path) == ["tables/gpu_cloud.csv misses contract columns: usd_per_hour"]
 
 
 def test_judge_tests_the_article_at_another_workload():

@@ -19,13 +19,9 @@ import numpy as np
 import pandas as pd
 
 from helpers import data
-from helpers.article import tables
 from helpers.derive import derive
 from helpers.scenario import Scenario
 from helpers.text import tokens_text
-
-# The columns of tables/price_drift.csv a report promises.
-CONTRACT_COLUMNS = tables.CONTRACT["price_drift"]
 
 
 def _flat(value) -> float:

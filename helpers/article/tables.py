@@ -2,15 +2,14 @@
 set beside the article's printed figures.
 
 Every builder returns a DataFrame whose first columns follow the report's tables contract
-(token counts as plain integers of tokens, money in USD); the ``article_*`` and
-``verdict`` columns that follow say what the article printed and whether it agrees
-(see :func:`helpers.article.verdict`). :func:`save` writes a table for a report run.
+(``helpers.report.contract``: token counts as plain integers of tokens, money in USD); the
+``article_*`` and ``verdict`` columns that follow say what the article printed and whether it
+agrees (see :func:`helpers.article.verdict`).
 """
 from __future__ import annotations
 
 import dataclasses
 import math
-import os
 from pathlib import Path
 
 import numpy as np
@@ -21,55 +20,10 @@ from helpers.assumptions import DAYS_PER_MONTH, HOURS_PER_MONTH, INPUT_SHARE
 from helpers.costs import api, breakeven, decision, selfhost, tco
 from helpers.costs import hybrid as hybrid_mod
 from helpers.derive import Result, compare, derive, gpu_usd_per_month, what_if_row
-from helpers.files import atomic_write
 from helpers.scenario import Scenario
 from helpers.text import tokens_text
 
 PRECISIONS = {"fp16": 16, "8-bit": 8, "4-bit": 4}
-
-# The reports' tables contract: file name -> columns it must hold (more are welcome).
-# Token counts are plain integers of tokens, money in USD.
-CONTRACT = {
-    "api_costs": ["model", "provider", "tier", "usd_per_1m_input", "usd_per_1m_output",
-                  "blended_usd_per_1m", "usd_per_month"],
-    "gpu_cloud": ["gpu", "vram_gb", "usd_per_hour", "usd_per_month"],
-    "consumer_hardware": ["hardware", "memory_gb", "usd_price"],
-    "vram_by_model_size": ["params_billion", "vram_gb_fp16", "vram_gb_4bit", "minimum_hardware"],
-    "breakeven_volumes": ["api_model", "monthly_tokens", "api_usd_per_month", "selfhost_usd_per_month",
-                          "winner", "cost_ratio"],
-    "breakeven_summary": ["api_model", "blended_usd_per_1m", "breakeven_tokens_per_month",
-                          "breakeven_tokens_per_day", "tco_breakeven_tokens_per_month",
-                          "tco_breakeven_tokens_per_day", "within_single_gpu_capacity"],
-    "tco_components": ["component", "usd_per_month"],
-    "capacity": ["gpu", "model", "tokens_per_s", "tokens_per_month"],
-    "model_quality": [],
-    "hybrid": [],
-    "decision_cases": [],
-    "what_if": ["tokens_per_month", "replicas", "selfhost_usd_per_month", "tco_usd_per_month",
-                "api_usd_per_month", "winner"],
-    "claims": ["claim_id", "section", "claim_text", "article_value", "recomputed_value", "verdict",
-               "explanation"],
-    "price_drift": ["model", "article_usd_per_1m_input", "article_usd_per_1m_output",
-                    "current_usd_per_1m_input", "current_usd_per_1m_output", "blended_change",
-                    "article_breakeven_tokens_per_month", "current_breakeven_tokens_per_month"],
-    "uncertainty": ["api_model", "tokens_per_day", "p_selfhost_cheaper", "selfhost_usd_p10",
-                    "selfhost_usd_p50", "selfhost_usd_p90"],
-    "tornado": ["input", "low_value", "high_value", "breakeven_tokens_per_month_at_low",
-                "breakeven_tokens_per_month_at_high"],
-}
-
-
-def contract_problems(tables_dir: str | os.PathLike) -> list[str]:
-    """What the tables written to ``tables_dir`` lack of :data:`CONTRACT`: one line per table
-    that misses a required column (tables not written are not reported)."""
-    problems = []
-    for name, required in CONTRACT.items():
-        path = Path(tables_dir) / f"{name}.csv"
-        if path.exists():
-            missing = [c for c in required if c not in pd.read_csv(path, nrows=0).columns]
-            if missing:
-                problems.append(f"tables/{name}.csv misses contract columns: {', '.join(missing)}")
-    return problems
 
 
 def _with_article(frame: pd.DataFrame, ids: list[str], recomputed_column: str,
@@ -310,20 +264,6 @@ def model_quality(data_dir: Path | None = None) -> pd.DataFrame:
     frame["mmlu_gap_to_best_pct"] = frame["mmlu_pct"].max() - frame["mmlu_pct"]
     frame["humaneval_gap_to_best_pct"] = frame["humaneval_pct"].max() - frame["humaneval_pct"]
     return frame.reset_index(drop=True)
-
-
-def save(frame: pd.DataFrame, name: str, tables_dir: str | os.PathLike | None) -> Path | None:
-    """Write ``frame`` as ``<tables_dir>/<name>.csv`` for a report run; do nothing when
-    ``tables_dir`` is empty. Written to a temporary file first, then renamed, so a reader never
-    sees half a table."""
-    if not tables_dir:
-        return None
-    directory = Path(tables_dir)
-    directory.mkdir(parents=True, exist_ok=True)
-    target = directory / f"{name}.csv"
-    with atomic_write(target, newline="") as handle:
-        frame.to_csv(handle, index=False)
-    return target
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,21 +11,47 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers.report.contract import save
 from helpers.show.format import column_kind, number_text, share_text, tokens_text, usd_text
 
 CHANGES_TABLE = "changes"
-# table -> the column naming each row ("" when the table has one row), and the figures compared.
+# table -> groups of (the column naming each row, {figure compared: its label}). The key ""
+# marks figures the table holds once (the same on every row): they are read from its first
+# row. A label names what the row is about ({api_model}, {gpu}, {component}: fields of the row).
 HEADLINE = {
-    "what_if": ("", ["tokens_per_month", "replicas", "api_usd_per_month", "selfhost_usd_per_month",
-                     "tco_usd_per_month", "winner", "cost_ratio", "decision"]),
-    "breakeven_summary": ("api_model", ["blended_usd_per_1m", "breakeven_tokens_per_month",
-                                        "tco_breakeven_tokens_per_month",
-                                        "within_single_gpu_capacity"]),
-    "tco_components": ("component", ["usd_per_month"]),
+    "what_if": (
+        ("", {"tokens_per_month": "Workload: tokens a month",
+              "replicas": "Self-hosting on {gpu}: deployments needed",
+              "selfhost_usd_per_month": "Self-hosting on {gpu}: GPU bill a month",
+              "tco_usd_per_month": "Self-hosting on {gpu}: with hidden costs, a month",
+              "recommendation": "Decision framework: its answer"}),
+        ("api_model", {"api_usd_per_month": "{api_model}: API bill a month",
+                       "winner": "{api_model} against self-hosting: the cheaper",
+                       "cost_ratio": "{api_model} against self-hosting: cost ratio"}),
+    ),
+    "breakeven_summary": (
+        ("api_model", {"blended_usd_per_1m": "{api_model}: blended price per 1M tokens",
+                       "breakeven_tokens_per_month": "{api_model}: breakeven, tokens a month",
+                       "tco_breakeven_tokens_per_month":
+                           "{api_model}: breakeven with hidden costs, tokens a month",
+                       "within_single_gpu_capacity":
+                           "{api_model}: breakeven within one deployment's capacity"}),
+    ),
+    "tco_components": (
+        ("component", {"usd_per_month": "Self-hosting cost, {component}: USD a month"}),
+    ),
 }
-COLUMNS = ["table", "key", "column", "old", "new", "change", "change_share"]
+COLUMNS = ["table", "key", "column", "figure", "old", "new", "change", "change_share"]
 # Closer than this (relative) is the same figure written twice, not a move.
 RELATIVE_TOLERANCE = 1e-9
+
+
+class _Fields(dict):
+    """A row's fields for a label; a field the row lacks (a table of an older run) reads as
+    a dash."""
+
+    def __missing__(self, key):
+        return "\u2014"
 
 
 def previous_run(out: Path, run_folders: list[Path], before: str) -> tuple[Path, dict] | None:
@@ -88,28 +114,41 @@ def _value(v):
     return v.item() if hasattr(v, "item") else v
 
 
+def _rows(frame: pd.DataFrame, key: str) -> dict:
+    """``{row key: row}`` of one table for one group of :data:`HEADLINE` (key "": the first row
+    only, under the key "")."""
+    if not key:
+        return {"": frame.iloc[0]} if len(frame) else {}
+    if key not in frame.columns:
+        return {}
+    return {row[key]: row for _, row in frame.iterrows()}
+
+
 def moved(old_tables: Path, new_tables: Path) -> pd.DataFrame:
     """One row per headline figure that differs between two runs' tables (rows present in only
-    one run are listed too, with the other side empty)."""
+    one run are listed too, with the other side empty), with its readable label (``figure``)."""
     rows = []
-    for name, (key, columns) in HEADLINE.items():
+    for name, groups in HEADLINE.items():
         old_path, new_path = Path(old_tables) / f"{name}.csv", Path(new_tables) / f"{name}.csv"
         if not (old_path.exists() and new_path.exists()):
             continue
-        old, new = pd.read_csv(old_path), pd.read_csv(new_path)
-        old = old.set_index(key) if key else old
-        new = new.set_index(key) if key else new
-        for row_key in list(dict.fromkeys([*old.index, *new.index])):
-            for column in columns:
-                a = _value(old.at[row_key, column]) if row_key in old.index and column in old.columns else None
-                b = _value(new.at[row_key, column]) if row_key in new.index and column in new.columns else None
-                if _same(a, b):
-                    continue
-                numbers = all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (a, b))
-                change = b - a if numbers else None
-                share = change / a if numbers and a else None
-                rows.append({"table": name, "key": "" if not key else row_key, "column": column,
-                             "old": a, "new": b, "change": change, "change_share": share})
+        old_frame, new_frame = pd.read_csv(old_path), pd.read_csv(new_path)
+        for key, labels in groups:
+            old, new = _rows(old_frame, key), _rows(new_frame, key)
+            for row_key in dict.fromkeys([*old, *new]):
+                fields = _Fields({k: v for row in (old.get(row_key), new.get(row_key)) if row is not None
+                                  for k, v in row.items() if not (isinstance(v, float) and math.isnan(v))})
+                for column, label in labels.items():
+                    a = _value(old[row_key][column]) if row_key in old and column in old[row_key] else None
+                    b = _value(new[row_key][column]) if row_key in new and column in new[row_key] else None
+                    if _same(a, b):
+                        continue
+                    numbers = all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (a, b))
+                    change = b - a if numbers else None
+                    share = change / a if numbers and a else None
+                    rows.append({"table": name, "key": row_key, "column": column,
+                                 "figure": label.format_map(fields), "old": a, "new": b,
+                                 "change": change, "change_share": share})
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -151,9 +190,7 @@ def compare(out: Path, run_folders: list[Path], run: dict, tables_dir: Path) -> 
         return None
     folder, previous = found
     frame = moved(folder / "tables", tables_dir)
-    from helpers.article import tables as tables_mod  # noqa: PLC0415 (pandas-heavy, writes atomically)
-
-    tables_mod.save(frame, CHANGES_TABLE, tables_dir)
+    save(frame, CHANGES_TABLE, tables_dir)
     return {
         "previous": {"folder": folder.name, "date": previous["date"],
                      "scenario_file": previous.get("scenario_file", ""),

@@ -9,9 +9,9 @@ import json
 from pathlib import Path
 
 from helpers import scenario as scenario_mod
+from helpers.report.contract import TABLES
 from helpers.show.format import DASH, missing, tokens_text, usd_text
 
-TABLES = "tables"
 HEADLINE_TABLE = "breakeven_summary"
 WORKLOAD_TABLE = "what_if"
 CLAIMS_TABLE = "claims"
@@ -122,7 +122,7 @@ def breakeven_html(tables_dir: Path) -> str:
             f"<a href=\"{TABLES}/{HEADLINE_TABLE}.csv\">{TABLES}/{HEADLINE_TABLE}.csv</a>.</p>")
 
 
-def verdict_counts(tables_dir: Path) -> dict[str, int]:
+def verdict_totals_over_tables(tables_dir: Path) -> dict[str, int]:
     """How many checked figures each verdict has, over every ``*verdict`` column of every table
     of the run."""
     counts: dict[str, int] = {}
@@ -143,7 +143,7 @@ def audit_html(tables_dir: Path) -> str:
         errata = int((claims["verdict"] == ERRATUM).sum())
         parts.append(f"<p><b>{errata} errata</b> among the article's {len(claims)} checked claims: "
                      f"<a href=\"{CLAIMS_PAGE}\">the claims audit</a>.</p>")
-    counts = verdict_counts(tables_dir)
+    counts = verdict_totals_over_tables(tables_dir)
     if counts:
         parts.append("<p>Verdicts over every table of this run: "
                      + ", ".join(f"{html.escape(v)} {n:,}" for v, n in counts.items()) + ".</p>")
@@ -238,12 +238,13 @@ def changes_html(changes: dict | None) -> str:
     if not moved:
         parts.append("<p>No headline figure moved.</p>")
         return "\n".join(parts)
-    rows = [[html.escape(f"{m['key']} {m['column']}".strip()) + f" <span class=\"muted\">({html.escape(m['table'])})</span>",
+    rows = [[html.escape(m.get("figure") or f"{m['key']} {m['column']}".strip())
+             + f" <span class=\"muted\">({TABLES}/{html.escape(m['table'])}.csv)</span>",
              html.escape(m["old_text"]), html.escape(m["new_text"]), html.escape(m["change_text"])]
             for m in moved]
     parts.append(f"<p>{len(moved)} headline figure{'s' if len(moved) != 1 else ''} moved "
                  f"(<a href=\"{TABLES}/changes.csv\">{TABLES}/changes.csv</a>):</p>")
-    parts.append(table(["figure (table)", "old", "new", "change"], rows, numeric={1, 2, 3}))
+    parts.append(table(["figure (from)", "old", "new", "change"], rows, numeric={1, 2, 3}))
     return "\n".join(parts)
 
 

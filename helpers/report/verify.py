@@ -24,6 +24,7 @@ import nbformat
 from helpers import paths
 from helpers.files import atomic_write
 from helpers.report import pages
+from helpers.report.folders import LockedError, RunLock, run_folders
 from helpers.report.provenance import now
 
 SANITIZE = paths.ROOT / "tests" / "nbval_sanitize.cfg"
@@ -101,8 +102,6 @@ def nbval(notebooks: list[Path], work: Path, sanitize: Path = SANITIZE,
 
 def verify(folder: Path, log=print, timeout: int = 600) -> int:
     """Re-execute the run's executed notebooks with nbval and record the result."""
-    from helpers.report import LockedError, RunLock, run_folders  # noqa: PLC0415 (the runner imports this module)
-
     folder = Path(folder)
     run = json.loads((folder / "run.json").read_text(encoding="utf-8"))
     executed = [folder / nb["ipynb"] for nb in run["notebooks"] if nb.get("ipynb")]
