@@ -10,7 +10,9 @@ those fields:
   key, ``description``, is a sentence for the report's index.
 - validation (:func:`validate`), which reports *every* problem at once, each naming the file
   and the key, with a "did you mean" for a misspelt key or value;
-- a notebook's ``parameters`` cell (:meth:`Scenario.from_notebook`);
+- a notebook's ``parameters`` cell, which holds only ``scenario = {}``: the overrides of these
+  defaults (papermill injects the report's whole scenario there, as :meth:`Scenario.to_dict`
+  writes it), read with ``s = Scenario.from_dict(scenario)``;
 - the what-if controls (``helpers.show.widgets`` builds one control per field).
 
 A what-if is ``dataclasses.replace(scenario, tokens_per_day=5e7)``. Adding an input is one new
@@ -231,7 +233,12 @@ class Scenario:
     def from_dict(cls, values: dict | None, data_dir: Path | None = None,
                   source: str = "scenario") -> "Scenario":
         """A scenario from a mapping of field: value (``description`` allowed), validated:
-        every problem at once, each naming ``source`` and the key."""
+        every problem at once, each naming ``source`` and the key. Fields left out keep the
+        article's value; :meth:`to_dict`'s output reads back as the same scenario. A notebook's
+        set-up cell reads its ``scenario`` parameter (the overrides) this way:
+
+            s = Scenario.from_dict(scenario)
+        """
         clean = validate(values or {}, data_dir, source)
         clean.pop(DESCRIPTION, None)
         return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in clean.items()})
@@ -240,16 +247,6 @@ class Scenario:
     def load(cls, path: str | os.PathLike, data_dir: Path | None = None) -> "Scenario":
         """Read and validate a ``params/*.yaml`` file."""
         return cls.from_dict(load(path, data_dir), data_dir, str(path))
-
-    @classmethod
-    def from_notebook(cls, namespace: dict, data_dir: Path | None = None) -> "Scenario":
-        """The scenario a notebook runs under: every field whose name the notebook's namespace
-        holds (its ``parameters`` cell, or what papermill injected), the rest at the article's
-        value. Other names are ignored; errors name the parameter.
-
-            s = Scenario.from_notebook(globals())
-        """
-        return cls.from_dict({k: namespace[k] for k in KEYS if k in namespace}, data_dir, "parameters")
 
     # -- what it holds ---------------------------------------------------------------------
     def to_dict(self, changed_only: bool = False) -> dict:
@@ -448,11 +445,6 @@ def _hint_price_source(problems: list[str], clean: dict, data_dir, cache) -> lis
             problems.append(f"api_models[{i}]: {model!r} has no article price (data/api_prices.csv); "
                             f"set price_source: current to price it at today's prices")
     return problems
-
-
-def parameters(values: dict) -> dict:
-    """The fields of a validated scenario mapping (everything but ``description``)."""
-    return {k: v for k, v in values.items() if k != DESCRIPTION}
 
 
 def load(path: str | os.PathLike, data_dir: Path | None = None) -> dict:

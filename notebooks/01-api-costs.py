@@ -18,27 +18,25 @@
 # from the prices at the stated workload?
 
 # %% tags=["parameters"]
-tokens_per_day = 10_000_000  # the workload (article: 10M tokens/day)
-input_share = 0.5  # share of tokens that are input (article: 50/50)
-days_per_month = 30  # days in a billed month (article: 30)
+scenario = {}  # overrides of the Scenario's defaults (helpers/scenario.py), e.g. {"tokens_per_day": 5e7}
 tables_dir = ""  # report runs set this; tables are written there as CSV
 
 # %%
 from helpers import article
-from helpers.article import prose as sentences, tables
+from helpers.article import sentences, tables
 from helpers.show.format import display_options, prose, tokens_text, usd_text
 from helpers.derive import derive
 from helpers.scenario import Scenario
 from helpers.report import contract
 
 display_options()
-s = Scenario.from_notebook(globals())
+s = Scenario.from_dict(scenario)
 monthly_tokens = derive(s).at("tokens_per_month")
 costs = tables.api_costs(s)
 shown = ["model", "provider", "usd_per_1m_input", "usd_per_1m_output", "blended_usd_per_1m",
          "usd_per_month", "article_text", "article_verdict"]
-prose(f"Workload: {tokens_text(tokens_per_day)} tokens/day x {days_per_month:g} days = "
-         f"{tokens_text(monthly_tokens)} tokens/month, {input_share:.0%} of them input.")
+prose(f"Workload: {tokens_text(s.tokens_per_day)} tokens/day x {s.days_per_month:g} days = "
+         f"{tokens_text(monthly_tokens)} tokens/month, {s.input_share:.0%} of them input.")
 
 # %% [markdown]
 # ## Flagship Models
@@ -54,7 +52,7 @@ flagship[shown]
 # %%
 gpt5 = costs.set_index("model").loc["GPT-5"]
 opus = costs.set_index("model").loc["Claude Opus 4.5"]
-prose(f"At {tokens_text(tokens_per_day)} tokens/day GPT-5 costs **{usd_text(gpt5.usd_per_month)}** "
+prose(f"At {tokens_text(s.tokens_per_day)} tokens/day GPT-5 costs **{usd_text(gpt5.usd_per_month)}** "
          f"a month; the article prints **{gpt5.article_text}** (verdict: {gpt5.article_verdict}). "
          f"Claude Opus 4.5, which the article cites only in prose (${opus.usd_per_1m_input:g}/"
          f"${opus.usd_per_1m_output:g} per 1M), would cost {usd_text(opus.usd_per_month)} a month.")

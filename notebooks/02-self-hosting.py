@@ -18,13 +18,7 @@
 # and does each GPU really hold the models the article says it does?
 
 # %% tags=["parameters"]
-gpu = "NVIDIA A100 80GB"  # row of data/gpu_cloud.csv rented for the breakeven set-up
-gpu_count = 1  # how many such rented units
-spot_discount = 0.0  # 0 means on-demand; the article: spot is 40-60% cheaper
-hours_per_month = 720  # GPU hours billed per month (24/7)
-setup = "article_a100_llama70b"  # row of data/selfhost_setups.csv (model, throughput)
-throughput_source = "article"  # "article" (the set-up's conservative tokens/s) or "model"
-tokens_per_s = None  # None: the set-up's conservative figure
+scenario = {}  # overrides of the Scenario's defaults (helpers/scenario.py), e.g. {"tokens_per_day": 5e7}
 tables_dir = ""  # report runs set this; tables are written there as CSV
 
 # %%
@@ -37,9 +31,9 @@ from helpers.scenario import Scenario
 from helpers.report import contract
 
 display_options()
-s = Scenario.from_notebook(globals())
+s = Scenario.from_dict(scenario)
 r = derive(s)
-setup_row = data.row(data.load("selfhost_setups"), "setup", setup)
+setup_row = data.row(data.load("selfhost_setups"), "setup", s.setup)
 params_billion = float(setup_row["params_billion"])
 
 # %% [markdown]
@@ -57,7 +51,7 @@ gpus[["gpu", "vram_gb", "usd_per_hour", "usd_per_month", "article_text", "articl
 # %%
 a100 = gpus.set_index("gpu").loc[setup_row["gpu"]]
 agree = gpus["article_verdict"].isin(["holds", "rounding"]).sum()
-prose(f"{agree} of {len(gpus)} monthly prices agree with the article at {hours_per_month:g} hours a "
+prose(f"{agree} of {len(gpus)} monthly prices agree with the article at {s.hours_per_month:g} hours a "
          f"month. On spot, the set-up's {setup_row['gpu']} would cost "
          f"{usd_text(a100.spot_usd_per_month_low)}-{usd_text(a100.spot_usd_per_month_high)} a month "
          f"instead of {usd_text(a100.usd_per_month)}, at the price of interruptions.")

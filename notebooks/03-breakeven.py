@@ -18,24 +18,11 @@
 # printed breakevens hold, and can one GPU even serve the volume at which self-hosting pays?
 
 # %% tags=["parameters"]
-tokens_per_day = 10_000_000  # the workload (article: 10M tokens/day), marked on the plot
-input_share = 0.5  # share of tokens that are input (article: 50/50)
-days_per_month = 30  # days in a billed month
-hours_per_month = 720  # GPU hours billed per month (24/7)
-gpu = "NVIDIA A100 80GB"  # row of data/gpu_cloud.csv
-gpu_count = 1  # how many such rented units
-spot_discount = 0.0  # 0 means on-demand; the article: spot is 40-60% cheaper
-setup = "article_a100_llama70b"  # row of data/selfhost_setups.csv (model, throughput)
-throughput_source = "article"  # "article" (the set-up's conservative tokens/s) or "model"
-tokens_per_s = None  # None: the set-up's conservative figure
-api_models = ["GPT-5", "Claude Sonnet 4.5", "DeepSeek V3.2", "Gemini 2.5 Flash"]  # APIs compared
-devops_hours_per_month = None  # None: the article's point estimate (data/hidden_costs.csv)
-devops_usd_per_hour = None  # None: the article's point estimate
-infrastructure_usd_per_month = None  # None: the article's point estimate
+scenario = {}  # overrides of the Scenario's defaults (helpers/scenario.py), e.g. {"tokens_per_day": 5e7}
 tables_dir = ""  # report runs set this; tables are written there as CSV
 
 # %%
-from helpers.article import prose as sentences, tables
+from helpers.article import sentences, tables
 from helpers.show.format import display_options, prose, tokens_text, usd_text
 from helpers.derive import derive
 from helpers.scenario import Scenario
@@ -43,7 +30,7 @@ from helpers.show import plots
 from helpers.report import contract
 
 display_options()
-s = Scenario.from_notebook(globals())
+s = Scenario.from_dict(scenario)
 r = derive(s)
 capacity_tokens = float(r.replica_tokens_per_month)
 article_summary = tables.breakeven_summary(r, tables.article_summary_models()).set_index("api_model")
@@ -135,8 +122,8 @@ ax = plots.cost_vs_volume(derive(s, tokens_per_month=plots.volume_grid()),
 # The star is the parameters' workload.
 
 # %%
-grid = plots.cheaper_grid(s, api_models[0])
-ax = plots.cheaper_heatmap(grid, api_models[0], r.at("tokens_per_month"), input_share);
+grid = plots.cheaper_grid(s, s.api_model)
+ax = plots.cheaper_heatmap(grid, s.api_model, r.at("tokens_per_month"), s.input_share);
 
 # %% [markdown]
 # ## Verdicts and saved tables

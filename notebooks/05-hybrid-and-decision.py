@@ -21,33 +21,7 @@
 # recommend, at what price?
 
 # %% tags=["parameters"]
-hybrid_monthly_tokens = 100_000_000  # article example: 10% of it, 10M tokens/month, goes to the API
-hybrid_api_share = 0.1  # share of the hybrid volume sent to the API
-hybrid_api_model = "GPT-5"  # row of data/api_prices.csv for the complex tasks
-hybrid_simple_api_model = "GPT-4.1 Nano"  # cheap API for the simple tasks (the no-GPU alternative)
-hybrid_rented_gpus = ["NVIDIA L4", "NVIDIA A10G"]  # rows of data/gpu_cloud.csv for the small model
-hybrid_bought_hardware = ["RTX 4090 24GB", "RTX 3090 24GB"]  # rows of data/consumer_hardware.csv
-hybrid_amortization_months = 36  # months over which bought hardware is written off
-hybrid_small_model_params_billion = 7  # the small self-hosted model (article: Llama/Mistral 7B)
-hybrid_small_model_bits = 16  # bits per weight it runs at
-tokens_per_day = 10_000_000  # the parameters' own team: its workload (article: 10M tokens/day)
-privacy_required = False  # compliance forbids third-party APIs
-needs_flagship_quality = False  # GPT-5/Claude-level quality needed
-has_ml_expertise = False  # the team can run ML infrastructure
-flagship_api_model = "GPT-5"  # flagship API priced for each team
-budget_api_model = "DeepSeek V3.2"  # budget API priced for each team
-input_share = 0.5  # share of tokens that are input (article: 50/50)
-days_per_month = 30  # days in a billed month
-hours_per_month = 720  # GPU hours billed per month (24/7)
-gpu = "NVIDIA A100 80GB"  # row of data/gpu_cloud.csv for a self-hosting team
-gpu_count = 1  # how many such rented units per deployment
-spot_discount = 0.0  # 0 means on-demand; the article: spot is 40-60% cheaper
-setup = "article_a100_llama70b"  # row of data/selfhost_setups.csv (model, throughput)
-throughput_source = "article"  # "article" (the set-up's conservative tokens/s) or "model"
-tokens_per_s = None  # None: the set-up's conservative figure
-devops_hours_per_month = None  # None: the article's point estimate (data/hidden_costs.csv)
-devops_usd_per_hour = None  # None: the article's point estimate
-infrastructure_usd_per_month = None  # None: the article's point estimate
+scenario = {}  # overrides of the Scenario's defaults (helpers/scenario.py), e.g. {"tokens_per_day": 5e7}
 tables_dir = ""  # report runs set this; tables are written there as CSV
 
 # %%
@@ -56,7 +30,7 @@ import dataclasses
 import pandas as pd
 
 from helpers import data
-from helpers.article import prose as sentences, tables
+from helpers.article import sentences, tables
 from helpers.show.format import display_options, prose, tokens_text, usd_text
 from helpers.costs import decision
 from helpers.derive import derive
@@ -64,7 +38,7 @@ from helpers.scenario import Scenario
 from helpers.report import contract
 
 display_options()
-s = Scenario.from_notebook(globals())
+s = Scenario.from_dict(scenario)
 r = derive(s)
 
 # %% [markdown]

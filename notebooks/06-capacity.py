@@ -22,26 +22,14 @@
 # costs, and what the breakevens become when capacity comes in GPU-sized steps?
 
 # %% tags=["parameters"]
-setup = "article_a100_llama70b"  # row of data/selfhost_setups.csv (GPU, model, bits, tokens/s)
-api_models = ["GPT-5", "Claude Sonnet 4.5", "DeepSeek V3.2", "Gemini 2.5 Flash"]  # APIs to break even against
-input_share = 0.5  # share of tokens that are input (article: 50/50)
-hours_per_month = 720  # GPU hours billed per month (article: 24/7)
-prompt_tokens = 1000  # mean input tokens of one request
-output_tokens = None  # mean output tokens of one request; None: from prompt_tokens and input_share
-max_sequences = None  # most sequences the engine runs at once; None: its documented default
+scenario = {}  # overrides of the Scenario's defaults (helpers/scenario.py), e.g. {"tokens_per_day": 5e7}
 min_sequence_tokens_per_s = 10.0  # latency floor: each sequence decodes at least this fast
 fit_context_tokens = 4096  # context one sequence must hold for a model to "fit"
-devops_hours_per_month = None  # None: article point estimate (data/hidden_costs.csv)
-devops_usd_per_hour = None  # None: article point estimate
-infrastructure_usd_per_month = None  # None: article point estimate
 other_curves = [["NVIDIA A100 80GB", 16, 2], ["NVIDIA H100 80GB", 8, 1], ["NVIDIA H200", 8, 1]]  # more [gpu, weight bits, GPUs] throughput curves
 article_point_configs = [[16, 1], [16, 2]]  # [weight bits, GPUs] on the set-up's GPU at which to place the article's tokens/s
-ttft_s = None  # p99 time to first token (s) of the scenario; None: the example target below
-tpot_s = None  # p99 time per output token (s) of the scenario; None: the example target below
 example_ttft_s = 0.5  # a chat product's target where the scenario sets none: first token within 0.5 s
 example_tpot_s = 0.04  # ... and 25 tokens/s per user (0.04 s a token)
 latency_gpu = "NVIDIA H100 80GB"  # row of data/gpu_cloud.csv for the throughput-latency chart and the traffic example
-kv_bits = 16  # bits per KV-cache value (16: the engines' default)
 traffic_tokens_per_day = 2_000_000_000  # volume of the traffic example: large enough that replicas come in steps
 traffic_profiles = ["flat", "business_hours", "global_consumer"]  # profiles of data/load_profiles.csv to compare
 tables_dir = ""  # report runs set this; tables are written there as CSV
@@ -63,19 +51,19 @@ from helpers.show import capacity_plots
 from helpers.report import contract
 
 display_options()
-s = Scenario.from_notebook(globals())
-if prompt_tokens < 1 or fit_context_tokens < 1 or (min_sequence_tokens_per_s or 0) < 0:
-    raise ValueError("prompt_tokens and fit_context_tokens must be >= 1, min_sequence_tokens_per_s >= 0")
-row = data.row(data.load("selfhost_setups"), "setup", setup)
+s = Scenario.from_dict(scenario)
+if fit_context_tokens < 1 or (min_sequence_tokens_per_s or 0) < 0:
+    raise ValueError("fit_context_tokens must be >= 1, min_sequence_tokens_per_s >= 0")
+row = data.row(data.load("selfhost_setups"), "setup", s.setup)
 setup_gpu, setup_count = capacity.resolve_gpu(row["gpu"])
 setup_bits = float(row["bits_per_weight"])
-output_tokens = s.output_tokens or capacity.output_tokens_for(s.prompt_tokens, s.input_share)
-mean_context = math.floor(capacity.mean_decode_context(prompt_tokens, output_tokens))
+request_output_tokens = s.output_tokens or capacity.output_tokens_for(s.prompt_tokens, s.input_share)
+mean_context = math.floor(capacity.mean_decode_context(s.prompt_tokens, request_output_tokens))
 # DevOps + infrastructure: the true monthly cost without any GPU
 fixed_usd = float(derive(s).hidden_usd_per_month)
 cal = capacity.CALIBRATION
-prose(f"Set-up **{setup}**: {row['model']} at {setup_bits:g} bits on {row['gpu']}. Requests of "
-         f"{prompt_tokens:,} input and {output_tokens:,} output tokens (input share {input_share:.0%}); "
+prose(f"Set-up **{s.setup}**: {row['model']} at {setup_bits:g} bits on {row['gpu']}. Requests of "
+         f"{s.prompt_tokens:,} input and {request_output_tokens:,} output tokens (input share {s.input_share:.0%}); "
          f"mean context while decoding {mean_context:,} tokens.")
 
 # %% [markdown]
@@ -226,17 +214,17 @@ prose(f"On the {int(check['points'])} check points the model errs by a median of
 target_ttft_s = example_ttft_s if s.ttft_s is None else s.ttft_s
 target_tpot_s = example_tpot_s if s.tpot_s is None else s.tpot_s
 latency_spec, latency_count = capacity.resolve_gpu(latency_gpu)
-curve, point = capacity.throughput_latency_curve(latency_spec, row["model"], s.prompt_tokens, output_tokens, setup_bits,
+curve, point = capacity.throughput_latency_curve(latency_spec, row["model"], s.prompt_tokens, request_output_tokens, setup_bits,
                                                  latency_count, target_ttft_s, target_tpot_s, kv_bits=s.kv_bits,
                                                  max_sequences=s.max_sequences)
 contract.save(curve, "throughput_latency", tables_dir)
 left, right = capacity_plots.throughput_latency(
     curve, point, f"{row['model']} at {setup_bits:g} bits on {latency_gpu}: requests of {s.prompt_tokens:,} in, "
-    f"{output_tokens:,} out", target_ttft_s, target_tpot_s);
+    f"{request_output_tokens:,} out", target_ttft_s, target_tpot_s);
 
 # %%
 full = curve["output_tokens_per_s"].max()
-article_gpu_point = capacity.slo_operating_point(setup_gpu, row["model"], s.prompt_tokens, output_tokens, setup_bits,
+article_gpu_point = capacity.slo_operating_point(setup_gpu, row["model"], s.prompt_tokens, request_output_tokens, setup_bits,
                                                  setup_count, target_ttft_s, target_tpot_s, kv_bits=s.kv_bits,
                                                  max_sequences=s.max_sequences)
 prose(f"Without a target one {latency_gpu} serves **{full:,.0f} output tokens/s**; with p99 TTFT within "
@@ -264,9 +252,9 @@ served = dataclasses.replace(s, gpu=latency_gpu, throughput_source="model", ttft
                              tpot_s=target_tpot_s, tokens_per_day=traffic_tokens_per_day)
 rows = []
 for profile in traffic_profiles:
-    for scaling in ("always_on", "scheduled"):
-        r = derive(dataclasses.replace(served, load_profile=profile, scaling=scaling))
-        rows.append({"load_profile": profile, "scaling": scaling, "peak_replicas": r.at("replicas"),
+    for mode in ("always_on", "scheduled"):
+        r = derive(dataclasses.replace(served, load_profile=profile, scaling=mode))
+        rows.append({"load_profile": profile, "scaling": mode, "peak_replicas": r.at("replicas"),
                      "mean_replicas": r.at("mean_replicas"), "gpu_usd_per_month": r.at("gpu_usd_per_month"),
                      "utilisation_share": traffic_volume / (r.at("mean_replicas") * r.at("replica_tokens_per_month")),
                      "usd_per_1m": r.at("gpu_usd_per_month") / traffic_volume * TOKENS_PER_MILLION,
@@ -327,9 +315,9 @@ lines = [f"The model gives the set-up **{model_steps['tokens_per_s'].iloc[0]:,.0
          f"{tokens_text(model_steps['replica_tokens_per_month'].iloc[0])} tokens a month instead of "
          f"{tokens_text(article_steps['replica_tokens_per_month'].iloc[0])}, so a fully loaded A100 costs "
          f"{usd_text(model_steps['selfhost_usd_per_1m_at_full_load'].iloc[0])} per 1M tokens."]
-for m, s, t in zip(model_steps.itertuples(), model_steps["stepped_breakeven_tokens_per_month"],
-                   model_tco_steps["stepped_breakeven_tokens_per_month"]):
-    raw = "never (the API stays cheaper at any volume)" if math.isinf(s) else f"{tokens_text(s)} tokens/month"
+for m, raw_tokens, t in zip(model_steps.itertuples(), model_steps["stepped_breakeven_tokens_per_month"],
+                            model_tco_steps["stepped_breakeven_tokens_per_month"]):
+    raw = "never (the API stays cheaper at any volume)" if math.isinf(raw_tokens) else f"{tokens_text(raw_tokens)} tokens/month"
     tco_text = "never" if math.isinf(t) else f"{tokens_text(t)}"
     lines.append(f"- {m.api_model} (${m.blended_usd_per_1m:g}/1M): breakeven {raw}; "
                  f"with {usd_text(fixed_usd)} of hidden costs a month, {tco_text}.")

@@ -21,25 +21,7 @@
 # which the report command accepts.
 
 # %% tags=["parameters"]
-tokens_per_day = 10_000_000  # the workload (article: 10M tokens/day)
-input_share = 0.5  # share of tokens that are input (article: 50/50)
-days_per_month = 30  # days in a billed month
-hours_per_month = 720  # GPU hours billed per month (24/7)
-gpu = "NVIDIA A100 80GB"  # row of data/gpu_cloud.csv
-gpu_count = 1  # how many such rented units
-spot_discount = 0.0  # 0 means on-demand; the article: spot is 40-60% cheaper
-setup = "article_a100_llama70b"  # row of data/selfhost_setups.csv (model, throughput)
-throughput_source = "article"  # "article" (the set-up's conservative tokens/s) or "model"
-tokens_per_s = None  # None: the set-up's conservative figure
-api_models = ["GPT-5", "Claude Sonnet 4.5", "DeepSeek V3.2", "Gemini 2.5 Flash"]  # first is compared
-devops_hours_per_month = None  # None: article point estimate (data/hidden_costs.csv)
-devops_usd_per_hour = None  # None: article point estimate
-infrastructure_usd_per_month = None  # None: article point estimate
-hybrid_api_share = 0.1  # share of the volume a hybrid set-up sends to an API
-hybrid_api_model = "GPT-5"  # the API of the hybrid set-up
-privacy_required = False  # compliance forbids third-party APIs
-needs_flagship_quality = False  # GPT-5/Claude-level quality needed
-has_ml_expertise = False  # the team can run ML infrastructure
+scenario = {}  # overrides of the Scenario's defaults (helpers/scenario.py), e.g. {"tokens_per_day": 5e7}
 interactive = True  # False in reports: static output only, no widgets
 tables_dir = ""  # report runs set this; tables are written there as CSV
 
@@ -54,7 +36,7 @@ from helpers.show import widgets
 from helpers.report import contract
 
 display_options()
-s = Scenario.from_notebook(globals())
+s = Scenario.from_dict(scenario)
 if not isinstance(interactive, bool):
     raise ValueError(f"parameter interactive must be True or False, got {interactive!r}")
 results = widgets.evaluate(s)

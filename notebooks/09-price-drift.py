@@ -19,19 +19,7 @@
 # still hold? It also lists the price records the database holds for those models.
 
 # %% tags=["parameters"]
-input_share = 0.5  # share of tokens that are input (article: 50/50)
-cached_input_share = 0.0  # share of input tokens read from the prompt cache (article: 0)
-batch_share = 0.0  # share of traffic sent through a batch API (article: 0)
-hours_per_month = 720  # GPU hours billed per month (24/7)
-gpu = "NVIDIA A100 80GB"  # row of data/gpu_cloud.csv
-gpu_count = 1  # how many such rented units
-spot_discount = 0.0  # 0 means on-demand; the article: spot is 40-60% cheaper
-setup = "article_a100_llama70b"  # row of data/selfhost_setups.csv (model, throughput)
-throughput_source = "article"  # "article" (the set-up's conservative tokens/s) or "model"
-tokens_per_s = None  # None: the source's figure
-devops_hours_per_month = None  # None: the article's point estimate (data/hidden_costs.csv)
-devops_usd_per_hour = None  # None: the article's point estimate
-infrastructure_usd_per_month = None  # None: the article's point estimate
+scenario = {}  # overrides of the Scenario's defaults (helpers/scenario.py), e.g. {"tokens_per_day": 5e7}
 tables_dir = ""  # report runs set this; tables are written there as CSV
 
 # %%
@@ -47,13 +35,13 @@ from helpers.tools import prices
 from helpers.report import contract
 
 display_options()
-scenario = Scenario.from_notebook(globals())
-result = derive(scenario)
-changes = drift.price_drift(scenario)
+s = Scenario.from_dict(scenario)
+result = derive(s)
+changes = drift.price_drift(s)
 current = data.load("api_prices_current")
 priced_at = current["priced_at"].iloc[0]
 prose(f"Today's prices: {current['price_db'].iloc[0]} {current['price_db_version'].iloc[0]}, priced at "
-      f"**{priced_at}** ({len(current):,} rows). Self-hosting: {scenario.gpu_count}x {result.gpu}, "
+      f"**{priced_at}** ({len(current):,} rows). Self-hosting: {s.gpu_count}x {result.gpu}, "
       f"{usd_text(result.at('replica_usd_per_month'))} a month for the GPU, "
       f"{usd_text(result.at('replica_tco_usd_per_month'))} with hidden costs.")
 

@@ -20,23 +20,7 @@
 # a commitment still pay off over a contract if API prices keep falling?
 
 # %% tags=["parameters"]
-tokens_per_day = 10_000_000  # the workload (article: 10M tokens a day)
-input_share = 0.5  # share of tokens that are input (article: 50/50)
-days_per_month = 30  # days in a billed month
-hours_per_month = 720  # GPU hours billed per month (24/7)
-gpu = "NVIDIA A100 80GB"  # row of data/gpu_cloud.csv (reserved rows included)
-gpu_count = 1  # rented units of that row in one deployment
-spot_discount = 0.0  # 0 means on-demand; above 0 the spot discount is drawn from 40-60%
-setup = "article_a100_llama70b"  # row of data/selfhost_setups.csv (model, throughput range)
-throughput_source = "article"  # "article" (the set-up's figures) or "model"
-tokens_per_s = None  # None: drawn from the set-up's range; a number fixes it
-devops_hours_per_month = None  # None: drawn from the article's range; a number fixes it
-devops_usd_per_hour = None  # None: drawn from the article's range
-infrastructure_usd_per_month = None  # None: drawn from the article's range
-api_models = ["GPT-5", "Claude Sonnet 4.5", "DeepSeek V3.2", "Gemini 2.5 Flash"]  # rows of data/api_prices.csv
-horizon_months = 12  # months of the contract the comparison covers
-api_price_change_per_year = 0.0  # -0.5 halves API prices each year (article: 0)
-uncertainty = None  # overrides, e.g. {"devops_hours_per_month": {"uniform": [10, 30]}}
+scenario = {}  # overrides of the Scenario's defaults (helpers/scenario.py), e.g. {"tokens_per_day": 5e7}
 draws = 20_000  # Monte Carlo draws
 seed = 20_260_224  # fixed, so the run is the same every time
 tables_dir = ""  # report runs set this; tables are written there as CSV
@@ -52,7 +36,7 @@ from helpers.uncertainty import montecarlo
 from helpers.report import contract
 
 display_options()
-s = Scenario.from_notebook(globals())
+s = Scenario.from_dict(scenario)
 inputs = montecarlo.distributions(s)
 mc = montecarlo.run(s, montecarlo.curve_tokens_per_month(s), draws=draws, seed=seed, inputs=inputs)
 at_report = montecarlo.run(s, montecarlo.report_tokens_per_month(s), draws=draws, seed=seed, inputs=inputs)

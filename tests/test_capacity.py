@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import capacity, data
+from helpers import capacity, data, paths
 
 IDEAL_MAX = capacity.Calibration(1.0, 1.0, 0.0, math.inf, 0.0, 0.0, 0)  # the bare max() roofline
 H200_BYTES_PER_S = 4800e9
@@ -221,7 +221,7 @@ def test_refit_recovers_known_factors_from_synthetic_measurements(tmp_path):
 
 def test_refit_rejects_a_bad_file(tmp_path):
     path = tmp_path / "bad.csv"
-    path.write_text(data.paths.data_file("measured_h200").read_text().replace("495.377", "fast"))
+    path.write_text(paths.data_file("measured_h200").read_text().replace("495.377", "fast"))
     with pytest.raises(data.DataValidationError, match="step_ms"):
         capacity.refit(path)
 

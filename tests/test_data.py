@@ -152,3 +152,25 @@ def test_load_from_another_data_dir_and_missing_file(tmp_path):
 def test_row_lookup_names_known_values():
     with pytest.raises(KeyError, match="GPT-5"):
         data.row(data.load("api_prices"), "model", "GPT-6")
+
+
+def test_a_problem_names_the_file_relative_to_the_repository_and_the_csv_line(tmp_path):
+    assert data.display_path(paths.data_file("gpu_cloud")) == "data/gpu_cloud.csv"
+    assert data.display_path(tmp_path / "x.csv") == str(tmp_path / "x.csv")
+    assert [data.csv_line(i) for i in (0, 5, "label")] == [2, 7, None]  # the header is line 1
+    assert str(data.Problem("data/x.csv", 3, "gpu", "empty cell")) == "data/x.csv, line 3, column gpu: empty cell"
+
+
+def test_callers_keep_one_import_for_every_job_of_the_package():
+    """``from helpers import data`` reaches the schemas, the validation, the cached loading and
+    the row look-up, whichever module of the package now holds them."""
+    from helpers.data import errors, loading, schemas, validation
+
+    assert data.SPECS is schemas.SPECS and data.read_table is validation.read_table
+    assert data.load is loading.load and data.row_of is loading.row_of
+    assert data.DataValidationError is errors.DataValidationError
+    header, *rows = _rows("gpu_cloud")
+    printed = next(r for r in rows if r[header.index("gpu")] == "NVIDIA A100 80GB")[header.index("usd_per_hour")]
+    a100 = data.lookup("gpu_cloud", "gpu", "NVIDIA A100 80GB")
+    assert a100["usd_per_hour"] == float(printed)
+    assert data.row_of("gpu_cloud", "gpu", "NVIDIA A100 80GB")["usd_per_hour"] == a100["usd_per_hour"]

@@ -2,6 +2,10 @@
 
 - exactly one ``parameters`` cell, holding only ``name = literal`` lines, each with a comment,
   and a ``tables_dir`` parameter defaulting to "" (papermill's --help-notebook shows the comments);
+- one list of inputs: a notebook that reads the scenario declares it as one parameter,
+  ``scenario = {}`` (the overrides of the Scenario's defaults), names no Scenario field and
+  retypes no default there, builds ``s = Scenario.from_dict(scenario)`` once, and reads
+  ``s.<field>``: no cell binds or reads a field as a bare name;
 - no typed figure: no code cell outside the parameters cell holds a numeric literal equal to a
   number in ``data/*.csv`` (every figure must come from a CSV row or a helpers function);
 - papermill runs every notebook with ``tables_dir`` set; the tables it writes carry the report
@@ -22,7 +26,7 @@ import pandas as pd
 import papermill
 import pytest
 
-from helpers import article, assumptions, data, paths
+from helpers import article, assumptions, data, paths, scenario
 from helpers.report.contract import CONTRACT
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
@@ -136,6 +140,89 @@ def test_no_figure_typed_outside_the_parameters_cell(path):
     assert not typed, f"{path.name}: numbers typed that data/*.csv holds: {typed}"
 
 
+SCENARIO_PARAMETER = "scenario"
+SET_UP = "s = Scenario.from_dict(scenario)"
+
+
+def _module_names(source: str) -> list[tuple[int, str, str]]:
+    """(line, name, "bind" or "read") of every bare name at a cell's top level: inside a
+    function, lambda or comprehension a name is that scope's own."""
+    found = []
+
+    class Visitor(ast.NodeVisitor):
+        def visit_Name(self, node):
+            found.append((node.lineno, node.id, "read" if isinstance(node.ctx, ast.Load) else "bind"))
+
+        def skip(self, node):
+            pass
+
+        visit_FunctionDef = visit_Lambda = visit_ListComp = visit_SetComp = visit_DictComp = \
+            visit_GeneratorExp = skip
+
+    Visitor().visit(ast.parse(source))
+    return found
+
+
+def scenario_problems(parameters_source: str, code_sources: list[str]) -> list[str]:
+    """What breaks the one list of inputs in a notebook: its parameters cell names a Scenario
+    field or retypes a default (a parameter whose value is a field's default text or list of
+    names), its ``scenario`` parameter is not an empty dict, its set-up is not
+    ``s = Scenario.from_dict(scenario)`` once, or a code cell binds or reads a field as a bare
+    name (a loose copy of ``s.<field>``) or rebinds ``s``."""
+    problems = []
+    texts = {repr(v) for v in scenario.DEFAULTS.values()
+             if isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v))}
+    declared = {}
+    for statement in ast.parse(parameters_source).body:
+        name, value = statement.targets[0].id, ast.literal_eval(statement.value)
+        declared[name] = value
+        if name in scenario.KEYS:
+            problems.append(f"parameters: {name} is a Scenario field; override it in `scenario` instead")
+        elif name != SCENARIO_PARAMETER and repr(list(value) if isinstance(value, tuple) else value) in texts:
+            problems.append(f"parameters: {name} = {value!r} retypes a Scenario default")
+    reads_scenario = any("Scenario" in source for source in code_sources)
+    if reads_scenario and declared.get(SCENARIO_PARAMETER, None) != {}:
+        problems.append(f"parameters: expected `{SCENARIO_PARAMETER} = {{}}` (the overrides), "
+                        f"got {declared.get(SCENARIO_PARAMETER, 'nothing')!r}")
+    set_ups = sum(line.strip() == SET_UP for source in code_sources for line in source.splitlines())
+    if reads_scenario and set_ups != 1:
+        problems.append(f"the set-up `{SET_UP}` appears {set_ups} times, expected once")
+    for index, source in enumerate(code_sources):
+        for line, name, use in _module_names(source):
+            if name in scenario.KEYS:
+                problems.append(f"code cell {index}, line {line}: {use}s {name}, a loose copy of s.{name}")
+            elif name == "s" and use == "bind" and SET_UP not in source.splitlines()[line - 1]:
+                problems.append(f"code cell {index}, line {line}: rebinds s, the scenario")
+    return problems
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_a_notebook_reads_the_scenario_and_never_a_loose_copy(path):
+    cells = _cells(path)
+    code = [c.source for c in cells if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
+    problems = scenario_problems(_parameters_cells(path)[0].source, code)
+    assert not problems, f"{path.name}: {problems}"
+
+
+def test_the_scenario_check_catches_a_retyped_input_and_a_loose_copy():
+    good = ['scenario = {}  # overrides\ntables_dir = ""  # tables', ["s = Scenario.from_dict(scenario)\nr = s.gpu"]]
+    assert scenario_problems(*good) == []
+    assert scenario_problems('scenario = {}  # o\ngpu = "NVIDIA A100 80GB"  # a row', good[1]) == \
+        ["parameters: gpu is a Scenario field; override it in `scenario` instead"]
+    assert scenario_problems('scenario = {}  # o\nwhich = ["GPT-5", "Claude Sonnet 4.5", "DeepSeek V3.2", '
+                             '"Gemini 2.5 Flash"]  # APIs', good[1]) == \
+        ["parameters: which = ['GPT-5', 'Claude Sonnet 4.5', 'DeepSeek V3.2', 'Gemini 2.5 Flash'] "
+         "retypes a Scenario default"]
+    assert scenario_problems('scenario = {"input_share": 0.3}  # o', good[1]) == \
+        ["parameters: expected `scenario = {}` (the overrides), got {'input_share': 0.3}"]
+    loose = ["s = Scenario.from_dict(scenario)\nsetup = s.setup\nprint(f'{tokens_per_day}')",
+             "for s in [1.5]:\n    pass\n[scaling for scaling in ('a',)]"]
+    assert scenario_problems(good[0], loose) == [
+        "code cell 0, line 2: binds setup, a loose copy of s.setup",
+        "code cell 0, line 3: reads tokens_per_day, a loose copy of s.tokens_per_day",
+        "code cell 1, line 1: rebinds s, the scenario"]
+
+
 @pytest.fixture(scope="module")
 def report_tables(tmp_path_factory):
     """Run notebooks 01-05 headless with papermill, tables_dir set, from an unrelated folder."""
@@ -180,10 +267,11 @@ def test_papermill_writes_every_contract_table_with_its_columns(report_tables):
 
 
 def test_papermill_with_other_parameters_moves_the_figures(tmp_path):
-    """A non-default run (30% input, tables_dir set) writes tables that differ from the article."""
+    """A non-default run (30% input, passed as the report passes it: one ``scenario`` mapping)
+    writes tables that differ from the article."""
     source = paths.NOTEBOOKS_DIR / "03-breakeven.ipynb"
     papermill.execute_notebook(str(source), str(tmp_path / "out.ipynb"), cwd=str(tmp_path),
-                               parameters={"input_share": 0.3, "tables_dir": str(tmp_path / "tables")},
+                               parameters={"scenario": {"input_share": 0.3}, "tables_dir": str(tmp_path / "tables")},
                                progress_bar=False, kernel_name="python3")
     summary = pd.read_csv(tmp_path / "tables" / "breakeven_summary.csv").set_index("api_model")
     gpt5 = data.row(data.load("api_prices"), "model", "GPT-5")

@@ -414,8 +414,8 @@ def test_notebook_09_writes_the_price_drift_table(tmp_path):
 
     out = tmp_path / "tables"
     papermill.execute_notebook(str(paths.NOTEBOOKS_DIR / "09-price-drift.ipynb"), str(tmp_path / "09.ipynb"),
-                               cwd=str(tmp_path), parameters={"tables_dir": str(out), "spot_discount": 0.5},
-                               progress_bar=False, kernel_name="python3")
+                               cwd=str(tmp_path), progress_bar=False, kernel_name="python3",
+                               parameters={"tables_dir": str(out), "scenario": {"spot_discount": 0.5}})
     frame = pd.read_csv(out / "price_drift.csv")
     assert not contract_problems(out, {"price_drift": CONTRACT["price_drift"]})
     assert list(frame.columns[:1]) == ["model"]

@@ -1,6 +1,7 @@
 """Scenario files (helpers/scenario.py): every bad value is reported with its key, the shipped
 scenarios load, and save() writes only what validates."""
 import dataclasses
+import json
 import os
 
 import pytest
@@ -25,7 +26,7 @@ def test_every_shipped_scenario_loads():
 
 
 def test_shipped_scenarios_hold_the_volumes_they_are_named_after():
-    assert scenario.parameters(scenario.load(paths.PARAMS_DIR / "article.yaml")) == {}
+    assert set(scenario.load(paths.PARAMS_DIR / "article.yaml")) == {"description"}
     compliance = scenario.load(paths.PARAMS_DIR / "compliance-50m-per-day.yaml")
     assert compliance["tokens_per_day"] == 50_000_000 and compliance["privacy_required"] is True
     startup = scenario.load(paths.PARAMS_DIR / "startup-2m-per-day.yaml")
@@ -68,11 +69,44 @@ def test_save_and_load_round_trip(tmp_path):
                                                      "api_models", "privacy_required"}
 
 
-def test_from_notebook_reads_only_the_fields_and_names_a_bad_parameter():
-    namespace = {"tokens_per_day": 5_000_000, "interactive": True, "tables_dir": "", "__name__": "x"}
-    assert Scenario.from_notebook(namespace) == dataclasses.replace(Scenario(), tokens_per_day=5_000_000)
-    with pytest.raises(ScenarioError, match=r"parameters: 1 problem(?s:.*)input_share"):
-        Scenario.from_notebook({"input_share": 2})
+def test_a_notebooks_overrides_change_only_their_fields_and_a_bad_one_is_named():
+    """A notebook's ``scenario`` parameter holds overrides only: the rest keeps the article's."""
+    s = Scenario.from_dict({"tokens_per_day": 5_000_000})
+    assert s.tokens_per_day == 5_000_000
+    assert {k: v for k, v in s.to_dict().items() if k != "tokens_per_day"} == \
+        {k: v for k, v in Scenario().to_dict().items() if k != "tokens_per_day"}
+    assert Scenario.from_dict({}) == Scenario.from_dict(None) == Scenario()
+    with pytest.raises(ScenarioError, match=r"scenario: 1 problem(?s:.*)input_share: must lie in 0..1"):
+        Scenario.from_dict({"input_share": 2})
+    with pytest.raises(ScenarioError, match=r"tokens_pr_day: unknown key \(did you mean 'tokens_per_day'\?\)"):
+        Scenario.from_dict({"tokens_pr_day": 5})
+
+
+# Every kind of field away from its default: numbers, a None made a number, a list, a bool, an
+# uncertainty block of nested lists.
+OTHER_SCENARIO = dict(
+    tokens_per_day=50_000_000, input_share=0.3, gpu="NVIDIA H100 80GB", gpu_count=2, spot_discount=0.5,
+    tokens_per_s=2_000.0, output_tokens=400, ttft_s=0.5, load_profile="global_consumer", scaling="scheduled",
+    spare_replicas=1, api_models=("DeepSeek V3.2", "GPT-5"), privacy_required=True,
+    hybrid_rented_gpus=("NVIDIA L4",), uncertainty={"devops_hours_per_month": {"triangular": [10, 15, 30]}})
+
+
+def test_what_the_report_passes_reads_back_as_the_same_scenario():
+    """The report passes a scenario to a notebook as one papermill parameter, ``scenario``,
+    holding :meth:`Scenario.to_dict`'s plain values; papermill writes it into the notebook as
+    Python source (tuples as lists), and the set-up cell's ``Scenario.from_dict`` reads it."""
+    from papermill.translators import translate_parameters
+
+    other = dataclasses.replace(Scenario(), **OTHER_SCENARIO)
+    for s in (Scenario(), other):
+        assert Scenario.from_dict(s.to_dict()) == s
+        assert Scenario.from_dict(json.loads(json.dumps(s.to_dict()))) == s
+        source = translate_parameters("python3", "python", {"scenario": s.to_dict(), "tables_dir": "/x"}, "")
+        namespace: dict = {}
+        exec(source, namespace)
+        assert Scenario.from_dict(namespace["scenario"]) == s
+    assert other.to_dict()["api_models"] == ["DeepSeek V3.2", "GPT-5"]  # a list, not a tuple
+    assert other.to_dict() != Scenario().to_dict()
 
 
 def test_an_implausible_volume_and_zero_hours_are_refused():
@@ -89,9 +123,8 @@ def test_a_scenario_that_is_not_utf8_gets_one_line_naming_the_file(tmp_path):
     assert str(path) in str(caught.value)
 
 
-def test_parameters_drop_the_description():
-    clean = scenario.validate({"description": "x", "tokens_per_day": 5})
-    assert scenario.parameters(clean) == {"tokens_per_day": 5}
+def test_a_scenario_from_a_mapping_ignores_the_description():
+    assert Scenario.from_dict({"description": "x", "tokens_per_day": 5}) == Scenario(tokens_per_day=5)
 
 
 @pytest.mark.parametrize("key, value, expected", [

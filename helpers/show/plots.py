@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from helpers.show.format import number_text, tokens_text, usd_text
+from helpers.text import number_text, tokens_text, usd_text
 
 API_COLORS = sns.color_palette("colorblind", 6).as_hex()
 THEME = {"style": "whitegrid", "context": "notebook", "palette": "colorblind"}

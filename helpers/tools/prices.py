@@ -180,12 +180,12 @@ def mapped_prices(at: datetime, data_dir: Path | None = None) -> list[tuple[str,
     data_dir = data_dir or paths.DATA_DIR
     mapping = data.load(MAP_TABLE, data_dir)
     article = data.load("api_prices", data_dir)
-    label = data._display_path(data_dir / f"{MAP_TABLE}.csv")
+    label = data.display_path(data_dir / f"{MAP_TABLE}.csv")
     providers = {p.id: p for p in _providers()}
     problems: list[data.Problem] = []
     out: list[tuple[str, DbPrice]] = []
     for index, row in mapping.iterrows():
-        line = data._line(index)
+        line = data.csv_line(index)
         provider = providers.get(row["provider_id"])
         if provider is None:
             problems.append(data.Problem(
@@ -225,7 +225,7 @@ def mapped_prices(at: datetime, data_dir: Path | None = None) -> list[tuple[str,
     for index, name in mapping["model"].items():
         if name not in set(article["model"]):
             problems.append(data.Problem(
-                label, data._line(index), "model",
+                label, data.csv_line(index), "model",
                 f"{name!r} is not a model of data/api_prices.csv; "
                 f"closest: {_closest(name, list(article['model']))}"))
     if problems:
@@ -292,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
     count = sum(1 for _ in open(target, encoding="utf-8")) - 1
-    print(f"wrote {data._display_path(target)}: {count} rows priced at {format_at(at)} "
+    print(f"wrote {data.display_path(target)}: {count} rows priced at {format_at(at)} "
           f"({PRICE_DB} {price_db_version()})")
     return 0
 
