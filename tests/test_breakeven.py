@@ -21,9 +21,9 @@ def _blended(prices, model):
 def _tco_usd():
     gpu = selfhost.gpu_usd_per_month(
         float(data.row(data.load("gpu_cloud"), "gpu", "NVIDIA A100 80GB")["usd_per_hour"]))
-    return tco.tco_usd_per_month(gpu, data.hidden_cost("devops_hours_per_month"),
-                                 data.hidden_cost("devops_usd_per_hour"),
-                                 data.hidden_cost("infrastructure_usd_per_month"))
+    return tco.tco_components(gpu, data.hidden_cost("devops_hours_per_month"),
+                              data.hidden_cost("devops_usd_per_hour"),
+                              data.hidden_cost("infrastructure_usd_per_month"))["true_monthly_cost"]
 
 
 def test_gpt5_breakeven_is_about_256m_tokens_per_month(prices, a100_usd_per_hour):
@@ -64,19 +64,21 @@ def test_free_api_never_breaks_even():
 @pytest.mark.parametrize("volume", [1_000_000, 10_000_000, 50_000_000, 100_000_000, 256_000_000,
                                     500_000_000, 1_000_000_000, 3_900_000_000])
 def test_gpt5_table_winner_and_ratio(volume, prices, printed, a100_usd_per_hour):
-    result = breakeven.cost_at_volume(volume, _blended(prices, "GPT-5"), selfhost.gpu_usd_per_month(a100_usd_per_hour))
+    api_usd = api.api_usd_per_month(volume, _blended(prices, "GPT-5"))
+    winner, ratio = breakeven.winner(api_usd, selfhost.gpu_usd_per_month(a100_usd_per_hour))
     figure = printed.loc[f"vol.GPT-5.{volume}.ratio"]
-    assert result["winner"] == figure["label"]
-    assert within_print(result["cost_ratio"], figure)
+    assert winner == figure["label"]
+    assert within_print(ratio, figure)
 
 
 @pytest.mark.parametrize("volume", [100_000_000, 500_000_000, 1_000_000_000, 2_100_000_000, 3_900_000_000])
 def test_deepseek_table_winner(volume, prices, printed, a100_usd_per_hour):
-    result = breakeven.cost_at_volume(volume, _blended(prices, "DeepSeek V3.2"), selfhost.gpu_usd_per_month(a100_usd_per_hour))
+    api_usd = api.api_usd_per_month(volume, _blended(prices, "DeepSeek V3.2"))
+    winner, ratio = breakeven.winner(api_usd, selfhost.gpu_usd_per_month(a100_usd_per_hour))
     figure = printed.loc[f"vol.DeepSeek V3.2.{volume}.ratio"]
-    assert result["winner"] == figure["label"]
+    assert winner == figure["label"]
     # The article prints 1.85x for 2,671.50 / 1,440 = 1.855: truncated, within one unit.
-    assert abs(result["cost_ratio"] - figure["value"]) <= figure["resolution"]
+    assert abs(ratio - figure["value"]) <= figure["resolution"]
 
 
 def test_winner_by_hand():

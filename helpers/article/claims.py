@@ -26,7 +26,7 @@ and is wrong under another (the explanation gives the result under each), otherw
 holds and rounding. The readings in use:
 
 - ``format``: bits per weight of a quantisation format (``data/quantisation_formats.csv``, through
-  :func:`helpers.costs.selfhost.practical_bits_per_weight`): "4-bit" is nominal 4 bits, AWQ/GPTQ
+  :func:`helpers.capacity.practical_bits_per_weight`): "4-bit" is nominal 4 bits, AWQ/GPTQ
   with groups of 128 or GGUF Q4_K_M; "8-bit" is FP8 or GGUF Q8_0.
 - ``api_model``: the API self-hosting is compared with, where the sentence names none.
 - ``throughput``: the article's 1,000-3,000 tokens/s is "output throughput"; its tables compare
@@ -56,7 +56,7 @@ from typing import Callable
 
 import pandas as pd
 
-from helpers import article, data
+from helpers import article, capacity, data
 from helpers.article import tables
 from helpers.text import tokens_text, usd_text as _usd_text
 from helpers.assumptions import DAYS_PER_MONTH, HOURS_PER_MONTH, INPUT_SHARE
@@ -520,7 +520,7 @@ def _multi_unit(claim: Claim, ctx: Context) -> Result:
 def _bits_per_weight(claim: Claim, ctx: Context) -> float:
     """Bits per weight of the claim's quantisation ``format``, scales included
     (``data/quantisation_formats.csv``): the one definition every memory claim uses."""
-    return selfhost.practical_bits_per_weight(claim.text("format"), ctx.data_dir)
+    return capacity.practical_bits_per_weight(claim.text("format"), ctx.data_dir)
 
 
 @check("fits")
@@ -560,7 +560,7 @@ def _vram(claim: Claim, ctx: Context) -> Result:
     """The model-size table's VRAM column for the format's nominal bits, against params x the
     format's bits per weight / 8."""
     params, bits = claim.number("params_billion"), _bits_per_weight(claim, ctx)
-    nominal = int(selfhost.quantisation_format(claim.text("format"), ctx.data_dir)["nominal_bits"])
+    nominal = int(capacity.quantisation_format(claim.text("format"), ctx.data_dir)["nominal_bits"])
     row = data.row(data.load("model_sizes", ctx.data_dir), "params_billion", params)
     column = {16: "vram_gb_fp16", 4: "vram_gb_4bit"}[nominal]
     printed = float(row[column])
@@ -576,7 +576,7 @@ def _vram(claim: Claim, ctx: Context) -> Result:
 @check("vram_cut")
 def _vram_cut(claim: Claim, ctx: Context) -> Result:
     params, bits = claim.number("params_billion"), _bits_per_weight(claim, ctx)
-    full = selfhost.vram_gb(params, selfhost.practical_bits_per_weight("fp16", ctx.data_dir))
+    full = selfhost.vram_gb(params, capacity.practical_bits_per_weight("fp16", ctx.data_dir))
     reduced = selfhost.vram_gb(params, bits)
     ratio = full / reduced
     return _result(claim, ratio, f"Weights at FP16 against {bits:g}-bit: {_gb(full)} / {_gb(reduced)} = "
@@ -977,7 +977,7 @@ def reading_label(reading: dict, claim: Claim, ctx: Context) -> str:
     parts = []
     for key, value in reading.items():
         if key == "format":
-            row = selfhost.quantisation_format(value, ctx.data_dir)
+            row = capacity.quantisation_format(value, ctx.data_dir)
             parts.append(f"{row['label']}, {float(row['bits_per_weight']):g} bits per weight")
         elif key == "api_model":
             parts.append(f"against {value}")
