@@ -150,6 +150,8 @@ def replicas_for_volumes(tokens_per_month, replica_tokens_per_month, profile, sc
         raise ValueError(f"scaling must be one of {SCALINGS}, got {scaling!r}")
     values, counts = np.unique(_relative(profile), return_counts=True)
     weights = counts / counts.sum()
+    if scaling == "always_on":  # only the peak hour bills: ceil is monotone, so the busiest load decides
+        values, weights = values[-1:], np.ones(1)
     volume = np.asarray(tokens_per_month, dtype=float)[..., None]
     capacity = np.asarray(replica_tokens_per_month, dtype=float)[..., None]
     with np.errstate(divide="ignore", invalid="ignore"):
