@@ -33,6 +33,9 @@ def fixed_points(s: Scenario, **uncertain) -> dict:
              devops_hours_per_month=12, devops_usd_per_hour=130, infrastructure_usd_per_month=250,
              api_models=("DeepSeek V3.2", "GPT-5")),
     Scenario(gpu="NVIDIA A100 80GB (1-year reserved)", throughput_source="model"),
+    Scenario(spare_replicas=1),
+    Scenario(load_profile="global_consumer", scaling="scheduled", spare_replicas=1),
+    Scenario(load_profile="business_hours", tokens_per_day=200_000_000),
 ])
 def test_collapsed_to_its_points_the_monte_carlo_is_the_deterministic_model(s):
     deterministic = derive(s, VOLUMES)

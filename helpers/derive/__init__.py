@@ -52,7 +52,6 @@ from helpers.costs import api, breakeven, decision, horizon, selfhost, tco
 from helpers.derive.inputs import HIDDEN_COST_INPUTS, Throughput, hidden_inputs, throughput
 from helpers.derive.prices import (PRICE_TABLES, PriceTerms, api_model_choices, blended_usd_per_1m,
                                    gpu_usd_per_month, price_terms)
-from helpers.derive.stepped import stepped_breakeven_tokens_per_month
 from helpers.scenario import Scenario
 
 # Numeric inputs a draw may replace (each an array with one value per draw).
@@ -173,10 +172,16 @@ class Result:
 
 
 def _stepped(scenario: Scenario, profile, blended, replica_usd, replica_tokens, fixed):
-    """The stepped breakeven with the scenario's traffic, scaling and spare replicas
-    (:mod:`helpers.derive.stepped`): the article's staircase with flat traffic and no spares."""
-    return stepped_breakeven_tokens_per_month(blended, replica_usd, replica_tokens, fixed, load=profile,
-                                              scaling=scenario.scaling, spare_replicas=scenario.spare_replicas)
+    """The stepped breakeven with the scenario's traffic, scaling and spare replicas, elementwise
+    over draws (:func:`helpers.capacity.traffic.stepped_breakeven_tokens_per_month`). Flat
+    traffic without spares (``profile`` None) is the article's staircase, which that function
+    reduces to: priced here without loading the capacity model."""
+    if profile is None:
+        return breakeven.stepped_breakeven_tokens_per_month(blended, replica_usd, replica_tokens, fixed)
+    from helpers.capacity import traffic  # noqa: PLC0415 - only a shaped load needs the capacity model
+
+    return traffic.stepped_breakeven_tokens_per_month(blended, replica_usd, replica_tokens, profile, scenario.scaling,
+                                                      fixed, spare_replicas=scenario.spare_replicas)
 
 
 def volume_per_month(scenario: Scenario, tokens_per_day):
