@@ -340,3 +340,12 @@ def test_a_crossing_is_the_breakeven_of_the_draw_at_that_rank():
     for level, rank in ((0.1, 1), (0.5, 3), (0.9, 5)):
         assert mc.crossing_tokens_per_month("GPT-5", level) == pytest.approx(
             (1740 + 100 * hours[rank - 1]) / GPT5 * 1e6, rel=1e-12)
+
+
+def test_commitments_count_the_spare_replica():
+    # One spare A100 always rented: 2 x 1,440 + 1,800 = $4,680 a month, $56,160 over 12 months,
+    # and the breakeven against GPT-5 is 4,680 / 5.625 per 1M = 832M tokens a month.
+    row = montecarlo.commitment_table(Scenario(spare_replicas=1)).set_index(["pricing", "api_model"]) \
+        .loc[("on_demand", "GPT-5")]
+    assert row["selfhost_usd_over_term"] == pytest.approx(4680 * 12)
+    assert row["commitment_breakeven_tokens_per_month"] == pytest.approx(4680 / GPT5 * 1e6)

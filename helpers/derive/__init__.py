@@ -127,12 +127,6 @@ class Result:
         """One deployment with hidden costs: the article's "true monthly cost" ($3,240)."""
         return self.replica_usd_per_month + self.hidden_usd_per_month
 
-    @property
-    def replica_tco_usd_over_horizon(self):
-        """One deployment with hidden costs over the scenario's horizon_months:
-        replica_tco * months (the article's $3,240 a month: $38,880 over 12 months)."""
-        return horizon.cumulative_selfhost_usd(self.replica_tco_usd_per_month, self.scenario.horizon_months)
-
     def contract_api_usd_per_month(self, api_model: str) -> np.ndarray:
         """The API's monthly bill averaged over the contract: api_usd_per_month * contract_price_ratio."""
         return self.api_usd_per_month[api_model] * self.contract_price_ratio

@@ -316,8 +316,9 @@ RESERVED_TERM_MONTHS = {"reserved_1y": 12, "reserved_3y": 36}
 def commitment_table(s: Scenario, data_dir: Path | None = None) -> pd.DataFrame:
     """The horizon view: for the scenario's hardware on demand (over the scenario's horizon)
     and on each reserved term (over the term), the total cost of self-hosting with hidden costs
-    over the months committed, and the volume above which that commitment beats each API with
-    prices moving by the scenario's yearly change (points of every input)."""
+    over the months committed at the scenario's own volume (the replicas it needs, spares
+    included), and the volume above which that commitment beats each API with prices moving by
+    the scenario's yearly change (the Result's contract breakeven; points of every input)."""
     rows = []
     for row in reserved_rows(s, data_dir).itertuples():
         months = RESERVED_TERM_MONTHS.get(row.pricing, s.horizon_months)
@@ -329,7 +330,7 @@ def commitment_table(s: Scenario, data_dir: Path | None = None) -> pd.DataFrame:
             rows.append({
                 "gpu": row.gpu, "pricing": row.pricing, "term_months": months,
                 "usd_per_hour": float(row.usd_per_hour),
-                "selfhost_usd_over_term": float(result.replica_tco_usd_over_horizon),
+                "selfhost_usd_over_term": float(result.cumulative_tco_usd([months])[0, 0]),
                 "api_model": model,
                 "commitment_breakeven_tokens_per_month": volume,
                 "commitment_breakeven_tokens_per_day": volume / s.days_per_month,
