@@ -62,3 +62,14 @@ def test_a_free_api_never_breaks_even_and_bad_inputs_are_refused():
         horizon.cumulative_api_factor(0, 0.0)
     with pytest.raises(ValueError, match="api_price_change_per_year"):
         horizon.cumulative_api_factor(12, -1.5)
+
+
+def test_the_results_cumulative_bills_month_by_month():
+    # The article's 10M tokens a day: GPT-5 $1,687.50 a month today, self-hosting $3,240.
+    r = derive(Scenario(api_price_change_per_year=-0.5))
+    assert r.cumulative_tco_usd([1, 12]) == pytest.approx(np.array([[3240, 38_880]]))
+    assert r.cumulative_api_usd("GPT-5", [1, 12]) == pytest.approx(np.array([[1687.5, 1687.5 * month_by_month(12, -0.5)]]))
+    # Drawn price changes: one row per draw.
+    drawn = derive(Scenario(), draws={"api_price_change_per_year": np.array([0.0, -1.0])})
+    assert drawn.cumulative_api_usd("GPT-5", [12]) == pytest.approx(np.array([[1687.5 * 12], [1687.5]]))
+    assert drawn.contract_price_ratio == pytest.approx(np.array([[1.0], [1 / 12]]))
