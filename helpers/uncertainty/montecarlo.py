@@ -14,7 +14,8 @@ from the rows of ``data/``, never typed in):
   spot pricing is chosen (spot_discount > 0).
 
 The scenario's ``uncertainty:`` block overrides any of them. Inputs are independent. Hidden
-costs are per month whatever the number of replicas; replicas = ceil(volume / capacity).
+costs are per month whatever the number of replicas; replicas are counted as derive counts them
+(the volume's steps, the load profile, its scaling and any spare replicas).
 
 "Cheaper" is judged over the scenario's contract: self-hosting wins a draw at a volume when
 horizon_months * its monthly bill is below the API's bill over the same months with prices
@@ -133,7 +134,7 @@ class MonteCarlo:
         return np.broadcast_to(self.result.tco_usd_per_month, (self.n_draws, len(self.tokens_per_month)))
 
     def api_usd_per_month(self, api_model: str) -> np.ndarray:
-        """The API's monthly bill averaged over the contract (today's bill * price_ratio),
+        """The API's monthly bill averaged over the contract (the Result's contract_api_usd_per_month),
         shape (draws, volumes)."""
         return np.broadcast_to(self.result.contract_api_usd_per_month(api_model),
                                (self.n_draws, len(self.tokens_per_month)))
