@@ -242,17 +242,6 @@ def parse(name: str, spec: Any, bounds: Bounds = Bounds()) -> tuple[Distribution
     return (None, problems) if problems else (dist, [])
 
 
-def to_yaml(dist: Distribution):
-    """The YAML form of a distribution (what :func:`parse` reads back)."""
-    if isinstance(dist, Fixed):
-        return dist.value
-    if isinstance(dist, Triangular):
-        return {"triangular": [dist.low, dist.mode, dist.high]}
-    if isinstance(dist, Uniform):
-        return {"uniform": [dist.low, dist.high]}
-    return {"normal": [dist.mu, dist.sd, dist.low, dist.high]}
-
-
 def stream(seed: int, name: str) -> np.random.Generator:
     """The random stream of one input: seeded by ``seed`` and the input's name, so an input's
     draws do not change when another input becomes uncertain or fixed."""

@@ -21,9 +21,9 @@ def _blended(prices, model):
 def _tco_usd():
     gpu = selfhost.gpu_usd_per_month(
         float(data.row(data.load("gpu_cloud"), "gpu", "NVIDIA A100 80GB")["usd_per_hour"]))
-    return tco.tco_usd_per_month(gpu, data.hidden_cost("devops_hours_per_month"),
-                                 data.hidden_cost("devops_usd_per_hour"),
-                                 data.hidden_cost("infrastructure_usd_per_month"))
+    return tco.tco_components(gpu, data.hidden_cost("devops_hours_per_month"),
+                              data.hidden_cost("devops_usd_per_hour"),
+                              data.hidden_cost("infrastructure_usd_per_month"))["true_monthly_cost"]
 
 
 def test_gpt5_breakeven_is_about_256m_tokens_per_month(prices, a100_usd_per_hour):
@@ -64,19 +64,21 @@ def test_free_api_never_breaks_even():
 @pytest.mark.parametrize("volume", [1_000_000, 10_000_000, 50_000_000, 100_000_000, 256_000_000,
                                     500_000_000, 1_000_000_000, 3_900_000_000])
 def test_gpt5_table_winner_and_ratio(volume, prices, printed, a100_usd_per_hour):
-    result = breakeven.cost_at_volume(volume, _blended(prices, "GPT-5"), selfhost.gpu_usd_per_month(a100_usd_per_hour))
+    api_usd = api.api_usd_per_month(volume, _blended(prices, "GPT-5"))
+    winner, ratio = breakeven.winner(api_usd, selfhost.gpu_usd_per_month(a100_usd_per_hour))
     figure = printed.loc[f"vol.GPT-5.{volume}.ratio"]
-    assert result["winner"] == figure["label"]
-    assert within_print(result["cost_ratio"], figure)
+    assert winner == figure["label"]
+    assert within_print(ratio, figure)
 
 
 @pytest.mark.parametrize("volume", [100_000_000, 500_000_000, 1_000_000_000, 2_100_000_000, 3_900_000_000])
 def test_deepseek_table_winner(volume, prices, printed, a100_usd_per_hour):
-    result = breakeven.cost_at_volume(volume, _blended(prices, "DeepSeek V3.2"), selfhost.gpu_usd_per_month(a100_usd_per_hour))
+    api_usd = api.api_usd_per_month(volume, _blended(prices, "DeepSeek V3.2"))
+    winner, ratio = breakeven.winner(api_usd, selfhost.gpu_usd_per_month(a100_usd_per_hour))
     figure = printed.loc[f"vol.DeepSeek V3.2.{volume}.ratio"]
-    assert result["winner"] == figure["label"]
+    assert winner == figure["label"]
     # The article prints 1.85x for 2,671.50 / 1,440 = 1.855: truncated, within one unit.
-    assert abs(result["cost_ratio"] - figure["value"]) <= figure["resolution"]
+    assert abs(ratio - figure["value"]) <= figure["resolution"]
 
 
 def test_winner_by_hand():
@@ -135,3 +137,22 @@ def test_api_bill_meets_stepped_bill_at_the_breakeven(price, gpu, cap, fixed):
     assert v * price / 1e6 == pytest.approx(stepped_bill(v), rel=1e-9)
     below = v * (1 - 1e-6)
     assert below * price / 1e6 < stepped_bill(below)
+
+
+def test_stepped_breakeven_under_a_load_profile_by_hand():
+    """Two hours, loads 1 and 3 (0.5 and 1.5 of the mean); a replica serves 1B tokens a month at
+    the mean load for $1,000; $4,000 fixed; the API at $5 per 1M.
+    Scheduled: up to 666.7M (1.5 V <= 1B) each hour bills one replica, and the API meets
+    $5,000 only at 1B, past that stretch; from 666.7M to 1.33B the busy hour bills two, a mean
+    of 1.5: $5,500, met at 1.1B, inside: the breakeven. Always on: two replicas from 666.7M,
+    $6,000, met at 1.2B. At $0.50 per 1M a full replica earns $500 < $1,000: never."""
+    from helpers.capacity import traffic  # noqa: PLC0415 - the profile's breakeven lives beside the traffic model
+
+    profile = [1.0, 3.0]
+    scheduled = traffic.stepped_breakeven_tokens_per_month(np.array([5.0, 0.5]), 1000.0, 1e9, profile, "scheduled", 4000.0)
+    assert scheduled[0] == pytest.approx(1.1e9) and math.isinf(scheduled[1])
+    assert traffic.stepped_breakeven_tokens_per_month(5.0, 1000.0, 1e9, profile, "always_on", 4000.0) == pytest.approx(1.2e9)
+    # One spare replica, scheduled: each hour bills one more, $1,000 more a month: stretch one
+    # ($6,000 at 1.2B) is past 666.7M; stretch two, a mean of 2.5: $6,500 at 1.3B, inside.
+    assert traffic.stepped_breakeven_tokens_per_month(5.0, 1000.0, 1e9, profile, "scheduled", 4000.0,
+                                                      spare_replicas=1) == pytest.approx(1.3e9)

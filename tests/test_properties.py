@@ -26,9 +26,8 @@ def test_api_cost_is_linear_in_volume(a, b, blended):
 def test_api_cost_at_breakeven_equals_selfhost_cost(fixed, blended):
     be = breakeven.breakeven_tokens_per_month(fixed, blended)
     assert math.isclose(api.api_usd_per_month(be, blended), fixed, rel_tol=1e-9)
-    assert breakeven.cost_at_volume(be, blended, fixed, tolerance=0.0)["winner"] in ("Breakeven", "API", "Self-host")
-    assert breakeven.cost_at_volume(be * 0.9, blended, fixed)["winner"] == "API"
-    assert breakeven.cost_at_volume(be * 1.1, blended, fixed)["winner"] == "Self-host"
+    assert breakeven.winner(api.api_usd_per_month(be * 0.9, blended), fixed)[0] == "API"
+    assert breakeven.winner(api.api_usd_per_month(be * 1.1, blended), fixed)[0] == "Self-host"
 
 
 @given(fixed_cost, price, price)
@@ -39,7 +38,7 @@ def test_cheaper_api_never_has_lower_breakeven(fixed, p1, p2):
 
 @given(fixed_cost, fixed_cost, price)
 def test_hidden_costs_never_lower_the_breakeven(gpu, extra, blended):
-    total = tco.tco_usd_per_month(gpu, 0, 0, extra)
+    total = tco.tco_components(gpu, 0, 0, extra)["true_monthly_cost"]
     assert breakeven.breakeven_tokens_per_month(total, blended) >= breakeven.breakeven_tokens_per_month(gpu, blended)
 
 

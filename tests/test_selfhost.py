@@ -1,7 +1,7 @@
 """helpers.costs.selfhost against the Cloud GPU table, the set-up's capacity and the VRAM table."""
 import pytest
 
-from helpers import data
+from helpers import capacity, data
 from helpers.costs import selfhost
 from tests.conftest import within_print
 
@@ -65,18 +65,16 @@ def test_amortized_hardware():
 def test_practical_bits_per_weight_of_real_formats():
     """Scales and zero points by hand: AWQ/GPTQ groups of 128 weights carry a 16-bit scale and a
     4-bit zero (4 + 20/128); GGUF Q8_0 blocks of 32 carry a 16-bit scale (8 + 16/32)."""
-    assert selfhost.practical_bits_per_weight("awq_gptq_4bit_g128") == pytest.approx(4 + 20 / 128)
-    assert selfhost.quantisation_overhead_bits("awq_gptq_4bit_g128") == pytest.approx(20 / 128)
-    assert selfhost.practical_bits_per_weight("gguf_q8_0") == pytest.approx(8 + 16 / 32, abs=0.01)
-    assert selfhost.practical_bits_per_weight("nominal_4bit") == 4
+    assert capacity.practical_bits_per_weight("awq_gptq_4bit_g128") == pytest.approx(4 + 20 / 128)
+    assert capacity.quantisation_overhead_bits("awq_gptq_4bit_g128") == pytest.approx(20 / 128)
+    assert capacity.practical_bits_per_weight("gguf_q8_0") == pytest.approx(8 + 16 / 32, abs=0.01)
+    assert capacity.practical_bits_per_weight("nominal_4bit") == 4
     # a 13B model at a common 4-bit format is about 7.9 GB, not 13 x 4 / 8 = 6.5 GB
-    assert selfhost.vram_gb(13, selfhost.practical_bits_per_weight("gguf_q4_k_m")) == pytest.approx(7.95, abs=0.01)
+    assert selfhost.vram_gb(13, capacity.practical_bits_per_weight("gguf_q4_k_m")) == pytest.approx(7.95, abs=0.01)
     # llama.cpp's 70B Q4_K_M file is 43.1 GB for Llama 3.1 70B's 70.6B parameters
-    assert selfhost.vram_gb(70.6, selfhost.practical_bits_per_weight("gguf_q4_k_m")) == pytest.approx(43.1, rel=0.01)
+    assert selfhost.vram_gb(70.6, capacity.practical_bits_per_weight("gguf_q4_k_m")) == pytest.approx(43.1, rel=0.01)
 
 
-def test_formats_of_nominal_bits_and_unknown_format():
-    assert set(selfhost.formats_of(4)) == {"nominal_4bit", "awq_gptq_4bit_g128", "gguf_q4_k_m"}
-    assert set(selfhost.formats_of(8)) == {"fp8_e4m3", "gguf_q8_0"}
+def test_an_unknown_format_names_the_known_ones():
     with pytest.raises(KeyError, match="no format 'int3'.*known: fp16"):
-        selfhost.practical_bits_per_weight("int3")
+        capacity.practical_bits_per_weight("int3")

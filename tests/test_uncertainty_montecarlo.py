@@ -12,11 +12,12 @@ import pytest
 from helpers import data, scenario
 from helpers.derive import DRAWABLE, derive
 from helpers.scenario import Scenario, ScenarioError
-from helpers.costs import horizon
 from helpers.distributions import Fixed, Triangular, Uniform
 from helpers.uncertainty import montecarlo
 
 GPT5 = (1.25 + 10.00) / 2  # 5.625 USD per 1M tokens
+# 12 monthly bills with prices halving each year, month by month: sum of 0.5 ** (m / 12), about 8.91.
+HALVING_12 = sum(0.5 ** (m / 12) for m in range(12))
 VOLUMES = np.logspace(6, 11, 60)
 
 
@@ -32,6 +33,9 @@ def fixed_points(s: Scenario, **uncertain) -> dict:
              devops_hours_per_month=12, devops_usd_per_hour=130, infrastructure_usd_per_month=250,
              api_models=("DeepSeek V3.2", "GPT-5")),
     Scenario(gpu="NVIDIA A100 80GB (1-year reserved)", throughput_source="model"),
+    Scenario(spare_replicas=1),
+    Scenario(load_profile="global_consumer", scaling="scheduled", spare_replicas=1),
+    Scenario(load_profile="business_hours", tokens_per_day=200_000_000),
 ])
 def test_collapsed_to_its_points_the_monte_carlo_is_the_deterministic_model(s):
     deterministic = derive(s, VOLUMES)
@@ -108,8 +112,8 @@ def test_defaults_are_the_articles_ranges_from_the_data_rows():
     assert got["devops_hours_per_month"] == Uniform(5, 30) and got["input_share"] == Fixed(0.6)
 
 
-def test_the_uncertain_inputs_are_what_derive_can_draw_plus_the_price_change():
-    assert set(scenario.UNCERTAIN_INPUTS) == set(DRAWABLE) | set(montecarlo.TIME_INPUTS)
+def test_the_uncertain_inputs_are_what_derive_can_draw():
+    assert set(scenario.UNCERTAIN_INPUTS) == set(DRAWABLE)
 
 
 def test_a_bad_uncertainty_block_names_every_problem(tmp_path):
@@ -159,15 +163,16 @@ def test_tornado_moves_the_breakeven_with_the_api_price_change():
     s = Scenario(uncertainty={"api_price_change_per_year": {"uniform": [-0.5, 0.0]}})
     row = montecarlo.tornado(s).set_index("input").loc["api_price_change_per_year"]
     assert row["breakeven_tokens_per_month_at_high"] == pytest.approx(576e6)
-    assert row["breakeven_tokens_per_month_at_low"] == pytest.approx(
-        float(horizon.commitment_breakeven_tokens_per_month(3240, GPT5, 12, -0.5)))
+    # 12 months of $3,240 against GPT-5 at 5.625 x 8.91 / 12 per 1M on average: 775.9M tokens/month.
+    assert row["breakeven_tokens_per_month_at_low"] == pytest.approx(3240 * 12 / (GPT5 * HALVING_12) * 1e6)
+    assert row["breakeven_tokens_per_month_at_low"] == pytest.approx(775.88e6, rel=1e-4)
 
 
 def test_falling_api_prices_over_the_contract_move_every_draw_by_the_horizon_formula():
     s = Scenario(api_price_change_per_year=-0.5, horizon_months=24)
     mc = montecarlo.run(s, [1e9], draws=100, inputs=montecarlo.collapsed(s))
-    expected = float(horizon.commitment_breakeven_tokens_per_month(3240, GPT5, 24, -0.5))
-    assert mc.crossing_tokens_per_month("GPT-5", 0.5) == pytest.approx(expected)
+    factor = sum(0.5 ** (m / 12) for m in range(24))  # 24 months, halving each year: about 15.2
+    assert mc.crossing_tokens_per_month("GPT-5", 0.5) == pytest.approx(3240 * 24 / (GPT5 * factor) * 1e6)
 
 
 def test_uncertainty_table_holds_the_report_volumes_and_columns():
@@ -200,10 +205,13 @@ def test_probability_sentence_for_the_report_index():
     s = Scenario()
     mc = montecarlo.run(s, montecarlo.report_tokens_per_month(s), draws=2_000)
     sentence = montecarlo.probability_sentence(mc)
-    middle = mc.crossing_tokens_per_month("GPT-5", 0.5) / 30
     assert sentence.startswith("At 10M tokens/day, self-hosting with hidden costs is cheaper than GPT-5 "
                                "in none of 2,000 draws")
-    assert f"from {middle / 1e6:.3g}M tokens/day" in sentence
+    # Collapsed to the points every draw breaks even at 3,240 / 5.625 per 1M = 576M a month, 19.2M a day.
+    collapsed = montecarlo.run(s, montecarlo.report_tokens_per_month(s), draws=2_000, inputs=montecarlo.collapsed(s))
+    assert montecarlo.probability_sentence(collapsed) == (
+        "At 10M tokens/day, self-hosting with hidden costs is cheaper than GPT-5 in none of 2,000 draws of the "
+        "uncertain inputs; it is cheaper in half the draws from 19.2M tokens/day (10%: 19.2M, 90%: 19.2M).")
     # At 1,000 tokens/s one A100 earns 2.592B x $0.375 per 1M = $972 a month at Gemini 2.5 Flash
     # prices, less than its $1,440: no volume pays for self-hosting.
     never = Scenario(api_models=("Gemini 2.5 Flash",), tokens_per_s=1000)
@@ -223,8 +231,12 @@ def test_report_scenarios_run():
 def test_p_at_the_scenarios_own_volume_is_the_runs():
     s = Scenario(tokens_per_day=20_000_000)
     at_own = montecarlo.p_selfhost_cheaper_at_own_volume(s, draws=4_000)
-    mc = montecarlo.run(s, [600e6], draws=4_000)
-    assert at_own == {model: float(mc.p_selfhost_cheaper(model)[0]) for model in s.api_models}
+    drawn = montecarlo.run(s, [600e6], draws=4_000).draws
+    # 600M tokens a month fit one A100 at any drawn throughput (at least 1,000 tokens/s: 2.59B), so
+    # each draw's month is 1,440 + hours x rate + infrastructure; GPT-5 costs 600 x 5.625 = $3,375.
+    month = 1440 + drawn["devops_hours_per_month"] * drawn["devops_usd_per_hour"] + drawn["infrastructure_usd_per_month"]
+    assert at_own["GPT-5"] == float(np.mean(month < 600 * GPT5))
+    assert 0 < at_own["GPT-5"] < 1
 
 
 def test_the_what_if_panel_shows_the_monte_carlo_share_at_its_volume():
@@ -292,3 +304,48 @@ def test_the_notebooks_sentences_name_the_figures_and_say_never():
     assert montecarlo.commitment_sentence(montecarlo.commitment_table(s), "GPT-5").startswith(
         "Against GPT-5: NVIDIA A100 80GB over 12 months ($38,880 with hidden costs) pays off above "
         "**19.2M tokens a day**")
+
+
+def test_the_bill_is_the_mean_replicas_billed_under_a_scheduled_load_profile():
+    # business_hours, scheduled: each hour bills ceil(volume x its load / one A100's 3.888B a
+    # month), at least one; the month is the mean of those hours x $1,440 + $1,800 hidden costs.
+    rows = pd.read_csv("data/load_profiles.csv").query("profile == 'business_hours'")["relative_load"].to_numpy()
+    load = rows / rows.mean()
+    s = Scenario(load_profile="business_hours", scaling="scheduled")
+    volume = 10e9
+    mc = montecarlo.run(s, [volume], draws=10, inputs=montecarlo.collapsed(s))
+    per_hour = np.maximum(1, np.ceil(volume * load / 3.888e9 - 1e-9))
+    expected = per_hour.mean() * 1440 + 1800
+    assert per_hour.max() > per_hour.min()  # the hours differ, so the mean is not the peak
+    assert np.all(mc.selfhost_usd_per_month() == pytest.approx(expected))
+
+
+def test_the_api_bill_over_a_contract_is_the_month_by_month_average():
+    # 1B tokens a month of GPT-5 cost $5,625 today; halving each year, the 12 months average
+    # 5,625 x 8.908 / 12 = about $4,176 a month.
+    s = Scenario(api_price_change_per_year=-0.5)
+    mc = montecarlo.run(s, [1e9], draws=10, inputs=montecarlo.collapsed(s))
+    average = sum(5625 * 0.5 ** (m / 12) for m in range(12)) / 12
+    assert np.all(mc.api_usd_per_month("GPT-5") == pytest.approx(average))
+    assert average == pytest.approx(4175.9, abs=0.1)
+
+
+def test_a_crossing_is_the_breakeven_of_the_draw_at_that_rank():
+    # Five draws of DevOps hours, the rest at the points: each draw breaks even at
+    # (1,440 + 100 h + 300) / 5.625 per 1M. The level-q crossing is the ceil(5 q)-th smallest:
+    # the 1st for 10%, the 3rd for 50%, the 5th for 90% (no interpolation between draws).
+    s = Scenario()
+    mc = montecarlo.run(s, [1e9], draws=5, inputs=fixed_points(s, devops_hours_per_month=Uniform(10, 20)))
+    hours = np.sort(mc.draws["devops_hours_per_month"])
+    for level, rank in ((0.1, 1), (0.5, 3), (0.9, 5)):
+        assert mc.crossing_tokens_per_month("GPT-5", level) == pytest.approx(
+            (1740 + 100 * hours[rank - 1]) / GPT5 * 1e6, rel=1e-12)
+
+
+def test_commitments_count_the_spare_replica():
+    # One spare A100 always rented: 2 x 1,440 + 1,800 = $4,680 a month, $56,160 over 12 months,
+    # and the breakeven against GPT-5 is 4,680 / 5.625 per 1M = 832M tokens a month.
+    row = montecarlo.commitment_table(Scenario(spare_replicas=1)).set_index(["pricing", "api_model"]) \
+        .loc[("on_demand", "GPT-5")]
+    assert row["selfhost_usd_over_term"] == pytest.approx(4680 * 12)
+    assert row["commitment_breakeven_tokens_per_month"] == pytest.approx(4680 / GPT5 * 1e6)

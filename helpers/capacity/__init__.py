@@ -38,7 +38,10 @@ from helpers.capacity.serving import (  # noqa: F401
     engine_defaults, interconnect, mean_decode_context, output_tokens_for, published_vs_model, replica,
     serving_capacity,
 )
-from helpers.capacity.specs import _spec, gpu_spec, model_spec, param_counts, resolve_gpu  # noqa: F401
+from helpers.capacity.specs import (  # noqa: F401
+    _spec, gpu_spec, model_spec, param_counts, practical_bits_per_weight, quantisation_format,
+    quantisation_overhead_bits, resolve_gpu,
+)
 from helpers.capacity.survey import (  # noqa: F401
     ARTICLE_MODELS, article_hardware, batch_for_tokens_per_s, fit_table, throughput_curve,
 )

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers.costs import selfhost
-from helpers.capacity.specs import _check_bits, _spec, gpu_spec, model_spec, param_counts
+from helpers.capacity.specs import _check_bits, _spec, gpu_spec, model_spec, param_counts, quantisation_overhead_bits
 
 BYTES_PER_GIB = 2**30  # datasheet memory sizes are binary: an A100 80GB holds 81,920 MiB
 BYTES_PER_GB = 1e9  # model sizes are decimal, as the article's "140 GB" for 70B at FP16
@@ -24,7 +23,7 @@ ACTIVATION_TOKENS = 2048  # tokens of one chunked-prefill step whose activations
 EMBEDDING_BITS = 16  # quantized checkpoints (AWQ, GPTQ, FP8) keep embeddings and LM head at 16 bits
 # 4-bit checkpoints carry a 16-bit scale and a 4-bit zero point per group of 128 weights: the
 # AWQ/GPTQ row of data/quantisation_formats.csv, the one definition the claims audit uses too.
-GROUP_OVERHEAD_BITS = {4: selfhost.quantisation_overhead_bits("awq_gptq_4bit_g128")}
+GROUP_OVERHEAD_BITS = {4: quantisation_overhead_bits("awq_gptq_4bit_g128")}
 MAX_TENSOR_PARALLEL = 8  # one node; tensor parallelism beyond it is not modelled
 
 

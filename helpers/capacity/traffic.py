@@ -150,6 +150,8 @@ def replicas_for_volumes(tokens_per_month, replica_tokens_per_month, profile, sc
         raise ValueError(f"scaling must be one of {SCALINGS}, got {scaling!r}")
     values, counts = np.unique(_relative(profile), return_counts=True)
     weights = counts / counts.sum()
+    if scaling == "always_on":  # only the peak hour bills: ceil is monotone, so the busiest load decides
+        values, weights = values[-1:], np.ones(1)
     volume = np.asarray(tokens_per_month, dtype=float)[..., None]
     capacity = np.asarray(replica_tokens_per_month, dtype=float)[..., None]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -165,51 +167,86 @@ def replicas_for_volumes(tokens_per_month, replica_tokens_per_month, profile, sc
     return (float(peak), float(mean)) if peak.ndim == 0 else (peak, mean)
 
 
-def stepped_breakeven_tokens_per_month(blended_usd_per_1m: float, replica_usd_per_month: float,
-                                       replica_tokens_per_month: float, profile, scaling: str = "always_on",
-                                       fixed_usd_per_month: float = 0.0, min_replicas: int = 1,
-                                       spare_replicas: int = 0, max_steps: int = 1_000_000) -> float:
+def stepped_breakeven_tokens_per_month(blended_usd_per_1m, replica_usd_per_month, replica_tokens_per_month, profile,
+                                       scaling: str = "always_on", fixed_usd_per_month=0.0, min_replicas: int = 1,
+                                       spare_replicas: int = 0, max_steps: int = 1_000_000):
     """Smallest monthly volume V at which the API bill p * V / 1e6 reaches the self-hosting bill
-    fixed + replica_usd * mean replicas billed (:func:`replicas_for_volumes`); inf if never.
+    fixed + replica_usd * M(V), M the mean replicas billed (:func:`replicas_for_volumes`); inf if
+    never. Elementwise: prices, bills and capacities broadcast (a draw axis first); a float
+    when they are all scalars.
 
-    Always on: the bill is the article's staircase with replicas of capacity / peak load and
-    the spare replicas as a fixed cost, so :func:`helpers.costs.breakeven.stepped_breakeven_tokens_per_month`
-    applies. Scheduled: the bill is a sum of staircases, one per hour, stepping up just after
-    each V = k * capacity / load[h]; on each flat stretch the API line crosses at bill / p, so
-    the answer is the first stretch (b_i, b_i+1] holding its own crossing. The mean billed
-    replicas are at least V / capacity, so if one full replica earns less at API prices than
-    it costs the API stays cheaper; otherwise the crossing lies below
-    (fixed + replica_usd * (1 + spare + min)) / (p / 1e6 - replica_usd / capacity), which bounds
-    the stretches searched (at most ``max_steps``, else ValueError)."""
+    Always on (no minimum above one replica): the bill is the article's staircase with replicas
+    of capacity / peak load and the spare replicas as a fixed cost, so
+    :func:`helpers.costs.breakeven.stepped_breakeven_tokens_per_month` applies (flat traffic
+    without spares: exactly the article's staircase).
+
+    Otherwise the bill is a staircase that only rises, stepping up just after each
+    V = k * capacity / load[h]. With b = the busiest load always on, 1 (the mean) scheduled,
+    V * b / capacity + spare <= M(V) <= V * b / capacity + spare + 1 + min, so with
+    margin = p / 1e6 - replica_usd * b / capacity (what one full replica earns at API prices over
+    its cost) the API stays cheaper at every volume when margin <= 0, and otherwise the answer
+    lies within (fixed + spare * replica_usd) / margin and
+    (fixed + (spare + 1 + min) * replica_usd) / margin. From the lower end,
+    V_n+1 = (fixed + replica_usd * M(V_n)) / p * 1e6 rises, never passes the answer and stops on
+    it once M stops stepping; every element iterates together. One not settled after
+    ITERATIONS steps (a replica that barely earns its cost) is searched stretch by stretch from
+    where it stands to the upper end: on each stretch the bill is flat, the API line meets it
+    at bill / p, and the first stretch holding its own meeting point is the answer (inf beyond
+    ``max_steps`` stretches: a volume no view of the workbook reaches)."""
     from helpers.costs import breakeven  # noqa: PLC0415 - the cost formulas sit beside capacity, not under it
 
     load = _relative(profile)
-    if scaling == "always_on":
-        fixed = fixed_usd_per_month + spare_replicas * replica_usd_per_month
-        floor = max(min_replicas - spare_replicas, 1)
-        if floor > 1:  # the minimum binds below floor replicas' worth of traffic: extra fixed cost
-            return _scan(blended_usd_per_1m, replica_usd_per_month, replica_tokens_per_month, load, scaling,
-                         fixed_usd_per_month, min_replicas, spare_replicas, max_steps)
+    if scaling == "always_on" and max(min_replicas - spare_replicas, 1) == 1:
+        replica_usd = np.asarray(replica_usd_per_month, dtype=float)
         return breakeven.stepped_breakeven_tokens_per_month(
-            blended_usd_per_1m, replica_usd_per_month, replica_tokens_per_month / load.max(), fixed)
-    return _scan(blended_usd_per_1m, replica_usd_per_month, replica_tokens_per_month, load, scaling,
-                 fixed_usd_per_month, min_replicas, spare_replicas, max_steps)
+            blended_usd_per_1m, replica_usd, np.asarray(replica_tokens_per_month, dtype=float) / load.max(),
+            np.asarray(fixed_usd_per_month, dtype=float) + spare_replicas * replica_usd)
+    arrays = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (
+        blended_usd_per_1m, replica_usd_per_month, replica_tokens_per_month, fixed_usd_per_month)))
+    shape = arrays[0].shape
+    price, replica_usd, capacity, fixed = (a.reshape(-1) for a in arrays)
+    busiest = load.max() if scaling == "always_on" else 1.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        margin = price / TOKENS_PER_MILLION - replica_usd * busiest / capacity
+        never = (price <= 0) | (capacity <= 0) | ~(margin > 0)
+        lowest = np.where(never, np.inf, (fixed + spare_replicas * replica_usd) / margin)
+        highest = np.where(never, np.inf, (fixed + (spare_replicas + 1 + min_replicas) * replica_usd) / margin)
+    volume = lowest.copy()
+    moving = np.flatnonzero(~never)
+    for _ in range(ITERATIONS):
+        if not moving.size:
+            break
+        _, mean = replicas_for_volumes(volume[moving], capacity[moving], load, scaling, min_replicas, spare_replicas)
+        step = (fixed[moving] + replica_usd[moving] * mean) / price[moving] * TOKENS_PER_MILLION
+        settled = step == volume[moving]
+        volume[moving] = step
+        moving = moving[~settled]
+    for i in moving:
+        volume[i] = _search(price[i], replica_usd[i], capacity[i], fixed[i], load, scaling, min_replicas,
+                            spare_replicas, volume[i], highest[i], max_steps)
+    return float(volume[0]) if not shape else volume.reshape(shape)
 
 
-def _scan(price, replica_usd, capacity, load, scaling, fixed, min_replicas, spare_replicas, max_steps) -> float:
-    p = price / TOKENS_PER_MILLION
-    if p <= 0 or capacity <= 0:
+# Steps of the iteration before an element is searched stretch by stretch: a few dozen settle
+# almost every draw; a replica within a percent of earning its cost needs a few hundred.
+ITERATIONS = 1000
+
+
+def _search(price, replica_usd, capacity, fixed, load, scaling, min_replicas, spare_replicas, lowest, highest,
+            max_steps) -> float:
+    """One element's breakeven, searched stretch by stretch between ``lowest`` (at or below it)
+    and ``highest`` (at or above it)."""
+    _, mean = replicas_for_volumes(lowest, capacity, load, scaling, min_replicas, spare_replicas)
+    if (fixed + replica_usd * mean) / price * TOKENS_PER_MILLION <= lowest:
+        return float(lowest)  # the iteration's last step landed on it
+    loads = np.unique(load[load > 0])
+    first, last = np.floor(lowest * loads / capacity) + 1, np.ceil(highest * loads / capacity)
+    if np.sum(last - first + 1) > max_steps:
         return math.inf
-    margin = p - replica_usd / capacity
-    if margin <= 0:
-        return math.inf
-    upper = (fixed + replica_usd * (1 + spare_replicas + min_replicas)) / margin
-    values = np.unique(load[load > 0])
-    counts = np.ceil(upper * values / capacity).astype(int) + 1
-    if counts.sum() > max_steps:
-        raise ValueError(f"the breakeven lies beyond {max_steps:,} capacity steps; raise max_steps")
-    edges = np.unique(np.concatenate([[0.0], *[np.arange(1, c + 1) * capacity / v for v, c in zip(values, counts)]]))
+    edges = np.unique(np.concatenate([[lowest], *[np.arange(f, l + 1) * capacity / v
+                                                  for f, l, v in zip(first, last, loads)]]))
+    edges = edges[edges >= lowest]
     _, mean = replicas_for_volumes(edges[1:], capacity, load, scaling, min_replicas, spare_replicas)
-    crossing = (fixed + replica_usd * mean) / p  # where the API line meets each stretch's bill
+    crossing = (fixed + replica_usd * mean) / price * TOKENS_PER_MILLION  # where the API meets each stretch's bill
     inside = (crossing > edges[:-1]) & (crossing <= edges[1:] * (1 + 1e-12))
     return float(crossing[np.argmax(inside)]) if inside.any() else math.inf

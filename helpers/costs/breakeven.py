@@ -5,7 +5,6 @@ import math
 
 import numpy as np
 
-from helpers.costs.api import api_usd_per_month
 from helpers.assumptions import DAYS_PER_MONTH, TOKENS_PER_MILLION
 
 API = "API"
@@ -87,16 +86,3 @@ def winner(api_usd: float, selfhost_usd: float, tolerance: float = 0.01) -> tupl
         return BREAKEVEN, ratio
     return (API if api_usd < selfhost_usd else SELF_HOST), ratio
 
-
-def cost_at_volume(monthly_tokens: float, blended_usd_per_1m: float,
-                   selfhost_usd_per_month: float, tolerance: float = 0.01) -> dict:
-    """API and self-hosting bills at one monthly volume, the winner and the cost ratio."""
-    api_usd = api_usd_per_month(monthly_tokens, blended_usd_per_1m)
-    name, ratio = winner(api_usd, selfhost_usd_per_month, tolerance)
-    return {
-        "monthly_tokens": monthly_tokens,
-        "api_usd_per_month": api_usd,
-        "selfhost_usd_per_month": selfhost_usd_per_month,
-        "winner": name,
-        "cost_ratio": ratio,
-    }

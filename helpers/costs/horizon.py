@@ -1,6 +1,6 @@
 """A contract's life: what each option costs over ``horizon_months`` when API prices move by
-``api_price_change_per_year``, and the volume above which committing that many months to
-self-hosting pays off.
+``api_price_change_per_year`` (:func:`helpers.derive.derive` turns it into the contract's
+average API price and the breakeven over the contract).
 
 API prices change smoothly: month m (m = 0 for the first month) is billed at
 (1 + api_price_change_per_year) ** (m / 12) times today's price, so -0.5 halves the price after a
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.assumptions import TOKENS_PER_MILLION
 
 MONTHS_PER_YEAR = 12
 
@@ -24,14 +23,6 @@ def _check(horizon_months, api_price_change_per_year) -> None:
     if np.any(np.asarray(api_price_change_per_year) < -1):
         raise ValueError("api_price_change_per_year must be at least -1 (prices cannot go below "
                          f"zero), got {api_price_change_per_year!r}")
-
-
-def api_price_factor(month, api_price_change_per_year):
-    """Price of month ``month`` (0 = the first) relative to today's:
-    (1 + api_price_change_per_year) ** (month / 12). -0.5 gives 0.5 at month 12."""
-    _check(1, api_price_change_per_year)
-    return np.power(1.0 + np.asarray(api_price_change_per_year, dtype=float),
-                    np.asarray(month, dtype=float) / MONTHS_PER_YEAR)
 
 
 def cumulative_api_factor(horizon_months, api_price_change_per_year):
@@ -65,30 +56,3 @@ def cumulative_selfhost_usd(selfhost_usd_per_month, horizon_months):
     _check(horizon_months, 0.0)
     return np.asarray(selfhost_usd_per_month, dtype=float) * np.asarray(horizon_months, dtype=float)
 
-
-def effective_blended_usd_per_1m(blended_usd_per_1m, horizon_months, api_price_change_per_year):
-    """The flat price per 1M tokens that costs the same over the horizon as the moving one:
-    blended * cumulative_api_factor / horizon_months. GPT-5 ($5.625) halving each year over
-    12 months: 5.625 * 8.91 / 12 = about $4.18."""
-    return (np.asarray(blended_usd_per_1m, dtype=float)
-            * cumulative_api_factor(horizon_months, api_price_change_per_year)
-            / np.asarray(horizon_months, dtype=float))
-
-
-def commitment_breakeven_tokens_per_month(selfhost_usd_per_month, blended_usd_per_1m, horizon_months,
-                                          api_price_change_per_year):
-    """Monthly volume above which committing ``horizon_months`` to self-hosting costs less than
-    the API over the same months:
-
-        horizon * selfhost = volume / 1e6 * blended * cumulative_api_factor
-        volume = selfhost * horizon / (blended * cumulative_api_factor) * 1e6
-
-    With flat prices it is the article's breakeven (GPT-5 against $3,240: 576M tokens/month);
-    falling API prices raise it. A free API never breaks even (infinite).
-    For a self-hosting bill that steps with replicas, pass the API price through
-    :func:`effective_blended_usd_per_1m` to the stepped breakeven instead.
-    """
-    effective = effective_blended_usd_per_1m(blended_usd_per_1m, horizon_months, api_price_change_per_year)
-    selfhost = np.asarray(selfhost_usd_per_month, dtype=float)
-    with np.errstate(divide="ignore"):
-        return np.where(effective > 0, selfhost / effective * TOKENS_PER_MILLION, np.inf)

@@ -2,11 +2,8 @@
 What Hardware" and the breakeven set-up."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
-from helpers import data
 from helpers.assumptions import HOURS_PER_MONTH, SECONDS_PER_HOUR
 
 BYTES_PER_GB = 1e9
@@ -74,42 +71,6 @@ def vram_gb(params_billion: float, bits_per_weight: float, overhead_share: float
     if params_billion <= 0 or bits_per_weight <= 0:
         raise ValueError("params_billion and bits_per_weight must be positive")
     return params_billion * bits_per_weight / 8.0 * (1.0 + overhead_share)
-
-
-def quantisation_format(name: str, data_dir: Path | None = None):
-    """One row of ``data/quantisation_formats.csv`` (label, nominal_bits, bits_per_weight, ...);
-    KeyError naming the known formats if there is no such row."""
-    formats = data.load("quantisation_formats", data_dir)
-    if name not in set(formats["format"]):
-        raise KeyError(f"data/quantisation_formats.csv has no format {name!r} "
-                       f"(known: {', '.join(formats['format'])})")
-    return data.row(formats, "format", name)
-
-
-def practical_bits_per_weight(name: str, data_dir: Path | None = None) -> float:
-    """Bits per weight a file in quantisation format ``name`` really stores, scales and zero
-    points included (``data/quantisation_formats.csv``).
-
-    A "4-bit" model is not 4 bits per weight: AWQ/GPTQ with groups of 128 store 4 + 20/128 =
-    4.156 (an FP16 scale and a 4-bit zero per group), GGUF Q4_K_M 4.89 (llama.cpp's figure for
-    Llama 3.1 8B); GGUF Q8_0 stores 8.5. So 13B at Q4_K_M is 13 * 4.8944 / 8 = 7.95 GB, not the
-    13 * 4 / 8 = 6.5 GB of nominal 4 bits.
-    """
-    return float(quantisation_format(name, data_dir)["bits_per_weight"])
-
-
-def quantisation_overhead_bits(name: str, data_dir: Path | None = None) -> float:
-    """Bits per weight that format ``name`` stores beyond its nominal bits (its scales and zero
-    points): practical_bits_per_weight - nominal_bits. AWQ/GPTQ 4-bit, group 128: 20/128."""
-    row = quantisation_format(name, data_dir)
-    return float(row["bits_per_weight"]) - float(row["nominal_bits"])
-
-
-def formats_of(nominal_bits: float, data_dir: Path | None = None) -> list[str]:
-    """Every format of ``data/quantisation_formats.csv`` with ``nominal_bits`` (in file order):
-    the readings of a claim that names only "4-bit" or "8-bit"."""
-    formats = data.load("quantisation_formats", data_dir)
-    return formats.loc[formats["nominal_bits"] == float(nominal_bits), "format"].tolist()
 
 
 def max_bits_per_weight(memory_gb: float, params_billion: float) -> float:

@@ -31,13 +31,6 @@ def tco_components(gpu_usd_per_month: float, devops_hours_per_month: float,
     return parts
 
 
-def tco_usd_per_month(gpu_usd_per_month: float, devops_hours_per_month: float,
-                      devops_usd_per_hour: float, infrastructure_usd_per_month: float) -> float:
-    """True monthly cost of self-hosting: gpu + devops + infrastructure (see tco_components)."""
-    return tco_components(gpu_usd_per_month, devops_hours_per_month, devops_usd_per_hour,
-                          infrastructure_usd_per_month)["true_monthly_cost"]
-
-
 def tco_multiplier(tco_usd: float, gpu_usd_per_month: float) -> float:
     """How many times the raw GPU bill the true cost is: tco / gpu. The article's rule of thumb
     says 1.3x to 2.0x; its own table gives 3,240 / 1,440 = 2.25x."""

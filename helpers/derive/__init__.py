@@ -22,6 +22,12 @@ module only picks the inputs out of the scenario and the data and applies them:
     api_usd_per_month[api]   = tokens_per_month / 1e6 * blended_usd_per_1m[api]
     breakeven (flat)         = replica bill / blended * 1e6          (the article's formula)
     breakeven (stepped)      = first volume where the API reaches the bill with replicas
+    contract_price_ratio     = cumulative_api_factor(horizon_months, api_price_change_per_year)
+                               / horizon_months: the contract's average API price over today's
+                               (1 with the article's flat prices)
+    contract breakeven       = the stepped breakeven with hidden costs at the contract's average
+                               API price (blended * contract_price_ratio): what the Monte Carlo,
+                               the tornado and the commitments read
 
 As in the article, DevOps and infrastructure are per month whatever the number of replicas.
 The article's own tables price one deployment at every volume (the *flat* figures); the
@@ -42,7 +48,7 @@ from pathlib import Path
 import numpy as np
 
 from helpers import data
-from helpers.costs import api, breakeven, decision, selfhost, tco
+from helpers.costs import api, breakeven, decision, horizon, selfhost, tco
 from helpers.derive.inputs import HIDDEN_COST_INPUTS, Throughput, hidden_inputs, throughput
 from helpers.derive.prices import (PRICE_TABLES, PriceTerms, api_model_choices, blended_usd_per_1m,
                                    gpu_usd_per_month, price_terms)
@@ -50,7 +56,7 @@ from helpers.scenario import Scenario
 
 # Numeric inputs a draw may replace (each an array with one value per draw).
 DRAWABLE = ("tokens_per_s", "spot_discount", "hours_per_month", *HIDDEN_COST_INPUTS,
-            "input_share", "usd_per_hour")
+            "input_share", "usd_per_hour", "api_price_change_per_year")
 # "Breakeven" when the two bills are within 1% of each other, as the article's DeepSeek table
 # puts 2.1B tokens ($1,438.50) level with $1,440.
 TIE_TOLERANCE = 0.01
@@ -58,7 +64,7 @@ TIE_TOLERANCE = 0.01
 # Re-exported: the inputs and prices derive reads live in .inputs and .prices.
 __all__ = ["DRAWABLE", "HIDDEN_COST_INPUTS", "PRICE_TABLES", "TIE_TOLERANCE", "PriceTerms", "Result", "Throughput",
            "api_model_choices", "blended_usd_per_1m", "compare", "derive", "gpu_usd_per_month", "hidden_inputs",
-           "price_terms", "throughput", "what_if_row"]
+           "price_terms", "throughput", "volume_per_month", "what_if_row"]
 
 
 @dataclass(frozen=True)
@@ -96,6 +102,10 @@ class Result:
     # the rest of the argument, at the scenario's own volume
     decision: decision.Decision = field(repr=False)
     mean_replicas: np.ndarray | None = None  # billed on average over the month's hours
+    # over the scenario's contract (horizon_months) with API prices moving by the yearly change
+    api_price_change_per_year: float | np.ndarray = 0.0  # (draws, 1) when drawn
+    contract_price_ratio: float | np.ndarray = 1.0
+    contract_stepped_tco_breakeven_tokens_per_month: dict = field(default_factory=dict)
 
     @cached_property
     def _comparison(self) -> dict:
@@ -116,6 +126,24 @@ class Result:
     def replica_tco_usd_per_month(self):
         """One deployment with hidden costs: the article's "true monthly cost" ($3,240)."""
         return self.replica_usd_per_month + self.hidden_usd_per_month
+
+    def contract_api_usd_per_month(self, api_model: str) -> np.ndarray:
+        """The API's monthly bill averaged over the contract: api_usd_per_month * contract_price_ratio."""
+        return self.api_usd_per_month[api_model] * self.contract_price_ratio
+
+    def cumulative_tco_usd(self, months, index: int = 0) -> np.ndarray:
+        """Self-hosting with hidden costs over the first ``months`` months (an array) at volume
+        ``index``: tco_usd_per_month * months, one row per draw (shape (draws, len(months)))."""
+        monthly = np.reshape(np.asarray(self.tco_usd_per_month, dtype=float)[..., index], (-1, 1))
+        return horizon.cumulative_selfhost_usd(monthly, np.asarray(months, dtype=float))
+
+    def cumulative_api_usd(self, api_model: str, months, index: int = 0) -> np.ndarray:
+        """The API's bill over the first ``months`` months at volume ``index``, prices moving by
+        the yearly change: today's bill * cumulative_api_factor(months, change), one row per
+        draw (shape (draws, len(months)))."""
+        today = np.reshape(np.asarray(self.api_usd_per_month[api_model], dtype=float)[..., index], (-1, 1))
+        change = np.reshape(np.asarray(self.api_price_change_per_year, dtype=float), (-1, 1))
+        return horizon.cumulative_api_usd(today, np.asarray(months, dtype=float), change)
 
     @property
     def api_models(self) -> tuple[str, ...]:
@@ -138,16 +166,23 @@ class Result:
 
 
 def _stepped(scenario: Scenario, profile, blended, replica_usd, replica_tokens, fixed):
-    """The stepped breakeven: the article's staircase with flat traffic, always on and no
-    spare replicas, else the load profile's (:func:`helpers.capacity.traffic.stepped_breakeven_tokens_per_month`)."""
-    if scenario.load_profile == "flat" and scenario.spare_replicas == 0:
+    """The stepped breakeven with the scenario's traffic, scaling and spare replicas, elementwise
+    over draws (:func:`helpers.capacity.traffic.stepped_breakeven_tokens_per_month`). Flat
+    traffic without spares (``profile`` None) is the article's staircase, which that function
+    reduces to: priced here without loading the capacity model."""
+    if profile is None:
         return breakeven.stepped_breakeven_tokens_per_month(blended, replica_usd, replica_tokens, fixed)
-    from helpers.capacity import traffic  # noqa: PLC0415
+    from helpers.capacity import traffic  # noqa: PLC0415 - only a shaped load needs the capacity model
 
-    volume = np.vectorize(lambda p, usd, tokens, cost: traffic.stepped_breakeven_tokens_per_month(
-        p, usd, tokens, profile, scenario.scaling, cost, 1, scenario.spare_replicas), otypes=[float])(
-        blended, replica_usd, replica_tokens, fixed)
-    return float(volume) if volume.ndim == 0 else volume
+    return traffic.stepped_breakeven_tokens_per_month(blended, replica_usd, replica_tokens, profile, scenario.scaling,
+                                                      fixed, spare_replicas=scenario.spare_replicas)
+
+
+def volume_per_month(scenario: Scenario, tokens_per_day):
+    """Monthly volume of a daily one under the scenario: tokens_per_day * days_per_month
+    (10M a day over the article's 30 days: 300M a month). Scalar or array as given."""
+    volume = api.tokens_per_month(tokens_per_day, scenario.days_per_month)
+    return float(volume) if np.ndim(volume) == 0 else np.asarray(volume, dtype=float)
 
 
 def _drawn(draws: dict | None, name: str, value):
@@ -171,7 +206,7 @@ def derive(scenario: Scenario | None = None, tokens_per_month=None, data_dir: Pa
         if unknown:
             raise ValueError(f"draws: cannot draw {', '.join(unknown)}; drawable: {', '.join(DRAWABLE)}")
     if tokens_per_month is None:
-        tokens_per_month = api.tokens_per_month(scenario.tokens_per_day, scenario.days_per_month)
+        tokens_per_month = volume_per_month(scenario, scenario.tokens_per_day)
     volumes = np.atleast_1d(np.asarray(tokens_per_month, dtype=float))
     if volumes.ndim != 1 or np.any(volumes < 0) or not np.all(np.isfinite(volumes)):
         raise ValueError("tokens_per_month must be finite volumes of at least 0")
@@ -184,6 +219,9 @@ def derive(scenario: Scenario | None = None, tokens_per_month=None, data_dir: Pa
     spot = _drawn(draws, "spot_discount", scenario.spot_discount)
     usd_per_hour = _drawn(draws, "usd_per_hour", float(gpu_row["usd_per_hour"]))
     input_share = _drawn(draws, "input_share", scenario.input_share)
+    change = _drawn(draws, "api_price_change_per_year", scenario.api_price_change_per_year)
+    ratio = horizon.cumulative_api_factor(scenario.horizon_months, change) / scenario.horizon_months
+    ratio = float(ratio) if np.ndim(ratio) == 0 else ratio
     hidden = {name: _drawn(draws, name, value) for name, value in hidden_inputs(scenario, data_dir).items()}
 
     replica_usd = selfhost.gpu_usd_per_month(usd_per_hour, hours, scenario.gpu_count, spot)
@@ -204,7 +242,7 @@ def derive(scenario: Scenario | None = None, tokens_per_month=None, data_dir: Pa
 
     terms = price_terms(scenario, api_models, data_dir)
     prices = {model: (t.usd_per_1m_input, t.usd_per_1m_output) for model, t in terms.items()}
-    blended, api_usd, flat, flat_tco, stepped, stepped_tco = ({} for _ in range(6))
+    blended, api_usd, flat, flat_tco, stepped, stepped_tco, contract = ({} for _ in range(7))
     for model, price in terms.items():
         blended[model] = price.blended_usd_per_1m(scenario, input_share)
         api_usd[model] = np.asarray(api.api_usd_per_month(volumes, blended[model]), dtype=float)
@@ -212,6 +250,8 @@ def derive(scenario: Scenario | None = None, tokens_per_month=None, data_dir: Pa
         flat_tco[model] = breakeven.breakeven_tokens_per_month(replica_usd + hidden_usd, blended[model])
         stepped[model] = _stepped(scenario, profile, blended[model], replica_usd, replica_tokens, 0.0)
         stepped_tco[model] = _stepped(scenario, profile, blended[model], replica_usd, replica_tokens, hidden_usd)
+        contract[model] = stepped_tco[model] if np.ndim(ratio) == 0 and ratio == 1.0 else _stepped(
+            scenario, profile, blended[model] * ratio, replica_usd, replica_tokens, hidden_usd)
 
     return Result(
         scenario=scenario, tokens_per_month=volumes,
@@ -227,6 +267,8 @@ def derive(scenario: Scenario | None = None, tokens_per_month=None, data_dir: Pa
         decision=decision.decide(scenario.tokens_per_day, scenario.privacy_required,
                                  scenario.needs_flagship_quality, scenario.has_ml_expertise),
         mean_replicas=np.asarray(mean_replicas, dtype=float),
+        api_price_change_per_year=change, contract_price_ratio=ratio,
+        contract_stepped_tco_breakeven_tokens_per_month=contract,
     )
 
 

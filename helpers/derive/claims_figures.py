@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers import data
+from helpers import capacity
 from helpers.costs import breakeven, hybrid, selfhost, tco
 from helpers.derive import Result, derive, hidden_inputs
 from helpers.scenario import Scenario
@@ -41,10 +41,7 @@ class Weights:
 def weights(params_billion: float, quantisation_format: str, data_dir: Path | None = None) -> Weights:
     """:class:`Weights` of a ``params_billion`` model in ``quantisation_format``, a row of
     ``data/quantisation_formats.csv`` (KeyError naming the file and the known formats if none)."""
-    try:
-        row = data.lookup("quantisation_formats", "format", quantisation_format, data_dir)
-    except KeyError as error:
-        raise KeyError(f"data/quantisation_formats.csv: {error.args[0]}") from None
+    row = capacity.quantisation_format(quantisation_format, data_dir)
     return Weights(float(params_billion), quantisation_format, str(row["label"]), float(row["nominal_bits"]),
                    float(row["bits_per_weight"]))
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import PercentFormatter
 
-from helpers.costs import horizon
+from helpers.derive import volume_per_month
 from helpers.show.format import tokens_text
 from helpers.show.plots import API_COLORS, COST_SOURCE, source_line, tokens_axis, usd_axis
 from helpers.uncertainty.montecarlo import CROSSING_LEVELS, MonteCarlo
@@ -125,23 +125,19 @@ def tornado_chart(frame: pd.DataFrame, days_per_month: float = 30, ax=None):
 
 def cumulative_cost(mc: MonteCarlo, months: int | None = None, ax=None):
     """Cumulative cost over the contract at the scenario's own volume: self-hosting with hidden
-    costs (median and 10-90% of the draws) against each API with prices moving by the
-    scenario's yearly change. ``mc`` must include the scenario's own volume."""
+    costs (median and 10-90% of the draws) against each API (median of the draws) with prices
+    moving by the yearly change. ``mc`` must include the scenario's own volume."""
     ax = _axes(ax)
     s = mc.scenario
     months = months or s.horizon_months
-    own = s.tokens_per_day * s.days_per_month
+    own = volume_per_month(s, s.tokens_per_day)
     index = int(np.argmin(np.abs(mc.tokens_per_month - own)))
     elapsed = np.arange(1, months + 1)
-    monthly = mc.selfhost_usd_per_month()[:, index]
-    q10, q50, q90 = np.quantile(monthly, (0.10, 0.50, 0.90))
-    ax.fill_between(elapsed, horizon.cumulative_selfhost_usd(q10, elapsed),
-                    horizon.cumulative_selfhost_usd(q90, elapsed), color="black", alpha=0.2, lw=0,
-                    label="Self-host, 10-90% of draws")
-    ax.plot(elapsed, horizon.cumulative_selfhost_usd(q50, elapsed), color="black", lw=2, label="Self-host, median")
+    q10, q50, q90 = np.quantile(mc.result.cumulative_tco_usd(elapsed, index), (0.10, 0.50, 0.90), axis=0)
+    ax.fill_between(elapsed, q10, q90, color="black", alpha=0.2, lw=0, label="Self-host, 10-90% of draws")
+    ax.plot(elapsed, q50, color="black", lw=2, label="Self-host, median")
     for model, color in zip(s.api_models, API_COLORS * 3):
-        today = float(mc.result.api_usd_per_month[model][..., index].ravel()[0])
-        ax.plot(elapsed, horizon.cumulative_api_usd(today, elapsed, s.api_price_change_per_year), color=color,
+        ax.plot(elapsed, np.median(mc.result.cumulative_api_usd(model, elapsed, index), axis=0), color=color,
                 label=f"{model} API ({s.api_price_change_per_year:+.0%} a year)")
     ax.set_yscale("log")
     usd_axis(ax.yaxis)

@@ -14,12 +14,15 @@ from the rows of ``data/``, never typed in):
   spot pricing is chosen (spot_discount > 0).
 
 The scenario's ``uncertainty:`` block overrides any of them. Inputs are independent. Hidden
-costs are per month whatever the number of replicas; replicas = ceil(volume / capacity).
+costs are per month whatever the number of replicas; replicas are counted as derive counts them
+(the volume's steps, the load profile, its scaling and any spare replicas).
 
 "Cheaper" is judged over the scenario's contract: self-hosting wins a draw at a volume when
 horizon_months * its monthly bill is below the API's bill over the same months with prices
 moving by ``api_price_change_per_year`` (with the article's flat prices this is the monthly
-comparison).
+comparison). Every figure, the breakevens included, is read from the derivation's ``Result``
+(its contract price ratio and contract breakeven), so load profiles, scaling and spare replicas
+count here exactly as in every other view.
 """
 from __future__ import annotations
 
@@ -32,8 +35,7 @@ import numpy as np
 import pandas as pd
 
 from helpers import data, scenario as scenario_fields
-from helpers.costs import api, breakeven, horizon
-from helpers.derive import DRAWABLE, HIDDEN_COST_INPUTS, Result, derive, hidden_inputs, throughput
+from helpers.derive import HIDDEN_COST_INPUTS, Result, derive, volume_per_month
 from helpers.scenario import Scenario
 from helpers.distributions import (Distribution, Fixed, Triangular, Uniform, parse_block,
                                                sample)
@@ -44,7 +46,6 @@ DRAWS = 20_000
 PANEL_DRAWS = 5_000
 # Fixed, so a report's draws are the same run after run (the article's date).
 SEED = 20_260_224
-TIME_INPUTS = ("api_price_change_per_year",)
 # The daily volumes of tables/uncertainty.csv.
 REPORT_TOKENS_PER_DAY = (1e6, 2e6, 5e6, 1e7, 2e7, 3e7, 5e7, 1e8, 2e8, 5e8, 1e9)
 # The notebook's curves: 200 daily volumes from 100k to 30B tokens a day.
@@ -85,16 +86,17 @@ def distributions(s: Scenario, data_dir: Path | None = None) -> dict[str, Distri
 
 
 def points(s: Scenario, data_dir: Path | None = None) -> dict[str, float]:
-    """The value each uncertain input takes in the deterministic derivation of ``s``."""
-    gpu_row = data.row(data.load("gpu_cloud", data_dir), "gpu", s.gpu)
+    """The value each uncertain input takes in the deterministic derivation of ``s`` (read
+    from its ``Result``)."""
+    r = derive(s, data_dir=data_dir)
     return {
-        "tokens_per_s": throughput(s, data_dir).tokens_per_s,
+        "tokens_per_s": float(r.tokens_per_s),
         "spot_discount": float(s.spot_discount),
         "hours_per_month": float(s.hours_per_month),
-        **hidden_inputs(s, data_dir),
+        **r.hidden_inputs,
         "input_share": float(s.input_share),
-        "usd_per_hour": float(gpu_row["usd_per_hour"]),
-        "api_price_change_per_year": float(s.api_price_change_per_year),
+        "usd_per_hour": float(r.usd_per_hour),
+        "api_price_change_per_year": float(r.api_price_change_per_year),
     }
 
 
@@ -106,18 +108,17 @@ def collapsed(s: Scenario, data_dir: Path | None = None) -> dict[str, Distributi
 
 @dataclass(frozen=True)
 class MonteCarlo:
-    """A run: the draws, the derivation with its draw axis, and the contract's API price factor.
+    """A run: the draws and the derivation with its draw axis.
 
-    ``result`` arrays have shape (draws, volumes) where a drawn input reaches them.
-    ``price_ratio`` is cumulative_api_factor / horizon_months: scalar, or (draws, 1) when the
-    yearly price change is drawn (1.0 exactly when prices stay flat).
+    ``result`` arrays have shape (draws, volumes) where a drawn input reaches them; its
+    ``contract_price_ratio`` (cumulative_api_factor / horizon_months) is scalar, or (draws, 1)
+    when the yearly price change is drawn (1.0 exactly when prices stay flat).
     """
 
     scenario: Scenario
     distributions: dict
     draws: dict
     result: Result
-    price_ratio: float | np.ndarray
     seed: int
 
     @property
@@ -133,10 +134,10 @@ class MonteCarlo:
         return np.broadcast_to(self.result.tco_usd_per_month, (self.n_draws, len(self.tokens_per_month)))
 
     def api_usd_per_month(self, api_model: str) -> np.ndarray:
-        """The API's monthly bill averaged over the contract (today's bill * price_ratio),
+        """The API's monthly bill averaged over the contract (the Result's contract_api_usd_per_month),
         shape (draws, volumes)."""
-        bill = self.result.api_usd_per_month[api_model] * self.price_ratio
-        return np.broadcast_to(bill, (self.n_draws, len(self.tokens_per_month)))
+        return np.broadcast_to(self.result.contract_api_usd_per_month(api_model),
+                               (self.n_draws, len(self.tokens_per_month)))
 
     def p_selfhost_cheaper(self, api_model: str) -> np.ndarray:
         """Share of draws in which self-hosting with hidden costs is cheaper than the API over
@@ -144,12 +145,9 @@ class MonteCarlo:
         return np.mean(self.selfhost_usd_per_month() < self.api_usd_per_month(api_model), axis=0)
 
     def breakeven_tokens_per_month(self, api_model: str) -> np.ndarray:
-        """Each draw's breakeven over the contract, with hidden costs and replica steps: the
-        stepped breakeven at the contract's average API price. Shape (draws,)."""
-        r = self.result
-        price = np.asarray(r.blended_usd_per_1m[api_model]) * self.price_ratio
-        volume = breakeven.stepped_breakeven_tokens_per_month(
-            price, r.replica_usd_per_month, r.replica_tokens_per_month, r.hidden_usd_per_month)
+        """Each draw's breakeven over the contract, with hidden costs and replica steps (the
+        Result's contract_stepped_tco_breakeven_tokens_per_month). Shape (draws,)."""
+        volume = self.result.contract_stepped_tco_breakeven_tokens_per_month[api_model]
         return np.broadcast_to(np.asarray(volume, dtype=float).reshape(-1), (self.n_draws,))
 
     def crossing_tokens_per_month(self, api_model: str, level: float) -> float:
@@ -196,14 +194,8 @@ def run(s: Scenario, tokens_per_month=None, draws: int = DRAWS, seed: int = SEED
     volume). Every input of ``inputs`` is passed as draws, fixed ones included."""
     inputs = distributions(s, data_dir) if inputs is None else inputs
     drawn = _sample(tuple(inputs.items()), draws, seed)
-    model_draws = {name: values for name, values in drawn.items() if name in DRAWABLE}
-    result = derive(s, tokens_per_month, data_dir, draws=model_draws or None)
-    change = drawn.get("api_price_change_per_year", s.api_price_change_per_year)
-    change = np.asarray(change, dtype=float)
-    ratio = horizon.cumulative_api_factor(s.horizon_months, change) / s.horizon_months
-    ratio = float(ratio) if ratio.ndim == 0 else ratio[:, None]
-    return MonteCarlo(scenario=s, distributions=inputs, draws=drawn, result=result,
-                      price_ratio=ratio, seed=seed)
+    result = derive(s, tokens_per_month, data_dir, draws=drawn or None)
+    return MonteCarlo(scenario=s, distributions=inputs, draws=drawn, result=result, seed=seed)
 
 
 def p_selfhost_cheaper_at_own_volume(s: Scenario, draws: int = DRAWS, seed: int = SEED,
@@ -219,13 +211,13 @@ def curve_tokens_per_month(s: Scenario) -> np.ndarray:
     spaced on a log axis over CURVE_TOKENS_PER_DAY."""
     low, high = CURVE_TOKENS_PER_DAY
     daily = np.logspace(np.log10(low), np.log10(high), CURVE_VOLUMES)
-    return np.asarray(api.tokens_per_month(daily, s.days_per_month), dtype=float)
+    return volume_per_month(s, daily)
 
 
 def report_tokens_per_month(s: Scenario) -> np.ndarray:
     """The volumes of tables/uncertainty.csv, per month, with the scenario's own."""
     daily = sorted({*REPORT_TOKENS_PER_DAY, float(s.tokens_per_day)})
-    return np.asarray(api.tokens_per_month(np.asarray(daily), s.days_per_month), dtype=float)
+    return volume_per_month(s, np.asarray(daily))
 
 
 def uncertainty_table(mc: MonteCarlo) -> pd.DataFrame:
@@ -267,37 +259,24 @@ def crossings_table(mc: MonteCarlo, levels=CROSSING_LEVELS) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _contract_breakeven(s: Scenario, result: Result, api_model: str, change) -> np.ndarray:
-    """The stepped breakeven with hidden costs over ``s``'s contract, for a yearly API price
-    change (scalar or array): what the tornado moves."""
-    ratio = horizon.cumulative_api_factor(s.horizon_months, np.asarray(change, dtype=float)) / s.horizon_months
-    price = np.asarray(result.blended_usd_per_1m[api_model]) * np.reshape(ratio, (-1, 1))
-    return np.asarray(breakeven.stepped_breakeven_tokens_per_month(
-        price, result.replica_usd_per_month, result.replica_tokens_per_month, result.hidden_usd_per_month),
-        dtype=float).reshape(-1)
-
-
 def tornado(s: Scenario, api_model: str | None = None, data_dir: Path | None = None,
             inputs: dict[str, Distribution] | None = None) -> pd.DataFrame:
     """tables/tornado.csv: each uncertain input moved from its low to its high end (the ends
     of a triangular or uniform; a normal's 5% and 95% quantiles), the others at their points,
     and the breakeven with hidden costs over the contract against ``api_model`` (default the
-    headline API) at each end. Sorted by how far the breakeven moves, widest first."""
+    headline API) at each end: the Result's contract breakeven with that input drawn at its two
+    ends. Sorted by how far the breakeven moves, widest first."""
     api_model = api_model or s.api_model
     inputs = distributions(s, data_dir) if inputs is None else inputs
     at = points(s, data_dir)
-    base = derive(s, data_dir=data_dir)
-    point_breakeven = float(_contract_breakeven(s, base, api_model, s.api_price_change_per_year)[0])
+    point_breakeven = float(derive(s, data_dir=data_dir).contract_stepped_tco_breakeven_tokens_per_month[api_model])
     rows = []
     for name, dist in inputs.items():
         low, high = dist.ends()
         if low == high:
             continue
-        if name in TIME_INPUTS:
-            moved = _contract_breakeven(s, base, api_model, [low, high])
-        else:
-            moved = _contract_breakeven(s, derive(s, data_dir=data_dir, draws={name: np.array([low, high])}),
-                                        api_model, s.api_price_change_per_year)
+        moved = np.reshape(derive(s, data_dir=data_dir, draws={name: np.array([low, high])})
+                           .contract_stepped_tco_breakeven_tokens_per_month[api_model], -1)
         rows.append({
             "input": name, "low_value": low, "high_value": high,
             "breakeven_tokens_per_month_at_low": float(moved[0]),
@@ -338,8 +317,9 @@ RESERVED_TERM_MONTHS = {"reserved_1y": 12, "reserved_3y": 36}
 def commitment_table(s: Scenario, data_dir: Path | None = None) -> pd.DataFrame:
     """The horizon view: for the scenario's hardware on demand (over the scenario's horizon)
     and on each reserved term (over the term), the total cost of self-hosting with hidden costs
-    over the months committed, and the volume above which that commitment beats each API with
-    prices moving by the scenario's yearly change (points of every input)."""
+    over the months committed at the scenario's own volume (the replicas it needs, spares
+    included), and the volume above which that commitment beats each API with prices moving by
+    the scenario's yearly change (the Result's contract breakeven; points of every input)."""
     rows = []
     for row in reserved_rows(s, data_dir).itertuples():
         months = RESERVED_TERM_MONTHS.get(row.pricing, s.horizon_months)
@@ -347,12 +327,11 @@ def commitment_table(s: Scenario, data_dir: Path | None = None) -> pd.DataFrame:
                                      spot_discount=s.spot_discount if row.pricing == "on_demand" else 0.0)
         result = derive(option, data_dir=data_dir)
         for model in s.api_models:
-            volume = float(_contract_breakeven(option, result, model, s.api_price_change_per_year)[0])
+            volume = float(result.contract_stepped_tco_breakeven_tokens_per_month[model])
             rows.append({
                 "gpu": row.gpu, "pricing": row.pricing, "term_months": months,
                 "usd_per_hour": float(row.usd_per_hour),
-                "selfhost_usd_over_term": float(horizon.cumulative_selfhost_usd(
-                    result.replica_tco_usd_per_month, months)),
+                "selfhost_usd_over_term": float(result.cumulative_tco_usd([months])[0, 0]),
                 "api_model": model,
                 "commitment_breakeven_tokens_per_month": volume,
                 "commitment_breakeven_tokens_per_day": volume / s.days_per_month,
@@ -406,7 +385,7 @@ def probability_sentence(mc: MonteCarlo, api_model: str | None = None) -> str:
     ``mc`` must include the scenario's own volume (the first volume equal to it is used)."""
     s = mc.scenario
     model = api_model or s.api_model
-    own = float(api.tokens_per_month(s.tokens_per_day, s.days_per_month))
+    own = float(volume_per_month(s, s.tokens_per_day))
     index = int(np.argmin(np.abs(mc.tokens_per_month - own)))
     p = float(mc.p_selfhost_cheaper(model)[index])
     low, middle, high = (mc.crossing_tokens_per_month(model, q) / s.days_per_month for q in CROSSING_LEVELS)
