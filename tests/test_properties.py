@@ -325,3 +325,58 @@ def test_monte_carlo_crossings_grow_with_their_level(s, seed):
         breakevens = mc.breakeven_tokens_per_month(model)
         for level, value in zip(LEVELS, values):
             assert np.mean(breakevens <= value) >= level - 1e-12, (model, level)
+
+
+def _stepped_by_hand(price, replica_usd, replica_tokens, fixed):
+    """The article's staircase crossing: in step k the API line meets fixed + k * replica at
+    (fixed + k * replica) / price * 1e6, inside the step when k * margin >= fixed, margin being
+    what a full replica earns at API prices over what it costs; never when margin <= 0."""
+    margin = replica_tokens * price / 1e6 - replica_usd
+    if price <= 0 or margin < 0 or (margin == 0 and fixed > 0):
+        return math.inf
+    steps = 1 if fixed == 0 else max(1, math.ceil(fixed / margin - 1e-12))
+    return (fixed + steps * replica_usd) / price * 1e6
+
+
+@settings(deadline=None, max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios, volumes, st.integers(min_value=1, max_value=36), st.integers(min_value=0, max_value=2**31 - 1))
+def test_monte_carlo_draws_price_as_worked_by_hand(s, tokens, horizon_months, seed):
+    """Each draw of the Monte Carlo (flat traffic) prices its inputs as the hand formulas do:
+    replicas from the drawn capacity, the bill from them, the API's average price over the
+    contract, the share of draws in which self-hosting is cheaper, each draw's stepped
+    breakeven and the crossings as quantiles of those breakevens."""
+    s = dataclasses.replace(s, load_profile="flat", spare_replicas=0, horizon_months=horizon_months, uncertainty={
+        "input_share": {"uniform": [0.2, 0.8]}, "api_price_change_per_year": {"uniform": [-0.6, 0.3]},
+        "usd_per_hour": {"triangular": [0.5, 2.0, 4.0]}})
+    mc = montecarlo.run(s, tokens, draws=40, seed=seed)
+    hand = _by_hand(s)
+    point = {"tokens_per_s": hand["replica_tokens"] / (3600 * s.hours_per_month * s.gpu_count),
+             "spot_discount": s.spot_discount, "hours_per_month": s.hours_per_month,
+             **{name: HIDDEN_POINTS[name] if getattr(s, name) is None else getattr(s, name)
+                for name in ("devops_hours_per_month", "devops_usd_per_hour", "infrastructure_usd_per_month")}}
+    selfhost_usd, api_usd = mc.selfhost_usd_per_month(), {m: mc.api_usd_per_month(m) for m in s.api_models}
+    cheaper = {m: np.zeros(len(tokens)) for m in s.api_models}
+    for i in range(40):
+        x = {name: float(mc.draws[name][i]) if name in mc.draws else value for name, value in point.items()}
+        capacity = x["tokens_per_s"] * 3600 * x["hours_per_month"] * s.gpu_count
+        replica = mc.draws["usd_per_hour"][i] * x["hours_per_month"] * s.gpu_count * (1 - x["spot_discount"])
+        fixed = x["devops_hours_per_month"] * x["devops_usd_per_hour"] + x["infrastructure_usd_per_month"]
+        bill = np.maximum(1, np.ceil(tokens / capacity - 1e-9)) * replica + fixed
+        assert selfhost_usd[i].tolist() == close(bill.tolist())
+        monthly_factor = (1 + mc.draws["api_price_change_per_year"][i]) ** (np.arange(horizon_months) / 12)
+        share = mc.draws["input_share"][i]
+        for model in s.api_models:
+            price = (share * API_ROWS.loc[model, "usd_per_1m_input"] + (1 - share) * API_ROWS.loc[model, "usd_per_1m_output"]
+                     ) * monthly_factor.mean()
+            assert api_usd[model][i].tolist() == close((tokens / 1e6 * price).tolist())
+            cheaper[model] += bill < tokens / 1e6 * price
+            expected = _stepped_by_hand(price, replica, capacity, fixed)
+            got = mc.breakeven_tokens_per_month(model)[i]
+            assert got == expected or math.isclose(got, expected, rel_tol=REL), (model, i, got, expected)
+    for model in s.api_models:
+        near = np.isclose(selfhost_usd, api_usd[model], rtol=1e-9, atol=0).any(axis=0)
+        assert (mc.p_selfhost_cheaper(model)[~near] == (cheaper[model] / 40)[~near]).all(), model
+        breakevens = np.sort(mc.breakeven_tokens_per_month(model))
+        for level in LEVELS:
+            # the smallest breakeven that at least `level` of the draws reach (inverted CDF)
+            assert mc.crossing_tokens_per_month(model, level) == breakevens[math.ceil(level * 40 - 1e-9) - 1], level
