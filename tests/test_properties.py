@@ -21,10 +21,11 @@ share = st.floats(min_value=0, max_value=1, allow_nan=False)
 volume = st.floats(min_value=0, max_value=1e12, allow_nan=False)
 fixed_cost = st.floats(min_value=1, max_value=1e6, allow_nan=False)
 settings.register_profile("workbook", deadline=None, max_examples=200)
-settings.register_profile("derive", deadline=None, max_examples=60,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 settings.load_profile("workbook")
-derive_settings = settings(settings.get_profile("derive"))
+# derive() on a random scenario takes milliseconds, a Monte Carlo run tens: fewer examples
+SLOW = [HealthCheck.too_slow, HealthCheck.filter_too_much]
+derive_settings = settings(deadline=None, max_examples=60, suppress_health_check=SLOW)
+monte_carlo_settings = settings(deadline=None, max_examples=30, suppress_health_check=SLOW)
 
 # The rows the random scenarios pick from, read straight from the CSV files (not through the
 # loader the derivation uses), and the hand formulas' inputs.
@@ -71,12 +72,14 @@ def test_flat_breakeven_agrees_between_scalars_and_arrays(fixed, blended, fixed_
     fixed_many, blended_many = np.array(fixed_many[:n]), np.array(blended_many[:n])
     many = breakeven.breakeven_tokens_per_month(fixed_many, blended_many)
     assert many == close([f / b * 1e6 for f, b in zip(fixed_many, blended_many)])
-    assert breakeven.breakeven_tokens_per_month(np.array([fixed]), blended)[0] == pytest.approx(fixed / blended * 1e6, rel=REL)
+    one = breakeven.breakeven_tokens_per_month(np.array([fixed]), blended)
+    assert one.tolist() == close([fixed / blended * 1e6])
 
 
 @given(fixed_cost, fixed_cost, price)
 def test_hidden_costs_never_lower_the_breakeven(gpu, extra, blended):
-    assert breakeven.breakeven_tokens_per_month(gpu + extra, blended) >= breakeven.breakeven_tokens_per_month(gpu, blended)
+    with_hidden = breakeven.breakeven_tokens_per_month(gpu + extra, blended)
+    assert with_hidden >= breakeven.breakeven_tokens_per_month(gpu, blended)
 
 
 @given(price, price, share, share)
@@ -210,7 +213,8 @@ def test_stepped_breakevens_are_at_least_the_flat_ones_and_the_bills_meet_there(
         flat_tco = (hand["replica_usd"] + hand["hidden_usd"]) / hand["blended"][model] * 1e6
         assert r.breakeven_tokens_per_month[model] == pytest.approx(flat, rel=REL)
         assert r.tco_breakeven_tokens_per_month[model] == pytest.approx(flat_tco, rel=REL)
-        stepped, stepped_tco = r.stepped_breakeven_tokens_per_month[model], r.stepped_tco_breakeven_tokens_per_month[model]
+        stepped = r.stepped_breakeven_tokens_per_month[model]
+        stepped_tco = r.stepped_tco_breakeven_tokens_per_month[model]
         assert stepped >= flat * (1 - REL) and stepped_tco >= flat_tco * (1 - REL)
         assert stepped_tco >= stepped * (1 - REL)
         if math.isfinite(stepped_tco):
@@ -269,7 +273,8 @@ def _same_figures(drawn, plain, row: int, models) -> None:
         for name in PER_API:
             expected, got = float(getattr(plain, name)[model]), float(_row(getattr(drawn, name)[model], row))
             assert got == expected or math.isclose(got, expected, rel_tol=REL), (name, model, got, expected)
-        assert _row(drawn.api_usd_per_month[model], row, volumes).tolist() == close(plain.api_usd_per_month[model].tolist())
+        api_usd = _row(drawn.api_usd_per_month[model], row, volumes)
+        assert api_usd.tolist() == close(plain.api_usd_per_month[model].tolist()), model
         assert _row(drawn.winner[model], row, volumes).tolist() == plain.winner[model].tolist(), model
 
 
@@ -308,7 +313,7 @@ def test_each_draw_equals_the_scenario_with_that_value(s, tokens, data):
 LEVELS = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
 
 
-@settings(deadline=None, max_examples=25, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@monte_carlo_settings
 @given(scenarios, st.integers(min_value=0, max_value=2**31 - 1))
 def test_monte_carlo_crossings_grow_with_their_level(s, seed):
     try:
@@ -338,7 +343,7 @@ def _stepped_by_hand(price, replica_usd, replica_tokens, fixed):
     return (fixed + steps * replica_usd) / price * 1e6
 
 
-@settings(deadline=None, max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+@monte_carlo_settings
 @given(scenarios, volumes, st.integers(min_value=1, max_value=36), st.integers(min_value=0, max_value=2**31 - 1))
 def test_monte_carlo_draws_price_as_worked_by_hand(s, tokens, horizon_months, seed):
     """Each draw of the Monte Carlo (flat traffic) prices its inputs as the hand formulas do:
@@ -366,8 +371,8 @@ def test_monte_carlo_draws_price_as_worked_by_hand(s, tokens, horizon_months, se
         monthly_factor = (1 + mc.draws["api_price_change_per_year"][i]) ** (np.arange(horizon_months) / 12)
         share = mc.draws["input_share"][i]
         for model in s.api_models:
-            price = (share * API_ROWS.loc[model, "usd_per_1m_input"] + (1 - share) * API_ROWS.loc[model, "usd_per_1m_output"]
-                     ) * monthly_factor.mean()
+            row = API_ROWS.loc[model]
+            price = (share * row["usd_per_1m_input"] + (1 - share) * row["usd_per_1m_output"]) * monthly_factor.mean()
             assert api_usd[model][i].tolist() == close((tokens / 1e6 * price).tolist())
             cheaper[model] += bill < tokens / 1e6 * price
             expected = _stepped_by_hand(price, replica, capacity, fixed)
