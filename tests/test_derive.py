@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from helpers import data
-from helpers.derive import derive, what_if_row
+from helpers.derive import compare, derive, what_if_row
 from helpers.scenario import Scenario
 
 A100_USD_PER_MONTH = 2.00 * 720            # 1,440
@@ -112,3 +112,64 @@ def test_draws_collapsed_to_the_point_reproduce_the_deterministic_figures():
 def test_an_undrawable_input_is_named():
     with pytest.raises(ValueError, match="cannot draw gpu"):
         derive(Scenario(), draws={"gpu": np.ones(2)})
+
+
+# The tie band: bills within 1% of each other are "Breakeven", 2% apart name the cheaper side.
+# In the article's scenario one A100 serves up to 3.888B tokens a month, so below that the
+# self-hosting bill with hidden costs is 1,440 + 1,800 = 3,240 at every volume, and GPT-5's
+# bill is volume / 1e6 * 5.625: the volume at which the API bill is `ratio` x 3,240 is
+# 3,240 * ratio / 5.625 * 1e6 (ratio 1.009: 581.184M; 1.02: 587.52M; 1/1.02: 564.71M).
+TCO_ONE_A100 = A100_USD_PER_MONTH + HIDDEN_USD_PER_MONTH
+TIE_CASES = [  # API bill / self-hosting bill, the winner worked out by hand
+    (1.009, "Breakeven"), (1 / 1.009, "Breakeven"), (1.02, "Self-host"), (1 / 1.02, "API"),
+    (1.5, "Self-host"), (1 / 1.5, "API"),
+]
+
+
+def _volume_at_ratio(ratio: float) -> float:
+    return TCO_ONE_A100 * ratio / GPT5_BLENDED * 1e6
+
+
+@pytest.mark.parametrize("ratio, expected", TIE_CASES)
+def test_the_tie_band_through_derive_at_one_volume(ratio, expected):
+    volume = _volume_at_ratio(ratio)
+    r = derive(Scenario(tokens_per_day=volume / 30))
+    assert r.at("tokens_per_month") == pytest.approx(volume)
+    assert r.at("replicas") == 1 and r.at("tco_usd_per_month") == pytest.approx(TCO_ONE_A100)
+    assert r.at("api_usd_per_month", "GPT-5") == pytest.approx(TCO_ONE_A100 * ratio)
+    assert what_if_row(r)["winner"] == expected
+    assert r.at("cost_ratio", "GPT-5") == pytest.approx(max(ratio, 1 / ratio))
+
+
+def test_the_tie_band_through_derive_over_an_array_of_volumes():
+    volumes = np.array([_volume_at_ratio(ratio) for ratio, _ in TIE_CASES])
+    r = derive(Scenario(), tokens_per_month=volumes)
+    assert r.winner["GPT-5"].tolist() == [expected for _, expected in TIE_CASES]
+
+
+def test_the_tie_band_through_derive_with_draws():
+    # two draws of the DevOps rate: $100 (the point) and $50 (hidden costs 15 h x $50 + $300
+    # = 1,050, so self-hosting costs 1,440 + 1,050 = 2,490)
+    volumes = np.array([_volume_at_ratio(1.009), _volume_at_ratio(1.02)])
+    r = derive(Scenario(), tokens_per_month=volumes, draws={"devops_usd_per_hour": np.array([100.0, 50.0])})
+    assert r.tco_usd_per_month == pytest.approx(np.array([[3240, 3240], [2490, 2490]]))
+    # at $50 the API bills 3,269.16 and 3,304.8 against 2,490: self-hosting by far
+    assert r.winner["GPT-5"].tolist() == [["Breakeven", "Self-host"], ["Self-host", "Self-host"]]
+
+
+@pytest.mark.parametrize("api_usd, selfhost_usd, expected", [
+    (1009.0, 1000.0, "Breakeven"), (1000.0, 1009.0, "Breakeven"), (1000.0, 1000.0, "Breakeven"),
+    (1020.0, 1000.0, "Self-host"), (1000.0, 1020.0, "API"), (0.0, 0.0, "Breakeven"), (0.0, 5.0, "API"),
+])
+def test_the_tie_band_through_compare(api_usd, selfhost_usd, expected):
+    winner, ratio = compare(api_usd, selfhost_usd)
+    assert str(winner) == expected
+    dearer, cheaper = max(api_usd, selfhost_usd), min(api_usd, selfhost_usd)
+    assert float(ratio) == (pytest.approx(dearer / cheaper) if cheaper else (1.0 if dearer == 0 else np.inf))
+
+
+def test_compare_works_elementwise_with_the_same_band():
+    winner, _ = compare(np.array([1009.0, 1020.0, 1000.0, 1000.0]), np.array([1000.0, 1000.0, 1009.0, 1020.0]))
+    assert winner.tolist() == ["Breakeven", "Self-host", "Breakeven", "API"]
+    # an explicit tolerance of 0 leaves no tie but an exact one
+    assert compare(1009.0, 1000.0, tolerance=0.0)[0] == "Self-host"

@@ -38,7 +38,8 @@ def free_port() -> int:
 @contextlib.contextmanager
 def voila(log_path: Path, notebook: Path = NOTEBOOK, timeout_s: float = START_TIMEOUT_S):
     """Voila serving ``notebook`` on a free port; yields its URL, and kills it (with its
-    kernels) on the way out."""
+    kernels) on the way out. ``notebook`` may be a folder: Voila then serves each notebook in
+    it at ``<url>voila/render/<name>``."""
     port = free_port()
     executable = Path(sys.executable).parent / "voila"
     with open(log_path, "wb") as log:
