@@ -279,7 +279,7 @@ def compare(api_usd, selfhost_usd, tolerance: float = TIE_TOLERANCE):
     api_usd = np.asarray(api_usd, dtype=float)
     selfhost_usd = np.asarray(selfhost_usd, dtype=float)
     cheaper, dearer = np.minimum(api_usd, selfhost_usd), np.maximum(api_usd, selfhost_usd)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio = np.where(cheaper == 0, np.where(dearer == 0, 1.0, np.inf), dearer / cheaper)
     winner = np.where(ratio - 1.0 <= tolerance, breakeven.BREAKEVEN,
                       np.where(api_usd < selfhost_usd, breakeven.API, breakeven.SELF_HOST))
