@@ -99,7 +99,7 @@ def test_tco_range_point_is_the_articles_table(printed):
 
 
 def test_hybrid_api_part_is_the_articles_56_dollars(derived, printed):
-    frame = tables.hybrid(derive(Scenario(hybrid_rented_gpus=("NVIDIA L4",), hybrid_bought_hardware=("RTX 4090 24GB",))))
+    frame = tables.hybrid_table(derive(Scenario(hybrid_rented_gpus=("NVIDIA L4",), hybrid_bought_hardware=("RTX 4090 24GB",))))
     everything, split = frame.iloc[0], frame.iloc[1:]
     assert within_print(split["api_usd_per_month"].iloc[0], printed.loc["hybrid.api.usd_per_month"])
     assert everything["total_usd_per_month"] == pytest.approx(10 * split["api_usd_per_month"].iloc[0])

@@ -61,7 +61,7 @@ from helpers.article import tables
 from helpers.text import tokens_text, usd_text as _usd_text
 from helpers.assumptions import DAYS_PER_MONTH, HOURS_PER_MONTH, INPUT_SHARE
 from helpers.costs import api, breakeven, hybrid, selfhost, tco
-from helpers.derive import blended_usd_per_1m, derive, gpu_usd_per_month
+from helpers.derive import blended_price_of, derive, gpu_row_usd_per_month
 from helpers.scenario import Scenario
 
 ARTICLE_SETUP = "article_a100_llama70b"
@@ -193,12 +193,12 @@ class Context:
                            lambda: float(derive(at, data_dir=self.data_dir).replica_tco_usd_per_month))
 
     def blended(self, model: str) -> float:
-        return blended_usd_per_1m(self.scenario, model, self.data_dir)
+        return blended_price_of(self.scenario, model, self.data_dir)
 
     def gpu_bill(self, gpu: str, spot_discount: float = 0.0) -> float:
         """One rented unit of a gpu_cloud.csv row a month (the article's 720 hours)."""
         at = dataclasses.replace(self.scenario, spot_discount=spot_discount)
-        return gpu_usd_per_month(at, gpu, data_dir=self.data_dir)
+        return gpu_row_usd_per_month(at, gpu, data_dir=self.data_dir)
 
     def prices(self) -> pd.DataFrame:
         return self.cached("prices", lambda: data.load("api_prices", self.data_dir))

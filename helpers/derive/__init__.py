@@ -44,8 +44,8 @@ import numpy as np
 from helpers import data
 from helpers.costs import api, breakeven, decision, selfhost, tco
 from helpers.derive.inputs import HIDDEN_COST_INPUTS, Throughput, hidden_inputs, throughput
-from helpers.derive.prices import (PRICE_TABLES, PriceTerms, api_model_choices, blended_usd_per_1m,
-                                   gpu_usd_per_month, price_terms)
+from helpers.derive.prices import (PRICE_TABLES, PriceTerms, api_model_choices, blended_price_of,
+                                   gpu_row_usd_per_month, price_terms)
 from helpers.scenario import Scenario
 
 # Numeric inputs a draw may replace (each an array with one value per draw).
@@ -57,7 +57,7 @@ TIE_TOLERANCE = 0.01
 
 # Re-exported: the inputs and prices derive reads live in .inputs and .prices.
 __all__ = ["DRAWABLE", "HIDDEN_COST_INPUTS", "PRICE_TABLES", "TIE_TOLERANCE", "PriceTerms", "Result", "Throughput",
-           "api_model_choices", "blended_usd_per_1m", "compare", "derive", "gpu_usd_per_month", "hidden_inputs",
+           "api_model_choices", "blended_price_of", "compare", "derive", "gpu_row_usd_per_month", "hidden_inputs",
            "price_terms", "throughput", "what_if_row"]
 
 

@@ -91,7 +91,7 @@ def api_model_choices(price_source: str = "article", query: str = "", limit: int
     return names if limit is None else names[:limit]
 
 
-def gpu_usd_per_month(scenario: Scenario, gpu: str, gpu_count: int = 1,
+def gpu_row_usd_per_month(scenario: Scenario, gpu: str, gpu_count: int = 1,
                       data_dir: Path | None = None) -> float:
     """Monthly bill of ``gpu_count`` rented units of a ``gpu_cloud.csv`` row at the scenario's
     hours and spot discount (any row, e.g. for the Cloud GPU table or the hybrid's small GPU)."""
@@ -100,6 +100,6 @@ def gpu_usd_per_month(scenario: Scenario, gpu: str, gpu_count: int = 1,
                                             gpu_count, scenario.spot_discount))
 
 
-def blended_usd_per_1m(scenario: Scenario, model: str, data_dir: Path | None = None) -> float:
+def blended_price_of(scenario: Scenario, model: str, data_dir: Path | None = None) -> float:
     """Blended price paid for one API under the scenario (price source, cache and batch shares)."""
     return float(price_terms(scenario, [model], data_dir)[model].blended_usd_per_1m(scenario))

@@ -83,7 +83,7 @@ def rule_of_thumb_sentence(ranges: pd.DataFrame, data_dir=None) -> str:
 def hybrid_fraction_sentence(hybrid: pd.DataFrame) -> str:
     """Whether the hybrid costs "a fraction" of all-API (read as at most
     :data:`HYBRID_FRACTION_AT_MOST`) for the cheapest self-hosted option of
-    :func:`~helpers.article.tables.hybrid`, and what maintaining it and its GPU change."""
+    :func:`~helpers.article.tables.hybrid_table`, and what maintaining it and its GPU change."""
     self_hosted = hybrid[hybrid["small_model_fits"].notna()]
     best = self_hosted.sort_values("share_of_all_api").iloc[0]
     rented = self_hosted[self_hosted["option"].str.contains("rented")]
