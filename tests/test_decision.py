@@ -3,7 +3,7 @@ table that applies them through derive."""
 import pandas as pd
 import pytest
 
-from helpers.article import tables
+from helpers.article import hybrid_decision
 from helpers.costs.decision import API, API_OR_HIRE, HYBRID, SELF_HOST, decide
 from helpers.derive import derive
 from helpers.scenario import Scenario
@@ -42,7 +42,7 @@ def test_decision_cases_call_bills_within_one_percent_a_tie(ratio, cheaper):
     # the API bill is ratio * 3,240 at ratio * 576M tokens a month (within one A100's 3.888B).
     s = Scenario(budget_api_model="GPT-5")
     tokens_per_day = ratio * 3240 / 5.625 * 1e6 / 30
-    frame = tables.decision_cases(derive(s), pd.DataFrame([{**_TEAM, "tokens_per_day": tokens_per_day}]))
+    frame = hybrid_decision.decision_cases(derive(s), pd.DataFrame([{**_TEAM, "tokens_per_day": tokens_per_day}]))
     row = frame.iloc[0]
     assert row["budget_api_usd_per_month"] == pytest.approx(ratio * 3240)
     assert row["selfhost_tco_usd_per_month"] == pytest.approx(3240)

@@ -5,7 +5,7 @@ import dataclasses
 import pytest
 
 from helpers import data
-from helpers.article import tables
+from helpers.article import hybrid_decision
 from helpers.derive import derive
 from helpers.derive.hybrid import ON_DEPLOYMENT, hybrid, hybrid_options, priced_for_hybrid
 from helpers.scenario import Scenario
@@ -34,7 +34,7 @@ def test_the_panel_and_the_table_price_the_same_hybrid():
     same figure in the article's hybrid table, on the row of the scenario's deployment."""
     s = Scenario(tokens_per_day=50_000_000, hybrid_api_share=0.3)
     panel = whatif.evaluate(s)
-    table = tables.hybrid_table(derive(dataclasses.replace(s, hybrid_monthly_tokens=1.5e9)))
+    table = hybrid_decision.hybrid_table(derive(dataclasses.replace(s, hybrid_monthly_tokens=1.5e9)))
     row = table.set_index("option").loc[ON_DEPLOYMENT]
     # 1.5B tokens: 450M to GPT-5 ($2,531.25) + 1.05B on one A100 ($1,440) + $1,800 hidden.
     assert panel["hybrid_usd_per_month"] == pytest.approx(2531.25 + 1440 + 1800)

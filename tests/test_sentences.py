@@ -2,7 +2,7 @@
 by hand from the article and the CSV rows."""
 import pandas as pd
 
-from helpers.article import sentences, tables
+from helpers.article import hybrid_decision, sentences, tables
 from helpers.derive import derive
 from helpers.scenario import Scenario
 
@@ -44,7 +44,7 @@ def test_the_hybrid_is_a_fraction_only_on_bought_hardware():
     # 10% of 100M to GPT-5 = $56.25 of $562.50 all-API. A bought RTX 4090 ($1,600 / 36 months +
     # $30 electricity = $74.44) makes $130.69: 23%, "a fraction" (at most half). A rented L4
     # (0.70 x 720 = $504) makes $560.25: 99.6%.
-    hybrid = tables.hybrid_table(derive(Scenario(hybrid_rented_gpus=("NVIDIA L4",), hybrid_bought_hardware=("RTX 4090 24GB",))))
+    hybrid = hybrid_decision.hybrid_table(derive(Scenario(hybrid_rented_gpus=("NVIDIA L4",), hybrid_bought_hardware=("RTX 4090 24GB",))))
     text = sentences.hybrid_fraction_sentence(hybrid)
     assert text.startswith('**"A fraction of routing everything through an API"** holds at this volume '
                            'for the cheapest self-hosted option (RTX 4090 24GB, hybrid, bought, electricity low: 23%')

@@ -21,7 +21,6 @@ from helpers.assumptions import DAYS_PER_MONTH, HOURS_PER_MONTH, INPUT_SHARE
 from helpers.derive import Result, compare, derive, gpu_row_usd_per_month, what_if_row
 from helpers.derive import breakdown
 from helpers.derive.hardware import PRECISIONS, best_precision, max_bits_per_weight, weights_fit, weights_vram_gb
-from helpers.derive.hybrid import ALL_API, hybrid_options
 from helpers.files import atomic_write
 from helpers.scenario import Scenario
 from helpers.text import tokens_text
@@ -71,7 +70,7 @@ def contract_problems(tables_dir: str | os.PathLike) -> list[str]:
     return problems
 
 
-def _with_article(frame: pd.DataFrame, ids: list[str], recomputed_column: str,
+def with_article(frame: pd.DataFrame, ids: list[str], recomputed_column: str,
                   prefix: str = "article", data_dir: Path | None = None,
                   comparable: bool = True) -> pd.DataFrame:
     """Add ``<prefix>_text``, ``<prefix>_value`` and ``<prefix>_verdict`` columns: the
@@ -119,7 +118,7 @@ def api_costs(scenario: Scenario, tiers: list[str] | None = None, data_dir: Path
     comparable = judge if judge is not None else article.article_prices(scenario) and article.same_inputs(
         (scenario.tokens_per_day, article.value("scenario.tokens_per_day", data_dir)),
         (scenario.input_share, INPUT_SHARE), (scenario.days_per_month, DAYS_PER_MONTH))
-    return _with_article(frame.reset_index(drop=True), ids, "usd_per_month", data_dir=data_dir,
+    return with_article(frame.reset_index(drop=True), ids, "usd_per_month", data_dir=data_dir,
                          comparable=comparable)
 
 
@@ -134,7 +133,7 @@ def gpu_cloud(scenario: Scenario, data_dir: Path | None = None) -> pd.DataFrame:
     frame["usd_per_month"] = [gpu_row_usd_per_month(scenario, g, data_dir=data_dir) for g in frame["gpu"]]
     ids = [f"gpu.{g}.usd_per_month" for g in frame["gpu"]]
     comparable = article.same_inputs((scenario.hours_per_month, HOURS_PER_MONTH), (scenario.spot_discount, 0.0))
-    return _with_article(frame.reset_index(drop=True), ids, "usd_per_month", data_dir=data_dir,
+    return with_article(frame.reset_index(drop=True), ids, "usd_per_month", data_dir=data_dir,
                          comparable=comparable)
 
 
@@ -193,7 +192,7 @@ def capacity(r: Result, data_dir: Path | None = None) -> pd.DataFrame:
                      "tokens_per_month": int(round(r.replica_tokens_per_month))})
     frame = pd.DataFrame(rows)
     ids = [None, "setup.capacity.tokens_per_month", None] + [None] * (len(rows) - 3)
-    return _with_article(frame, ids, "tokens_per_month", data_dir=data_dir,
+    return with_article(frame, ids, "tokens_per_month", data_dir=data_dir,
                          comparable=article.same_inputs((s.hours_per_month, HOURS_PER_MONTH)))
 
 
@@ -224,8 +223,8 @@ def breakeven_volumes(r: Result, api_model: str, volumes: list[int] | None = Non
     comparable = article.article_prices(r.scenario) and article.same_inputs(
         (float(at.replica_usd_per_month), article.value("setup.gpu.usd_per_month", data_dir)),
         (r.scenario.input_share, INPUT_SHARE))
-    frame = _with_article(frame, api_ids, "api_usd_per_month", "article_api", data_dir, comparable)
-    frame = _with_article(frame, ratio_ids, "cost_ratio", "article_ratio", data_dir, comparable)
+    frame = with_article(frame, api_ids, "api_usd_per_month", "article_api", data_dir, comparable)
+    frame = with_article(frame, ratio_ids, "cost_ratio", "article_ratio", data_dir, comparable)
     frame["article_winner"] = [figs.loc[i, "label"] if i in figs.index else None for i in ratio_ids]
     frame["winner_verdict"] = [
         article.NOT_CHECKABLE if a is None else (
@@ -269,16 +268,16 @@ def breakeven_summary(r: Result, api_models: list[str] | None = None,
     raw = (float(r.replica_usd_per_month), article.value("setup.gpu.usd_per_month", data_dir))
     adjusted = (float(r.replica_tco_usd_per_month), article.value("tco.total", data_dir))
     prices = article.article_prices(s)
-    frame = _with_article(frame, [f"be.{m}.tokens_per_month" for m in models],
+    frame = with_article(frame, [f"be.{m}.tokens_per_month" for m in models],
                           "breakeven_tokens_per_month", "article_month", data_dir,
                           prices and article.same_inputs(raw, share))
-    frame = _with_article(frame, [f"be.{m}.tokens_per_day" for m in models],
+    frame = with_article(frame, [f"be.{m}.tokens_per_day" for m in models],
                           "breakeven_tokens_per_day", "article_day", data_dir,
                           prices and article.same_inputs(raw, share, days))
-    frame = _with_article(frame, [f"tco_be.{m}.tokens_per_month" for m in models],
+    frame = with_article(frame, [f"tco_be.{m}.tokens_per_month" for m in models],
                           "tco_breakeven_tokens_per_month", "article_tco_month", data_dir,
                           prices and article.same_inputs(adjusted, share))
-    frame = _with_article(frame, [f"tco_be.{m}.tokens_per_day" for m in models],
+    frame = with_article(frame, [f"tco_be.{m}.tokens_per_day" for m in models],
                           "tco_breakeven_tokens_per_day", "article_tco_day", data_dir,
                           prices and article.same_inputs(adjusted, share, days))
     return frame
@@ -299,7 +298,7 @@ def tco_components(r: Result, data_dir: Path | None = None) -> pd.DataFrame:
     comparable = article.same_inputs(
         (float(r.replica_usd_per_month), article.value("tco.gpu", data_dir)),
         *((hidden[name], data.hidden_cost(name, "point", data_dir)) for name in hidden))
-    return _with_article(frame, ids, "usd_per_month", data_dir=data_dir, comparable=comparable)
+    return with_article(frame, ids, "usd_per_month", data_dir=data_dir, comparable=comparable)
 
 
 def model_quality(data_dir: Path | None = None) -> pd.DataFrame:
@@ -364,7 +363,7 @@ def blended_prices(r: Result, data_dir: Path | None = None) -> pd.DataFrame:
         "usd_per_1m_output": [r.prices[m][1] for m in models],
         "blended_usd_per_1m": [float(r.blended_usd_per_1m[m]) for m in models],
     })
-    return _with_article(frame, [f"blended.{m}" for m in models], "blended_usd_per_1m", data_dir=data_dir,
+    return with_article(frame, [f"blended.{m}" for m in models], "blended_usd_per_1m", data_dir=data_dir,
                          comparable=article.article_prices(r.scenario)
                          and article.same_inputs((r.scenario.input_share, INPUT_SHARE)))
 
@@ -436,37 +435,6 @@ def tco_range(r: Result, data_dir: Path | None = None) -> pd.DataFrame:
     return frame
 
 
-def hybrid_table(r: Result, data_dir: Path | None = None) -> pd.DataFrame:
-    """The scenario's hybrid example, every option of :func:`helpers.derive.hybrid.hybrid_options`
-    (all API; the scenario's deployment, which is the panel's hybrid; the small rented GPUs;
-    the bought hardware at two electricity bills; a cheap API), against routing everything to
-    ``hybrid_api_model``, with the article's printed API part beside each split row.
-
-    share_of_all_api = total / all-API total; ``total_with_hidden_usd_per_month`` adds the
-    scenario's DevOps + infrastructure to the self-hosted options; ``small_model_fits`` says
-    whether the small model's weights fit the hardware at its bits."""
-    s = r.scenario
-    options = hybrid_options(r, data_dir)
-    frame = pd.DataFrame([{
-        "option": o.option, "simple_tasks_on": o.simple_tasks_on, "api_model": o.api_model,
-        "api_tokens_per_month": int(round(o.api_tokens_per_month)),
-        "simple_tokens_per_month": int(round(o.simple_tokens_per_month)),
-        "api_usd_per_month": o.api_usd_per_month,
-        "simple_tasks_usd_per_month": o.simple_tasks_usd_per_month,
-        "total_usd_per_month": o.total_usd_per_month,
-        "share_of_all_api": o.share_of_all_api,
-        "total_with_hidden_usd_per_month": o.total_with_hidden_usd_per_month,
-        "small_model_fits": o.small_model_fits,
-        "share_with_hidden_of_all_api": o.share_with_hidden_of_all_api,
-    } for o in options])
-    ids = [None if o == ALL_API else "hybrid.api.usd_per_month" for o in frame["option"]]
-    article_api_model = article.figure("hybrid.api.usd_per_month", data_dir)["row_key"].removeprefix("API: ")
-    comparable = s.hybrid_api_model == article_api_model and article.article_prices(s) and article.same_inputs(
-        (s.hybrid_api_share * s.hybrid_monthly_tokens, article.value("hybrid.api.tokens_per_month", data_dir)),
-        (s.input_share, INPUT_SHARE))
-    return _with_article(frame, ids, "api_usd_per_month", data_dir=data_dir, comparable=comparable)
-
-
 def breakeven_stepped(s: Scenario, data_dir: Path | None = None) -> pd.DataFrame:
     """The Breakeven Summary with capacity steps, three ways, each priced by ``derive`` under
     the scenario (its GPU, units, spot discount and hours): the article's throughput on GPU
@@ -500,50 +468,6 @@ def what_if(r: Result) -> pd.DataFrame:
     """The scenario's own answer, one row per API (``tables/what_if.csv``): its volume, the
     replicas it needs, the bills and the winner (:func:`helpers.derive.what_if_row`)."""
     return pd.DataFrame([what_if_row(r, model) for model in r.api_models])
-
-
-def decision_cases(r: Result, cases: pd.DataFrame, data_dir: Path | None = None) -> pd.DataFrame:
-    """The four-step framework applied to each team of ``cases`` (columns team, tokens_per_day,
-    privacy_required, needs_flagship_quality, has_ml_expertise), with what the options cost at
-    that team's volume: each team is the scenario with the team's answers, priced by
-    :func:`helpers.derive.derive` (its ``decision``, bills and ``winner``):
-
-    flagship / budget API   tokens_per_month / 1e6 * blended price (scenario's flagship and
-                            budget API models)
-    selfhost_gpu_count      units of the replicas the volume needs (at least one deployment)
-    selfhost_usd_per_month  mean replicas * one deployment's GPU bill
-    selfhost_tco            + DevOps + infrastructure (per month, whatever the replicas)
-    cheaper_at_open_model_quality  derive's winner against the budget API ("Breakeven" within 1%)
-    """
-    s = r.scenario
-    flagship, budget = s.flagship_api_model, s.budget_api_model
-    rows = []
-    for case in cases.to_dict("records"):
-        team = dataclasses.replace(s, tokens_per_day=float(case["tokens_per_day"]),
-                                   privacy_required=bool(case["privacy_required"]),
-                                   needs_flagship_quality=bool(case["needs_flagship_quality"]),
-                                   has_ml_expertise=bool(case["has_ml_expertise"]))
-        at = derive(team, data_dir=data_dir, api_models=list(dict.fromkeys([flagship, budget])))
-        rows.append({
-            "team": case["team"],
-            "tokens_per_day": int(round(case["tokens_per_day"])),
-            "tokens_per_month": int(round(at.at("tokens_per_month"))),
-            "privacy_required": team.privacy_required,
-            "needs_flagship_quality": team.needs_flagship_quality,
-            "has_ml_expertise": team.has_ml_expertise,
-            "recommendation": at.decision.recommendation,
-            "step": at.decision.step,
-            "reason": at.decision.reason,
-            "flagship_api_model": flagship,
-            "flagship_api_usd_per_month": at.at("api_usd_per_month", flagship),
-            "budget_api_model": budget,
-            "budget_api_usd_per_month": at.at("api_usd_per_month", budget),
-            "selfhost_gpu_count": int(at.at("replicas")) * s.gpu_count,
-            "selfhost_usd_per_month": at.at("gpu_usd_per_month"),
-            "selfhost_tco_usd_per_month": at.at("tco_usd_per_month"),
-            "cheaper_at_open_model_quality": str(np.asarray(at.winner[budget]).ravel()[0]),
-        })
-    return pd.DataFrame(rows)
 
 
 def table_verdict_counts(*frames: pd.DataFrame) -> pd.DataFrame:
