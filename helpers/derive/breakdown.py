@@ -5,6 +5,7 @@ deployment, a million tokens on a fully loaded deployment, and the volume an API
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 from helpers.costs import api, breakeven, tco
 from helpers.derive import Result
@@ -39,3 +40,47 @@ def tokens_per_day_for_api_bill(usd_per_month: float, blended_usd_per_1m: float,
     """The daily volume at which an API bill is ``usd_per_month``: usd / blended * 1e6 / days
     (what workload a printed monthly cost was computed for)."""
     return api.tokens_per_day(breakeven.breakeven_tokens_per_month(usd_per_month, blended_usd_per_1m), days_per_month)
+
+
+def replica_tokens_per_s(r: Result) -> float:
+    """Tokens/s of one deployment: tokens_per_s of one unit * gpu_count."""
+    return float(r.tokens_per_s) * r.scenario.gpu_count
+
+
+def utilisation_share(r: Result, index: int = 0) -> float:
+    """How busy the billed replicas are at volume ``index``: tokens_per_month / (mean replicas *
+    replica_tokens_per_month) (flat traffic on one fully needed replica: close to 1)."""
+    return r.at("tokens_per_month", index=index) / (r.at("mean_replicas", index=index)
+                                                     * float(r.replica_tokens_per_month))
+
+
+def gpu_usd_per_1m(r: Result, index: int = 0) -> float:
+    """The GPU bill per million tokens served at volume ``index``: gpu_usd_per_month /
+    tokens_per_month * 1e6."""
+    return r.at("gpu_usd_per_month", index=index) / r.at("tokens_per_month", index=index) * 1e6
+
+
+def traffic_plans(r: Result, profile: str, scalings=("always_on", "scheduled"), data_dir: Path | None = None) -> dict:
+    """Scaling -> the month of traffic of ``profile`` (a row of ``data/load_profiles.csv``) at the
+    Result's volume, served hour by hour by replicas of this deployment
+    (:func:`helpers.capacity.traffic.traffic_plan` with :func:`replica_tokens_per_s` and
+    :func:`replica_usd_per_hour`)."""
+    from helpers.capacity import traffic  # noqa: PLC0415 - only shaped traffic needs the profiles
+
+    hourly = traffic.load_profile(profile, data_dir)
+    return {scaling: traffic.traffic_plan(r.at("tokens_per_month"), hourly, replica_tokens_per_s(r),
+                                          replica_usd_per_hour(r), scaling=scaling,
+                                          hours_per_month=r.scenario.hours_per_month)
+            for scaling in scalings}
+
+
+def hybrid_by_hour(r: Result, profile: str, api_model: str | None = None, data_dir: Path | None = None):
+    """A base of always-on replicas and the overflow, hour by hour, to ``api_model`` (the
+    headline API by default) at the Result's volume: :func:`helpers.capacity.traffic.hybrid_plans`
+    priced with this deployment and the API's blended price."""
+    from helpers.capacity import traffic  # noqa: PLC0415
+
+    blended = float(r.blended_usd_per_1m[api_model or r.api_model])
+    return traffic.hybrid_plans(r.at("tokens_per_month"), traffic.load_profile(profile, data_dir),
+                                replica_tokens_per_s(r), replica_usd_per_hour(r),
+                                blended, r.scenario.hours_per_month)
