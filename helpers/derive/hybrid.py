@@ -98,8 +98,8 @@ def hybrid_volumes(s) -> list[float]:
 def priced_for_hybrid(s, api_models=(), data_dir: Path | None = None) -> Result:
     """One derive call that prices every part of the hybrid: at :func:`hybrid_volumes` (the
     hybrid's whole volume first, so the Result's figures at index 0 are the scenario's own when
-    hybrid_monthly_tokens is its volume), for ``api_models`` and the hybrid's two APIs."""
-    models = list(dict.fromkeys([*api_models, s.hybrid_api_model, s.hybrid_simple_api_model]))
+    hybrid_monthly_tokens is its volume), for ``api_models`` and the hybrid's API."""
+    models = list(dict.fromkeys([*api_models, s.hybrid_api_model]))
     return derive(s, tokens_per_month=hybrid_volumes(s), data_dir=data_dir, api_models=models)
 
 
@@ -149,7 +149,7 @@ def hybrid_options(r: Result, data_dir: Path | None = None) -> list[HybridOption
     hybrid_bought_hardware at the low and the high electricity bill; the simple tasks to
     hybrid_simple_api_model."""
     s = r.scenario
-    at = priced_for_hybrid(s, data_dir=data_dir)
+    at = priced_for_hybrid(s, api_models=[s.hybrid_simple_api_model], data_dir=data_dir)
     options = [_option(at, ALL_API, s.hybrid_api_model, 0.0, None, api_share=1.0), _on_deployment(at, data_dir)]
     for gpu in s.hybrid_rented_gpus:
         row = data.lookup("gpu_cloud", "gpu", gpu, data_dir)
