@@ -206,7 +206,7 @@ def derive(scenario: Scenario | None = None, tokens_per_month=None, data_dir: Pa
     prices = {model: (t.usd_per_1m_input, t.usd_per_1m_output) for model, t in terms.items()}
     blended, api_usd, flat, flat_tco, stepped, stepped_tco = ({} for _ in range(6))
     for model, price in terms.items():
-        blended[model] = price.blended_usd_per_1m(scenario, input_share)
+        blended[model] = price.paid_usd_per_1m(scenario, input_share)
         api_usd[model] = np.asarray(api.api_usd_per_month(volumes, blended[model]), dtype=float)
         flat[model] = breakeven.breakeven_tokens_per_month(replica_usd, blended[model])
         flat_tco[model] = breakeven.breakeven_tokens_per_month(replica_usd + hidden_usd, blended[model])
