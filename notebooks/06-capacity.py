@@ -61,7 +61,7 @@ from helpers.show import capacity_plots
 
 display_options()
 s = Scenario.from_notebook(globals())
-if prompt_tokens < 1 or fit_context_tokens < 1 or (min_sequence_tokens_per_s or 0) < 0:
+if s.prompt_tokens < 1 or fit_context_tokens < 1 or (min_sequence_tokens_per_s or 0) < 0:
     raise ValueError("prompt_tokens and fit_context_tokens must be >= 1, min_sequence_tokens_per_s >= 0")
 row = data.row(data.load("selfhost_setups"), "setup", s.setup)
 setup_gpu, setup_count = capacity.resolve_gpu(row["gpu"])

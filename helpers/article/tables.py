@@ -23,7 +23,6 @@ from helpers.derive import breakdown
 from helpers.derive.hardware import PRECISIONS, best_precision, max_bits_per_weight, weights_fit, weights_vram_gb
 from helpers.files import atomic_write
 from helpers.scenario import Scenario
-from helpers.text import tokens_text
 
 # The reports' tables contract: file name -> columns it must hold (more are welcome).
 # Token counts are plain integers of tokens, money in USD.
