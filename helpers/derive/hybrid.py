@@ -34,6 +34,7 @@ from helpers import data
 from helpers.costs import hybrid as hybrid_formula, selfhost
 from helpers.derive import Result, derive
 from helpers.derive.prices import gpu_row_usd_per_month
+from helpers.scenario import Scenario
 
 # The options of :func:`hybrid_options`, in the table's order.
 ALL_API = "all API"
@@ -64,10 +65,6 @@ class HybridOption:
     small_model_fits: bool | None = None
 
     @property
-    def self_hosted(self) -> bool:
-        return self.memory_gb is not None
-
-    @property
     def total_usd_per_month(self) -> float:
         """API part + the simple tasks' bill."""
         return self.api_usd_per_month + self.simple_tasks_usd_per_month
@@ -89,13 +86,13 @@ class HybridOption:
                 if self.all_api_usd_per_month else float("nan"))
 
 
-def hybrid_volumes(s) -> list[float]:
+def hybrid_volumes(s: Scenario) -> list[float]:
     """The volumes the hybrid is priced at: [hybrid_monthly_tokens, its API part, its simple tasks]."""
     api_tokens = s.hybrid_api_share * s.hybrid_monthly_tokens
     return [s.hybrid_monthly_tokens, api_tokens, s.hybrid_monthly_tokens - api_tokens]
 
 
-def priced_for_hybrid(s, api_models=(), data_dir: Path | None = None) -> Result:
+def priced_for_hybrid(s: Scenario, api_models=(), data_dir: Path | None = None) -> Result:
     """One derive call that prices every part of the hybrid: at :func:`hybrid_volumes` (the
     hybrid's whole volume first, so the Result's figures at index 0 are the scenario's own when
     hybrid_monthly_tokens is its volume), for ``api_models`` and the hybrid's API."""
@@ -110,7 +107,7 @@ def _check_priced(at: Result) -> None:
                          f"volumes {hybrid_volumes(s)} for {s.hybrid_api_model}")
 
 
-def _fits(s, memory_gb: float) -> bool:
+def _fits(s: Scenario, memory_gb: float) -> bool:
     return selfhost.fits(s.hybrid_small_model_params_billion, s.hybrid_small_model_bits, memory_gb)
 
 
