@@ -25,7 +25,7 @@ tables_dir = ""  # report runs set this; tables are written there as CSV
 
 # %%
 from helpers import article
-from helpers.article import prose as sentences, tables
+from helpers.article import sentences, tables
 from helpers.show.format import display_options, prose, tokens_text, usd_text
 from helpers.derive import derive
 from helpers.scenario import Scenario
@@ -101,4 +101,4 @@ prose(sentences.monthly_column_sentence(printed, at_implied, article_tokens_per_
 
 # %%
 tables.save(costs, "api_costs", tables_dir)
-tables.verdict_counts(costs)
+tables.table_verdict_counts(costs)

@@ -35,7 +35,7 @@ infrastructure_usd_per_month = None  # None: the article's point estimate
 tables_dir = ""  # report runs set this; tables are written there as CSV
 
 # %%
-from helpers.article import prose as sentences, tables
+from helpers.article import sentences, tables
 from helpers.show.format import display_options, prose, tokens_text, usd_text
 from helpers.derive import derive
 from helpers.scenario import Scenario
@@ -143,4 +143,4 @@ ax = plots.cheaper_heatmap(grid, api_models[0], r.at("tokens_per_month"), input_
 # %%
 tables.save(volumes, "breakeven_volumes", tables_dir)
 tables.save(summary, "breakeven_summary", tables_dir)
-tables.verdict_counts(blended, volumes, summary)
+tables.table_verdict_counts(blended, volumes, summary)

@@ -35,7 +35,7 @@ infrastructure_usd_per_month = None  # None: the article's point estimate
 tables_dir = ""  # report runs set this; tables are written there as CSV
 
 # %%
-from helpers.article import prose as sentences, tables
+from helpers.article import sentences, tables
 from helpers.show.format import display_options, prose, tokens_text, usd_text
 from helpers.derive import derive
 from helpers.scenario import Scenario
@@ -124,4 +124,4 @@ prose(f"The weakest self-hostable entry, {hosted.model}, trails {best.model} by 
 # %%
 tables.save(components, "tco_components", tables_dir)
 tables.save(quality, "model_quality", tables_dir)
-tables.verdict_counts(components, adjusted)
+tables.table_verdict_counts(components, adjusted)
