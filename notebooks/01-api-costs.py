@@ -100,4 +100,4 @@ prose(sentences.monthly_column_sentence(printed, at_implied, article_tokens_per_
 
 # %%
 contract.save(costs, "api_costs", tables_dir)
-tables.verdict_counts(costs)
+tables.table_verdict_counts(costs)

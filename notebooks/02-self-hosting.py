@@ -22,10 +22,9 @@ scenario = {}  # overrides of the Scenario's defaults (helpers/scenario.py), e.g
 tables_dir = ""  # report runs set this; tables are written there as CSV
 
 # %%
-from helpers import article, data
-from helpers.article import tables
-from helpers.show.format import display_options, prose, tokens_text, usd_text
-from helpers.costs import selfhost
+from helpers import data
+from helpers.article import sentences, tables
+from helpers.show.format import display_options, prose
 from helpers.derive import derive
 from helpers.scenario import Scenario
 from helpers.report import contract
@@ -49,12 +48,7 @@ gpus[["gpu", "vram_gb", "usd_per_hour", "usd_per_month", "article_text", "articl
       "spot_usd_per_month_low", "spot_usd_per_month_high"]]
 
 # %%
-a100 = gpus.set_index("gpu").loc[setup_row["gpu"]]
-agree = gpus["article_verdict"].isin(["holds", "rounding"]).sum()
-prose(f"{agree} of {len(gpus)} monthly prices agree with the article at {s.hours_per_month:g} hours a "
-         f"month. On spot, the set-up's {setup_row['gpu']} would cost "
-         f"{usd_text(a100.spot_usd_per_month_low)}-{usd_text(a100.spot_usd_per_month_high)} a month "
-         f"instead of {usd_text(a100.usd_per_month)}, at the price of interruptions.")
+prose(sentences.spot_sentence(gpus, setup_row["gpu"], s.hours_per_month))
 
 # %% [markdown]
 # ## Consumer GPU (one-time purchase)
@@ -68,16 +62,7 @@ consumer = tables.consumer_hardware(params_billion)
 consumer
 
 # %%
-card = consumer.sort_values("usd_price").iloc[0]
-rtx = consumer[consumer["what_it_runs"].str.contains("4-bit")].iloc[0]
-four_bit = tables.PRECISIONS["4-bit"]
-prose(f"The article says the {rtx.hardware} runs \"{rtx.what_it_runs}\". A {params_billion:g}B model "
-         f"at 4 bits needs {selfhost.vram_gb(params_billion, four_bit):g} GB for its weights alone; "
-         f"the card has {rtx.memory_gb:g} GB, so it holds at most "
-         f"{rtx[f'max_bits_per_weight_{params_billion:g}b']:.2f} bits per weight: the claim is "
-         f"**{'right' if rtx[f'fits_{params_billion:g}b_4bit'] else 'wrong'}** for one card. "
-         f"The cheapest machine, the {card.hardware} ({usd_text(card.usd_price)}), "
-         f"would need {card[f'max_bits_per_weight_{params_billion:g}b']:.2f} bits per weight or fewer.")
+prose(sentences.four_bit_card_sentence(consumer, params_billion))
 
 # %% [markdown]
 # The same check for every model size of the article and every machine, consumer and cloud:
@@ -88,19 +73,12 @@ fits = tables.what_fits()
 fits
 
 # %%
-sizes = [c for c in fits.columns if c.endswith("B") and c[:-1].isdigit()]
-biggest = sizes[-1]
-holders = fits[fits[biggest] != "does not fit"]["hardware"].tolist()
-largest = consumer.sort_values("memory_gb").iloc[-1]
-largest_bits = selfhost.max_bits_per_weight(largest.memory_gb, float(biggest[:-1]))
-prose(f"Only {', '.join(holders) or 'none'} hold the weights of a {biggest} model at 4 bits or more. "
-         f"The largest consumer machine, the {largest.hardware} ({largest.memory_gb:g} GB; the article: "
-         f"\"{largest.what_it_runs}\"), holds {biggest} at no more than {largest_bits:.2f} bits per weight.")
+prose(sentences.largest_model_sentence(fits, consumer))
 
 # %% [markdown]
 # ## What model sizes require what hardware
 #
-# Weights at 16, 8 and 4 bits per weight (`helpers/costs/selfhost.py: vram_gb`) beside the article's
+# Weights at 16, 8 and 4 bits per weight (`helpers.derive.hardware.weights_vram_gb`) beside the article's
 # "VRAM Required" columns, which it prints in whole gigabytes.
 
 # %%
@@ -108,12 +86,7 @@ vram = tables.vram_by_model_size()
 vram
 
 # %%
-off = vram[(vram["fp16_verdict"] == "erratum") | (vram["4bit_verdict"] == "erratum")]
-lines = [f"{r.params_billion:g}B at 4 bits: {r.vram_gb_4bit:g} GB, the article prints "
-         f"~{r.article_vram_gb_4bit:g} GB" for r in off.itertuples()]
-prose("Errata (weights only; a real 4-bit file carries some overhead, so the printed figure may be "
-         "a generous estimate rather than a slip): " + "; ".join(lines) + "."
-         if lines else "Every printed VRAM figure holds.")
+prose(sentences.vram_errata_sentence(vram))
 
 # %% [markdown]
 # ## The breakeven set-up: GPU bill and single-GPU capacity
@@ -126,15 +99,7 @@ capacity = tables.capacity(r)
 capacity
 
 # %%
-bill = article.compare(r.replica_usd_per_month, "setup.gpu.usd_per_month")
-held = article.compare(r.replica_tokens_per_month, "setup.capacity.tokens_per_month")
-prose(f"{s.gpu_count}x {s.gpu} ({s.spot_discount:.0%} spot discount): "
-         f"**{usd_text(r.replica_usd_per_month)}** a month; the article prints "
-         f"\"{bill['article_text']}\" ({bill['verdict']}). At {r.tokens_per_s:,.0f} tokens/s "
-         f"it serves **{tokens_text(r.replica_tokens_per_month)} tokens a month**; the "
-         f"article prints \"{held['article_text']}\" ({held['verdict']})."
-         + ("" if r.gpu_matches_setup else
-            f" Note: the throughput was quoted for the {r.setup_gpu}, not this GPU."))
+prose(sentences.setup_capacity_sentence(r))
 
 # %% [markdown]
 # ## Verdicts and saved tables
@@ -144,4 +109,4 @@ contract.save(gpus, "gpu_cloud", tables_dir)
 contract.save(consumer, "consumer_hardware", tables_dir)
 contract.save(vram, "vram_by_model_size", tables_dir)
 contract.save(capacity, "capacity", tables_dir)
-tables.verdict_counts(gpus, vram, capacity)
+tables.table_verdict_counts(gpus, vram, capacity)

@@ -131,4 +131,4 @@ ax = plots.cheaper_heatmap(grid, s.api_model, r.at("tokens_per_month"), s.input_
 # %%
 contract.save(volumes, "breakeven_volumes", tables_dir)
 contract.save(summary, "breakeven_summary", tables_dir)
-tables.verdict_counts(blended, volumes, summary)
+tables.table_verdict_counts(blended, volumes, summary)

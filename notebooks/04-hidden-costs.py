@@ -114,4 +114,4 @@ prose(f"The weakest self-hostable entry, {hosted.model}, trails {best.model} by 
 # %%
 contract.save(components, "tco_components", tables_dir)
 contract.save(quality, "model_quality", tables_dir)
-tables.verdict_counts(components, adjusted)
+tables.table_verdict_counts(components, adjusted)

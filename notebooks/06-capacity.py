@@ -41,11 +41,9 @@ import math
 import pandas as pd
 
 from helpers import capacity, data
-from helpers.assumptions import TOKENS_PER_MILLION
-from helpers.capacity import traffic
-from helpers.article import tables
-from helpers.show.format import display_options, prose, tokens_text, usd_text
-from helpers.derive import derive
+from helpers.article import capacity_page, tables
+from helpers.show.format import display_options, prose, tokens_text
+from helpers.derive import breakdown, derive
 from helpers.scenario import Scenario
 from helpers.show import capacity_plots
 from helpers.report import contract
@@ -59,12 +57,7 @@ setup_gpu, setup_count = capacity.resolve_gpu(row["gpu"])
 setup_bits = float(row["bits_per_weight"])
 request_output_tokens = s.output_tokens or capacity.output_tokens_for(s.prompt_tokens, s.input_share)
 mean_context = math.floor(capacity.mean_decode_context(s.prompt_tokens, request_output_tokens))
-# DevOps + infrastructure: the true monthly cost without any GPU
-fixed_usd = float(derive(s).hidden_usd_per_month)
-cal = capacity.CALIBRATION
-prose(f"Set-up **{s.setup}**: {row['model']} at {setup_bits:g} bits on {row['gpu']}. Requests of "
-         f"{s.prompt_tokens:,} input and {request_output_tokens:,} output tokens (input share {s.input_share:.0%}); "
-         f"mean context while decoding {mean_context:,} tokens.")
+prose(capacity_page.setup_sentence(s.setup, row, s.prompt_tokens, request_output_tokens, s.input_share, mean_context))
 
 # %% [markdown]
 # ## The calibrated roofline
@@ -76,13 +69,7 @@ prose(f"Set-up **{s.setup}**: {row['model']} at {setup_bits:g} bits on {row['gpu
 # max() roofline (inf), and the efficiency factors, by least squares on the 24 H200 points.
 
 # %%
-prose(f"Calibrated factors: **{cal.bandwidth_efficiency:.1%}** of datasheet memory bandwidth, "
-         f"**{cal.compute_efficiency:.0%}** of datasheet dense tensor throughput, "
-         f"**{cal.layer_overhead_us:.0f} µs** per layer per step, p = {cal.p:g}. "
-         f"Error on the {cal.points} measured points: RMS {cal.rms_error:.1%}, worst "
-         f"{cal.max_abs_error:.1%} (tests hold every point within {capacity.CALIBRATION_ERROR_BOUND:.0%}). "
-         "The factors are shares of datasheet peaks; that they carry over to other GPUs is an "
-         "assumption the published measurements below test.")
+prose(capacity_page.calibration_sentence())
 
 # %% [markdown]
 # ## Model estimate beside each measured H200 point
@@ -90,20 +77,14 @@ prose(f"Calibrated factors: **{cal.bandwidth_efficiency:.1%}** of datasheet memo
 # %%
 calibration = capacity.calibration_table()
 contract.save(calibration, "calibration", tables_dir)
-calibration
+capacity_page.errors_as_shares(calibration)
 
 # %%
 ax = capacity_plots.model_vs_measured(calibration, "measured_tokens_per_s", "model_tokens_per_s", "model",
                                       "H200, bf16: the calibrated model against each measured step");
 
 # %%
-worst = calibration.loc[calibration["error"].abs().idxmax()]
-prose(f"The worst point is {worst['model']} {worst['phase']} at batch {worst['batch']} and "
-         f"{worst['context_tokens']:,} tokens of context: measured {worst['measured_tokens_per_s']:,.0f} "
-         f"tokens/s, modelled {worst['model_tokens_per_s']:,.0f} ({worst['error']:+.1%}). The H200 "
-         "measurements time the 70B shapes; note that the model says 70B in bf16 (141 GB of weights) "
-         f"does not fit one H200 for serving: it needs "
-         f"{capacity.gpus_needed(worst['gpu'], worst['model'], worst['weight_bits'], worst['context_tokens'])}.")
+prose(capacity_page.worst_calibration_sentence(calibration))
 
 # %% [markdown]
 # ## VRAM and fit: every model size and GPU of the article
@@ -119,12 +100,7 @@ contract.save(fit, "capacity_model", tables_dir)
 fit.pivot_table(index="hardware", columns=["model", "weight_bits"], values="max_batch", sort=False)
 
 # %%
-weights_70b_4bit = fit[(fit["model"] == row["model"]) & (fit["weight_bits"] == setup_bits)].set_index("hardware")
-prose(f"**Does 70B fit one RTX 4090 at 4 bits?** No: its weights take "
-         f"{weights_70b_4bit.loc['RTX 4090 24GB', 'weights_gb']:.1f} GB against a budget of "
-         f"{weights_70b_4bit.loc['RTX 4090 24GB', 'budget_gb']:.1f} GB (the article: \"70B at 4-bit quant\"). "
-         f"Two RTX 4090s hold it with room for {weights_70b_4bit.loc['2x RTX 4090', 'max_batch']} sequences "
-         f"of {fit_context_tokens:,} tokens; one A100 80GB holds {weights_70b_4bit.loc['NVIDIA A100 80GB', 'max_batch']}.")
+prose(capacity_page.fit_sentence(fit, row["model"], setup_bits, fit_context_tokens))
 
 # %% [markdown]
 # ## Throughput against batch size, and the article's 1,500 tokens/s
@@ -144,16 +120,8 @@ article_point = pd.DataFrame(points)
 article_point
 
 # %%
-at4, at16_one, at16_two = points
-prose(f"At {at4['weight_bits']:g} bits one A100 80GB holds {at4['max_batch_in_memory']} sequences of "
-         f"{mean_context:,} tokens and then decodes {at4['tokens_per_s_at_max_batch']:,.0f} tokens/s; "
-         + ("no batch up to 4,096 reaches the article's 1,500 tokens/s: compute and KV-cache reads grow "
-            "with the batch as its tokens do. "
-            if at4["batch_needed"] is None else
-            f"1,500 tokens/s needs a batch of {at4['batch_needed']}. ")
-         + f"At 16 bits 70B does not fit one A100 (largest batch {at16_one['max_batch_in_memory']}); "
-         f"two A100s hold {at16_two['max_batch_in_memory']} sequences and decode "
-         f"{at16_two['tokens_per_s_at_max_batch']:,.0f} tokens/s.")
+prose(capacity_page.article_point_sentence(points, mean_context, float(row["tokens_per_s_conservative"]),
+                                          setup_gpu["gpu"]))
 
 # %% [markdown]
 # ## Check points: published serving results against the model
@@ -169,35 +137,21 @@ prose(f"At {at4['weight_bits']:g} bits one A100 80GB holds {at4['max_batch_in_me
 # %%
 published = capacity.published_vs_model()
 contract.save(published, "published_benchmarks", tables_dir)
-published[["benchmark_id", "gpu_count", "kv_cache_bits", "input_tokens", "output_tokens", "concurrency",
-           "published_output_tokens_per_s", "model_output_tokens_per_s", "model_batch", "model_bound", "error"]]
+capacity_page.errors_as_shares(published[["benchmark_id", "gpu_count", "kv_cache_bits", "input_tokens", "output_tokens",
+                                          "concurrency", "published_output_tokens_per_s", "model_output_tokens_per_s",
+                                          "model_batch", "model_bound", "error"]])
 
 # %%
 ax = capacity_plots.model_vs_measured(published, "published_output_tokens_per_s", "model_output_tokens_per_s",
                                       "engine", "Check points: published output tokens/s against the model");
 
 # %%
-all_points = pd.concat([
-    calibration.assign(kind="calibration (fitted)", label=calibration["model"] + " " + calibration["phase"]),
-    published.assign(kind="check (not fitted)", label=published["engine"]),
-], ignore_index=True)
-summary = all_points.groupby("kind").agg(points=("error", "size"), median_error=("error", "median"),
-                                     rms_error=("error", lambda e: math.sqrt((e * e).mean())),
-                                     worst_abs_error=("error", lambda e: e.abs().max()),
-                                     within_25pct=("error", lambda e: int((e.abs() <= 0.25).sum())))
+summary = capacity_page.error_summary(calibration, published)
 contract.save(summary.reset_index(), "capacity_errors", tables_dir)
-summary
+capacity_page.errors_as_shares(summary)
 
 # %%
-check = summary.loc["check (not fitted)"]
-worst = published.loc[published["error"].abs().idxmax()]
-prose(f"On the {int(check['points'])} check points the model errs by a median of {check['median_error']:+.0%} "
-      f"(RMS {check['rms_error']:.0%}); {int(check['within_25pct'])} lie within 25%. The worst is "
-      f"{worst['benchmark_id']}: published {worst['published_output_tokens_per_s']:,.0f} output tokens/s, "
-      f"modelled {worst['model_output_tokens_per_s']:,.0f} ({worst['error']:+.0%}). The model leans high: it "
-      "assumes FP8 matmuls reach the share of their datasheet peak that bf16 reached on the measured H200, and "
-      "that the scheduler fills every step; it leaves the tensor-parallel all-reduce unhidden, which errs the "
-      "other way. A high capacity makes self-hosting look cheaper than it is, by about the median error.")
+prose(capacity_page.check_points_sentence(summary, published))
 
 # %% [markdown]
 # ## Latency targets: the throughput-latency curve
@@ -223,19 +177,11 @@ left, right = capacity_plots.throughput_latency(
     f"{request_output_tokens:,} out", target_ttft_s, target_tpot_s);
 
 # %%
-full = curve["output_tokens_per_s"].max()
 article_gpu_point = capacity.slo_operating_point(setup_gpu, row["model"], s.prompt_tokens, request_output_tokens, setup_bits,
                                                  setup_count, target_ttft_s, target_tpot_s, kv_bits=s.kv_bits,
                                                  max_sequences=s.max_sequences)
-prose(f"Without a target one {latency_gpu} serves **{full:,.0f} output tokens/s**; with p99 TTFT within "
-      f"{target_ttft_s:g} s and p99 TPOT within {target_tpot_s:g} s ({1 / target_tpot_s:.0f} tokens/s per user) it "
-      f"serves **{point['output_tokens_per_s']:,.0f}** ({1 - point['output_tokens_per_s'] / full:.0%} fewer), "
-      f"{point['batch']:.0f} requests running on average, first token after {point['ttft_p99_s']:.2f} s at the 99th "
-      f"percentile. The article's {row['gpu']} "
-      + (f"serves {article_gpu_point['output_tokens_per_s']:,.0f} output tokens/s under the same targets."
-         if article_gpu_point["output_tokens_per_s"] > 0 else
-         f"cannot meet them at any load: one {s.prompt_tokens:,}-token prompt alone takes "
-         f"{article_gpu_point['ttft_p99_s']:.2f} s to its first token."))
+prose(capacity_page.latency_sentence(curve, point, article_gpu_point, latency_gpu, row["gpu"], target_ttft_s,
+                                     target_tpot_s, s.prompt_tokens))
 
 # %% [markdown]
 # ## Traffic that rises and falls
@@ -247,50 +193,22 @@ prose(f"Without a target one {latency_gpu} serves **{full:,.0f} output tokens/s*
 # replicas serve the latency targets above; prices are the scenario's (`helpers.derive`).
 
 # %%
-traffic_volume = traffic_tokens_per_day * s.days_per_month
 served = dataclasses.replace(s, gpu=latency_gpu, throughput_source="model", ttft_s=target_ttft_s,
                              tpot_s=target_tpot_s, tokens_per_day=traffic_tokens_per_day)
-rows = []
-for profile in traffic_profiles:
-    for mode in ("always_on", "scheduled"):
-        r = derive(dataclasses.replace(served, load_profile=profile, scaling=mode))
-        rows.append({"load_profile": profile, "scaling": mode, "peak_replicas": r.at("replicas"),
-                     "mean_replicas": r.at("mean_replicas"), "gpu_usd_per_month": r.at("gpu_usd_per_month"),
-                     "utilisation_share": traffic_volume / (r.at("mean_replicas") * r.at("replica_tokens_per_month")),
-                     "usd_per_1m": r.at("gpu_usd_per_month") / traffic_volume * TOKENS_PER_MILLION,
-                     "api_usd_per_month": r.at("api_usd_per_month")})
-profiles_table = pd.DataFrame(rows)
+profiles_table = capacity_page.traffic_profiles(served, traffic_profiles)
 contract.save(profiles_table, "traffic_profiles", tables_dir)
 profiles_table
 
 # %%
 replica = derive(served)
-replica_tokens_per_s = replica.at("tokens_per_s") * s.gpu_count
-usd_per_replica_hour = replica.at("replica_usd_per_month") / s.hours_per_month
-office = traffic.load_profile("business_hours")
-plans = {scaling: traffic.traffic_plan(traffic_volume, office, replica_tokens_per_s, usd_per_replica_hour,
-                                       scaling=scaling, hours_per_month=s.hours_per_month)
-         for scaling in ("always_on", "scheduled")}
-ax = capacity_plots.hourly_replicas(plans, f"Office hours, {tokens_text(traffic_volume)} tokens a month on "
-                                    f"{latency_gpu} replicas of {replica_tokens_per_s:,.0f} tokens/s");
+plans = breakdown.traffic_plans(replica, "business_hours")
+ax = capacity_plots.hourly_replicas(plans, f"Office hours, {tokens_text(replica.at('tokens_per_month'))} tokens a month "
+                                    f"on {latency_gpu} replicas of {breakdown.replica_tokens_per_s(replica):,.0f} tokens/s");
 
 # %%
-hybrid = traffic.hybrid_plans(traffic_volume, office, replica_tokens_per_s, usd_per_replica_hour,
-                              replica.blended_usd_per_1m[s.api_model], s.hours_per_month)
-contract.save(hybrid, "hybrid_by_hour", tables_dir)
-best = hybrid[hybrid["cheapest"]].iloc[0]
-flat_row = profiles_table[(profiles_table["load_profile"] == "flat")].iloc[0]
-office_rows = profiles_table[profiles_table["load_profile"] == "business_hours"].set_index("scaling")
-prose(f"Flat traffic keeps its replicas {flat_row['utilisation_share']:.0%} busy at "
-      f"{usd_text(flat_row['usd_per_1m'])} per 1M tokens. Office-hours traffic of the same monthly volume needs "
-      f"{office_rows.loc['always_on', 'peak_replicas']:.0f} replicas at its peak: kept always on they are "
-      f"{office_rows.loc['always_on', 'utilisation_share']:.0%} busy and cost {usd_text(office_rows.loc['always_on', 'usd_per_1m'])} "
-      f"per 1M tokens; scheduled by the hour, {office_rows.loc['scheduled', 'utilisation_share']:.0%} and "
-      f"{usd_text(office_rows.loc['scheduled', 'usd_per_1m'])}. The API bills only what is used: "
-      f"{usd_text(flat_row['api_usd_per_month'])} a month at {s.api_model}'s price. Self-hosting a base of "
-      f"{best['base_replicas']:.0f} always-on replicas and sending the rest, hour by hour, to {s.api_model} costs "
-      f"{usd_text(best['usd_per_month'])} a month ({best['api_tokens_per_month'] / traffic_volume:.1%} of the tokens "
-      f"to the API): the cheapest split at this API's price.")
+by_hour = breakdown.hybrid_by_hour(replica, "business_hours")
+contract.save(by_hour, "hybrid_by_hour", tables_dir)
+prose(capacity_page.traffic_sentence(profiles_table, by_hour, s.api_model, replica.at("tokens_per_month")))
 
 # %% [markdown]
 # ## The breakeven summary with modelled capacity, in GPU-sized steps
@@ -302,23 +220,9 @@ prose(f"Flat traffic keeps its replicas {flat_row['utilisation_share']:.0%} busy
 
 # %%
 stepped = tables.breakeven_stepped(s)
-article_steps = stepped[stepped["throughput_source"] == "article"]
-model_steps = stepped[(stepped["throughput_source"] == "model") & (stepped["fixed_usd_per_month"] == 0)]
-model_tco_steps = stepped[(stepped["throughput_source"] == "model") & (stepped["fixed_usd_per_month"] > 0)]
 contract.save(stepped, "breakeven_stepped", tables_dir)
 stepped[["api_model", "throughput_source", "fixed_usd_per_month", "tokens_per_s", "replica_tokens_per_month",
          "flat_breakeven_tokens_per_month", "stepped_breakeven_tokens_per_month", "replicas_at_breakeven"]]
 
 # %%
-lines = [f"The model gives the set-up **{model_steps['tokens_per_s'].iloc[0]:,.0f} tokens/s** (input + output) "
-         f"against the article's {article_steps['tokens_per_s'].iloc[0]:,.0f}: "
-         f"{tokens_text(model_steps['replica_tokens_per_month'].iloc[0])} tokens a month instead of "
-         f"{tokens_text(article_steps['replica_tokens_per_month'].iloc[0])}, so a fully loaded A100 costs "
-         f"{usd_text(model_steps['selfhost_usd_per_1m_at_full_load'].iloc[0])} per 1M tokens."]
-for m, raw_tokens, t in zip(model_steps.itertuples(), model_steps["stepped_breakeven_tokens_per_month"],
-                            model_tco_steps["stepped_breakeven_tokens_per_month"]):
-    raw = "never (the API stays cheaper at any volume)" if math.isinf(raw_tokens) else f"{tokens_text(raw_tokens)} tokens/month"
-    tco_text = "never" if math.isinf(t) else f"{tokens_text(t)}"
-    lines.append(f"- {m.api_model} (${m.blended_usd_per_1m:g}/1M): breakeven {raw}; "
-                 f"with {usd_text(fixed_usd)} of hidden costs a month, {tco_text}.")
-prose("\n".join(lines))
+prose(capacity_page.stepped_lines(stepped, s.gpu))

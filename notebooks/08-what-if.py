@@ -17,7 +17,7 @@
 # notebook gives each of them a control and asks: at these inputs, is an API or self-hosting
 # cheaper, by how much, where is the breakeven, and what does the article's decision framework
 # say? Every figure comes from the same `helpers/` functions as the static notebooks
-# (`helpers.show.widgets.evaluate`, which reads `helpers.derive.derive`). "Save scenario" writes the inputs as `params/<name>.yaml`,
+# (`helpers.show.whatif.evaluate`, which reads `helpers.derive.panel`). "Save scenario" writes the inputs as `params/<name>.yaml`,
 # which the report command accepts.
 
 # %% tags=["parameters"]
@@ -32,14 +32,14 @@ from helpers.article import tables
 from helpers.show.format import display_options, prose
 from helpers.derive import derive
 from helpers.scenario import Scenario
-from helpers.show import widgets
+from helpers.show import whatif, widgets
 from helpers.report import contract
 
 display_options()
 s = Scenario.from_dict(scenario)
 if not isinstance(interactive, bool):
     raise ValueError(f"parameter interactive must be True or False, got {interactive!r}")
-results = widgets.evaluate(s)
+results = whatif.evaluate(s)
 
 # %% [markdown]
 # ## The panel
@@ -59,17 +59,17 @@ widgets.panel_or_note(s, interactive)
 # cannot run (the dated HTML reports).
 
 # %%
-prose(widgets.summary_markdown(results))
+prose(whatif.summary_markdown(results))
 
 # %%
-widgets.costs_frame(results)
+whatif.costs_frame(results)
 
 # %%
-widgets.breakevens_frame(results)
+whatif.breakevens_frame(results)
 
 # %%
 fig, ax = plt.subplots(figsize=(9, 5.5))
-ax = widgets.plot_costs(results, ax);
+ax = whatif.plot_costs(results, ax);
 
 # %%
 own_answer = tables.what_if(derive(s))

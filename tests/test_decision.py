@@ -1,7 +1,12 @@
-"""helpers.costs.decision: the four steps of the Quick Decision Framework."""
+"""helpers.costs.decision: the four steps of the Quick Decision Framework, and the decision cases
+table that applies them through derive."""
+import pandas as pd
 import pytest
 
+from helpers.article import hybrid_decision
 from helpers.costs.decision import API, API_OR_HIRE, HYBRID, SELF_HOST, decide
+from helpers.derive import derive
+from helpers.scenario import Scenario
 
 
 @pytest.mark.parametrize("tokens_per_day, privacy, flagship, expertise, expected, step", [
@@ -24,3 +29,22 @@ def test_framework(tokens_per_day, privacy, flagship, expertise, expected, step)
 def test_negative_volume_rejected():
     with pytest.raises(ValueError, match="tokens_per_day"):
         decide(-1, False, False, False)
+
+
+# --- The decision cases table decides with derive (tie band included) ------------------------
+
+_TEAM = {"team": "t", "privacy_required": True, "needs_flagship_quality": False, "has_ml_expertise": True}
+
+
+@pytest.mark.parametrize("ratio, cheaper", [(1.009, "Breakeven"), (1.02, "Self-host"), (1 / 1.02, "API")])
+def test_decision_cases_call_bills_within_one_percent_a_tie(ratio, cheaper):
+    # GPT-5 as the budget API at 5.625 per 1M (50/50): one A100 with hidden costs is $3,240, so
+    # the API bill is ratio * 3,240 at ratio * 576M tokens a month (within one A100's 3.888B).
+    s = Scenario(budget_api_model="GPT-5")
+    tokens_per_day = ratio * 3240 / 5.625 * 1e6 / 30
+    frame = hybrid_decision.decision_cases(derive(s), pd.DataFrame([{**_TEAM, "tokens_per_day": tokens_per_day}]))
+    row = frame.iloc[0]
+    assert row["budget_api_usd_per_month"] == pytest.approx(ratio * 3240)
+    assert row["selfhost_tco_usd_per_month"] == pytest.approx(3240)
+    assert row["cheaper_at_open_model_quality"] == cheaper
+    assert (row["recommendation"], row["step"]) == (SELF_HOST, 4)

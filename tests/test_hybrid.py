@@ -19,3 +19,4 @@ def test_all_api_and_all_selfhost_ends():
     assert hybrid.hybrid_usd_per_month(1e8, 0.0, 5.625, 504)["total_usd_per_month"] == pytest.approx(504)
     with pytest.raises(ValueError, match="api_share"):
         hybrid.hybrid_usd_per_month(1e8, 1.5, 5.625, 504)
+

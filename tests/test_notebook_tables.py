@@ -7,7 +7,7 @@ import pytest
 
 from helpers import article, data, paths
 from helpers.costs import decision
-from helpers.article import tables
+from helpers.article import hybrid_decision, tables
 from helpers.derive import derive, throughput
 from helpers.scenario import Scenario
 
@@ -99,7 +99,7 @@ def test_tco_range_point_is_the_articles_table(printed):
 
 
 def test_hybrid_api_part_is_the_articles_56_dollars(derived, printed):
-    frame = tables.hybrid(derive(Scenario(hybrid_rented_gpus=("NVIDIA L4",), hybrid_bought_hardware=("RTX 4090 24GB",))))
+    frame = hybrid_decision.hybrid_table(derive(Scenario(hybrid_rented_gpus=("NVIDIA L4",), hybrid_bought_hardware=("RTX 4090 24GB",))))
     everything, split = frame.iloc[0], frame.iloc[1:]
     assert within_print(split["api_usd_per_month"].iloc[0], printed.loc["hybrid.api.usd_per_month"])
     assert everything["total_usd_per_month"] == pytest.approx(10 * split["api_usd_per_month"].iloc[0])
@@ -113,7 +113,7 @@ def test_hybrid_api_part_is_the_articles_56_dollars(derived, printed):
 
 def test_decision_cases_follow_the_framework(derived):
     cases = data.load("decision_cases")
-    frame = tables.decision_cases(derived, cases)
+    frame = hybrid_decision.decision_cases(derived, cases)
     for case, row in zip(cases.itertuples(), frame.itertuples()):
         expected = decision.decide(case.tokens_per_day, case.privacy_required, case.needs_flagship_quality,
                                    case.has_ml_expertise)

@@ -50,7 +50,7 @@ def test_every_option_is_costed_at_the_current_volume(panel, prices):
 def test_hybrid_matches_the_article_example(panel, printed):
     """10% of 100M tokens/month to GPT-5: ~$56/month for the API part."""
     panel.controls["tokens_per_day"].value = 100_000_000 / 30
-    assert within_print(panel.results["hybrid"]["api_usd_per_month"], printed.loc["hybrid.api.usd_per_month"])
+    assert within_print(panel.results["hybrid"].api_usd_per_month, printed.loc["hybrid.api.usd_per_month"])
 
 
 def test_moving_the_volume_across_the_breakeven_flips_the_winner(panel):
@@ -214,7 +214,7 @@ def test_a_free_api_never_breaks_even():
     results = widgets.evaluate(Scenario(usd_per_1m_input=0.0, usd_per_1m_output=0.0))
     assert math.isinf(results["breakeven_tokens_per_month"])
     assert results["winner"] == breakeven.API
-    assert widgets.breakevens_frame(results)["breakeven_tokens_per_month"].map(widgets._tokens).tolist() == ["never"] * 3
+    assert widgets.breakevens_frame(results)["breakeven_tokens_per_month"].map(widgets.tokens_or_never).tolist() == ["never"] * 3
 
 
 def test_a_volume_beyond_one_gpu_is_priced_with_two(panel, a100_usd_per_hour):

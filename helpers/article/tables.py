@@ -17,16 +17,13 @@ import pandas as pd
 
 from helpers import article, data
 from helpers.assumptions import DAYS_PER_MONTH, HOURS_PER_MONTH, INPUT_SHARE
-from helpers.costs import api, breakeven, decision, selfhost, tco
-from helpers.costs import hybrid as hybrid_mod
-from helpers.derive import Result, compare, derive, gpu_usd_per_month, what_if_row
+from helpers.derive import Result, compare, derive, gpu_row_usd_per_month, what_if_row
+from helpers.derive import breakdown
+from helpers.derive.hardware import PRECISIONS, best_precision, max_bits_per_weight, weights_fit, weights_vram_gb
 from helpers.scenario import Scenario
-from helpers.text import tokens_text
-
-PRECISIONS = {"fp16": 16, "8-bit": 8, "4-bit": 4}
 
 
-def _with_article(frame: pd.DataFrame, ids: list[str], recomputed_column: str,
+def with_article(frame: pd.DataFrame, ids: list[str], recomputed_column: str,
                   prefix: str = "article", data_dir: Path | None = None,
                   comparable: bool = True) -> pd.DataFrame:
     """Add ``<prefix>_text``, ``<prefix>_value`` and ``<prefix>_verdict`` columns: the
@@ -74,22 +71,22 @@ def api_costs(scenario: Scenario, tiers: list[str] | None = None, data_dir: Path
     comparable = judge if judge is not None else article.article_prices(scenario) and article.same_inputs(
         (scenario.tokens_per_day, article.value("scenario.tokens_per_day", data_dir)),
         (scenario.input_share, INPUT_SHARE), (scenario.days_per_month, DAYS_PER_MONTH))
-    return _with_article(frame.reset_index(drop=True), ids, "usd_per_month", data_dir=data_dir,
+    return with_article(frame.reset_index(drop=True), ids, "usd_per_month", data_dir=data_dir,
                          comparable=comparable)
 
 
 def gpu_cloud(scenario: Scenario, data_dir: Path | None = None) -> pd.DataFrame:
     """Cloud GPU Pricing table: monthly bill of each configuration at the scenario's hours and
-    spot discount (:func:`helpers.derive.gpu_usd_per_month`); its on-demand rows (the reserved
+    spot discount (:func:`helpers.derive.gpu_row_usd_per_month`); its on-demand rows (the reserved
     rows are not the article's)."""
     gpus = data.load("gpu_cloud", data_dir)
     gpus = gpus[gpus["pricing"] == "on_demand"]
     frame = gpus[["gpu", "gpu_count", "vram_gb", "usd_per_hour", "best_for"]].copy()
     frame["gpu_count"] = frame["gpu_count"].astype(int)
-    frame["usd_per_month"] = [gpu_usd_per_month(scenario, g, data_dir=data_dir) for g in frame["gpu"]]
+    frame["usd_per_month"] = [gpu_row_usd_per_month(scenario, g, data_dir=data_dir) for g in frame["gpu"]]
     ids = [f"gpu.{g}.usd_per_month" for g in frame["gpu"]]
     comparable = article.same_inputs((scenario.hours_per_month, HOURS_PER_MONTH), (scenario.spot_discount, 0.0))
-    return _with_article(frame.reset_index(drop=True), ids, "usd_per_month", data_dir=data_dir,
+    return with_article(frame.reset_index(drop=True), ids, "usd_per_month", data_dir=data_dir,
                          comparable=comparable)
 
 
@@ -100,10 +97,10 @@ def consumer_hardware(params_billion: float = 70, data_dir: Path | None = None) 
     frame = hardware[["hardware", "memory_gb", "usd_price", "memory_kind", "what_it_runs"]].copy()
     for name, bits in PRECISIONS.items():
         frame[f"fits_{params_billion:g}b_{name.replace('-', '')}"] = [
-            selfhost.fits(params_billion, bits, m) for m in frame["memory_gb"]
+            weights_fit(params_billion, bits, m) for m in frame["memory_gb"]
         ]
     frame[f"max_bits_per_weight_{params_billion:g}b"] = [
-        selfhost.max_bits_per_weight(m, params_billion) for m in frame["memory_gb"]
+        max_bits_per_weight(m, params_billion) for m in frame["memory_gb"]
     ]
     return frame.reset_index(drop=True)
 
@@ -114,9 +111,9 @@ def vram_by_model_size(data_dir: Path | None = None) -> pd.DataFrame:
     sizes = data.load("model_sizes", data_dir)
     frame = pd.DataFrame({
         "params_billion": sizes["params_billion"],
-        "vram_gb_fp16": [selfhost.vram_gb(p, 16) for p in sizes["params_billion"]],
-        "vram_gb_8bit": [selfhost.vram_gb(p, 8) for p in sizes["params_billion"]],
-        "vram_gb_4bit": [selfhost.vram_gb(p, 4) for p in sizes["params_billion"]],
+        "vram_gb_fp16": [weights_vram_gb(p, 16) for p in sizes["params_billion"]],
+        "vram_gb_8bit": [weights_vram_gb(p, 8) for p in sizes["params_billion"]],
+        "vram_gb_4bit": [weights_vram_gb(p, 4) for p in sizes["params_billion"]],
         "minimum_hardware": sizes["minimum_hardware"],
         "article_vram_gb_fp16": sizes["vram_gb_fp16"],
         "article_vram_gb_4bit": sizes["vram_gb_4bit"],
@@ -148,7 +145,7 @@ def capacity(r: Result, data_dir: Path | None = None) -> pd.DataFrame:
                      "tokens_per_month": int(round(r.replica_tokens_per_month))})
     frame = pd.DataFrame(rows)
     ids = [None, "setup.capacity.tokens_per_month", None] + [None] * (len(rows) - 3)
-    return _with_article(frame, ids, "tokens_per_month", data_dir=data_dir,
+    return with_article(frame, ids, "tokens_per_month", data_dir=data_dir,
                          comparable=article.same_inputs((s.hours_per_month, HOURS_PER_MONTH)))
 
 
@@ -179,8 +176,8 @@ def breakeven_volumes(r: Result, api_model: str, volumes: list[int] | None = Non
     comparable = article.article_prices(r.scenario) and article.same_inputs(
         (float(at.replica_usd_per_month), article.value("setup.gpu.usd_per_month", data_dir)),
         (r.scenario.input_share, INPUT_SHARE))
-    frame = _with_article(frame, api_ids, "api_usd_per_month", "article_api", data_dir, comparable)
-    frame = _with_article(frame, ratio_ids, "cost_ratio", "article_ratio", data_dir, comparable)
+    frame = with_article(frame, api_ids, "api_usd_per_month", "article_api", data_dir, comparable)
+    frame = with_article(frame, ratio_ids, "cost_ratio", "article_ratio", data_dir, comparable)
     frame["article_winner"] = [figs.loc[i, "label"] if i in figs.index else None for i in ratio_ids]
     frame["winner_verdict"] = [
         article.NOT_CHECKABLE if a is None else (
@@ -224,16 +221,16 @@ def breakeven_summary(r: Result, api_models: list[str] | None = None,
     raw = (float(r.replica_usd_per_month), article.value("setup.gpu.usd_per_month", data_dir))
     adjusted = (float(r.replica_tco_usd_per_month), article.value("tco.total", data_dir))
     prices = article.article_prices(s)
-    frame = _with_article(frame, [f"be.{m}.tokens_per_month" for m in models],
+    frame = with_article(frame, [f"be.{m}.tokens_per_month" for m in models],
                           "breakeven_tokens_per_month", "article_month", data_dir,
                           prices and article.same_inputs(raw, share))
-    frame = _with_article(frame, [f"be.{m}.tokens_per_day" for m in models],
+    frame = with_article(frame, [f"be.{m}.tokens_per_day" for m in models],
                           "breakeven_tokens_per_day", "article_day", data_dir,
                           prices and article.same_inputs(raw, share, days))
-    frame = _with_article(frame, [f"tco_be.{m}.tokens_per_month" for m in models],
+    frame = with_article(frame, [f"tco_be.{m}.tokens_per_month" for m in models],
                           "tco_breakeven_tokens_per_month", "article_tco_month", data_dir,
                           prices and article.same_inputs(adjusted, share))
-    frame = _with_article(frame, [f"tco_be.{m}.tokens_per_day" for m in models],
+    frame = with_article(frame, [f"tco_be.{m}.tokens_per_day" for m in models],
                           "tco_breakeven_tokens_per_day", "article_tco_day", data_dir,
                           prices and article.same_inputs(adjusted, share, days))
     return frame
@@ -248,13 +245,13 @@ def tco_components(r: Result, data_dir: Path | None = None) -> pd.DataFrame:
     """Total Cost Adjustment table for one deployment: component, usd_per_month, beside the
     article."""
     hidden = {k: float(v) for k, v in r.hidden_inputs.items()}
-    parts = tco.tco_components(float(r.replica_usd_per_month), **hidden)
+    parts = breakdown.tco_components(r)
     frame = pd.DataFrame({"component": list(parts), "usd_per_month": list(parts.values())})
     ids = ["tco.gpu", "tco.devops", "tco.infrastructure", "tco.total"]
     comparable = article.same_inputs(
         (float(r.replica_usd_per_month), article.value("tco.gpu", data_dir)),
         *((hidden[name], data.hidden_cost(name, "point", data_dir)) for name in hidden))
-    return _with_article(frame, ids, "usd_per_month", data_dir=data_dir, comparable=comparable)
+    return with_article(frame, ids, "usd_per_month", data_dir=data_dir, comparable=comparable)
 
 
 def model_quality(data_dir: Path | None = None) -> pd.DataFrame:
@@ -288,7 +285,7 @@ def api_costs_vs_article(frame: pd.DataFrame, days_per_month: float = DAYS_PER_M
     frame = frame.copy()
     frame["article_over_recomputed"] = frame["article_value"] / frame["usd_per_month"]
     frame["article_implied_tokens_per_day"] = [
-        int(round(api.tokens_per_day(breakeven.breakeven_tokens_per_month(printed, blended), days_per_month)))
+        int(round(breakdown.tokens_per_day_for_api_bill(printed, blended, days_per_month)))
         if pd.notna(printed) else pd.NA
         for printed, blended in zip(frame["article_value"], frame["blended_usd_per_1m"])
     ]
@@ -305,7 +302,7 @@ def blended_prices(r: Result, data_dir: Path | None = None) -> pd.DataFrame:
         "usd_per_1m_output": [r.prices[m][1] for m in models],
         "blended_usd_per_1m": [float(r.blended_usd_per_1m[m]) for m in models],
     })
-    return _with_article(frame, [f"blended.{m}" for m in models], "blended_usd_per_1m", data_dir=data_dir,
+    return with_article(frame, [f"blended.{m}" for m in models], "blended_usd_per_1m", data_dir=data_dir,
                          comparable=article.article_prices(r.scenario)
                          and article.same_inputs((r.scenario.input_share, INPUT_SHARE)))
 
@@ -318,17 +315,8 @@ def gpu_cloud_with_spot(scenario: Scenario, data_dir: Path | None = None) -> pd.
     frame = gpu_cloud(on_demand, data_dir)
     for column, case in (("spot_usd_per_month_low", "high"), ("spot_usd_per_month_high", "low")):
         spot = dataclasses.replace(scenario, spot_discount=data.hidden_cost("spot_discount", case, data_dir))
-        frame[column] = [gpu_usd_per_month(spot, g, data_dir=data_dir) for g in frame["gpu"]]
+        frame[column] = [gpu_row_usd_per_month(spot, g, data_dir=data_dir) for g in frame["gpu"]]
     return frame
-
-
-def best_precision(params_billion: float, memory_gb: float) -> str:
-    """The most precise of fp16, 8-bit and 4-bit at which a model's weights fit in
-    ``memory_gb`` ("does not fit" when even 4-bit does not)."""
-    for name, bits in PRECISIONS.items():
-        if selfhost.fits(params_billion, bits, memory_gb):
-            return name
-    return "does not fit"
 
 
 def what_fits(data_dir: Path | None = None) -> pd.DataFrame:
@@ -376,7 +364,7 @@ def tco_range(r: Result, data_dir: Path | None = None) -> pd.DataFrame:
         at = derive(dataclasses.replace(r.scenario, **inputs), data_dir=data_dir)
         gpu = float(at.replica_usd_per_month)
         total = float(at.replica_tco_usd_per_month)
-        multiplier = tco.tco_multiplier(total, gpu)
+        multiplier = breakdown.tco_multiplier(at)
         rows.append({"case": case, **inputs, "gpu_usd_per_month": gpu,
                      "tco_usd_per_month": total, "tco_multiplier": multiplier,
                      "within_rule_of_thumb": bool(rule_low - 1e-9 <= multiplier <= rule_high + 1e-9)})
@@ -384,76 +372,6 @@ def tco_range(r: Result, data_dir: Path | None = None) -> pd.DataFrame:
     frame["rule_of_thumb_low"] = rule_low
     frame["rule_of_thumb_high"] = rule_high
     return frame
-
-
-def hybrid(r: Result, data_dir: Path | None = None) -> pd.DataFrame:
-    """The scenario's hybrid example priced with real hardware, against routing everything to
-    the API.
-
-    Rows: everything to ``hybrid_api_model``; ``hybrid_api_share`` to it and the rest to
-      - a rented GPU of ``hybrid_rented_gpus`` (gpu_cloud.csv, the scenario's hours and spot),
-      - bought hardware of ``hybrid_bought_hardware`` (consumer_hardware.csv): usd_price /
-        amortization months + electricity (``hidden_costs.csv`` low and high: two rows),
-      - a cheap API (``hybrid_simple_api_model``): no hardware at all.
-    share_of_all_api = total / all-API total. ``total_with_hidden_usd_per_month`` adds the
-    scenario's DevOps + infrastructure to the self-hosted options. ``small_model_fits`` says
-    whether the small model's weights fit the hardware at its bits.
-    """
-    s = r.scenario
-    monthly_tokens, api_share, api_model = s.hybrid_monthly_tokens, s.hybrid_api_share, s.hybrid_api_model
-    priced = derive(s, data_dir=data_dir, api_models=list(dict.fromkeys([api_model, s.hybrid_simple_api_model])))
-    blended = float(priced.blended_usd_per_1m[api_model])
-    simple_blended_usd = float(priced.blended_usd_per_1m[s.hybrid_simple_api_model])
-    hidden_usd_per_month = float(r.hidden_usd_per_month)
-    everything = api.api_usd_per_month(monthly_tokens, blended)
-    gpus = data.load("gpu_cloud", data_dir)
-    hardware = data.load("consumer_hardware", data_dir)
-    options = [("all API", api_model, None, 0.0, float("nan"))]
-    for gpu in s.hybrid_rented_gpus:
-        row = data.row(gpus, "gpu", gpu)
-        options.append(("hybrid, rented GPU 24/7", gpu, None, gpu_usd_per_month(s, gpu, data_dir=data_dir),
-                        float(row["vram_gb"])))
-    for name in s.hybrid_bought_hardware:
-        row = data.row(hardware, "hardware", name)
-        for case in ("low", "high"):
-            electricity = data.hidden_cost("electricity_usd_per_month", case, data_dir)
-            options.append((f"hybrid, bought, electricity {case}", name, None,
-                            selfhost.amortized_usd_per_month(row["usd_price"], s.hybrid_amortization_months,
-                                                             electricity),
-                            float(row["memory_gb"])))
-    options.append(("API only, simple tasks to a cheap API", s.hybrid_simple_api_model, simple_blended_usd,
-                    0.0, float("nan")))
-    rows = []
-    for option, what, simple_blended, fixed, memory in options:
-        if option == "all API":
-            parts = hybrid_mod.hybrid_usd_per_month(monthly_tokens, 1.0, blended, 0.0)
-        else:
-            parts = hybrid_mod.hybrid_usd_per_month(monthly_tokens, api_share, blended, fixed)
-        if simple_blended is not None:
-            parts["selfhost_usd_per_month"] = api.api_usd_per_month(parts["selfhost_tokens_per_month"], simple_blended)
-            parts["total_usd_per_month"] = parts["api_usd_per_month"] + parts["selfhost_usd_per_month"]
-        self_hosted = not pd.isna(memory)
-        rows.append({
-            "option": option, "simple_tasks_on": what if option != "all API" else api_model,
-            "api_model": api_model,
-            "api_tokens_per_month": int(round(parts["api_tokens_per_month"])),
-            "simple_tokens_per_month": int(round(parts["selfhost_tokens_per_month"])),
-            "api_usd_per_month": parts["api_usd_per_month"],
-            "simple_tasks_usd_per_month": parts["selfhost_usd_per_month"],
-            "total_usd_per_month": parts["total_usd_per_month"],
-            "share_of_all_api": parts["total_usd_per_month"] / everything if everything else float("nan"),
-            "total_with_hidden_usd_per_month": parts["total_usd_per_month"] + (hidden_usd_per_month if self_hosted else 0.0),
-            "small_model_fits": (selfhost.fits(s.hybrid_small_model_params_billion, s.hybrid_small_model_bits, memory)
-                                 if self_hosted else None),
-        })
-    frame = pd.DataFrame(rows)
-    frame["share_with_hidden_of_all_api"] = frame["total_with_hidden_usd_per_month"] / everything if everything else float("nan")
-    ids = [None if o == "all API" else "hybrid.api.usd_per_month" for o in frame["option"]]
-    article_api_model = article.figure("hybrid.api.usd_per_month", data_dir)["row_key"].removeprefix("API: ")
-    comparable = api_model == article_api_model and article.article_prices(s) and article.same_inputs(
-        (api_share * monthly_tokens, article.value("hybrid.api.tokens_per_month", data_dir)),
-        (s.input_share, INPUT_SHARE))
-    return _with_article(frame, ids, "api_usd_per_month", data_dir=data_dir, comparable=comparable)
 
 
 def breakeven_stepped(s: Scenario, data_dir: Path | None = None) -> pd.DataFrame:
@@ -478,8 +396,9 @@ def breakeven_stepped(s: Scenario, data_dir: Path | None = None) -> pd.DataFrame
                 "replica_usd_per_month": replica_usd, "fixed_usd_per_month": fixed,
                 "flat_breakeven_tokens_per_month": float(flat[model]),
                 "stepped_breakeven_tokens_per_month": volume,
-                "replicas_at_breakeven": None if math.isinf(volume) else int(selfhost.replicas_needed(volume, capacity_month)),
-                "selfhost_usd_per_1m_at_full_load": (replica_usd / capacity_month * 1e6) if capacity_month else math.inf,
+                "replicas_at_breakeven": None if math.isinf(volume) else
+                int(derive(r.scenario, tokens_per_month=volume, data_dir=data_dir, api_models=[model]).at("replicas")),
+                "selfhost_usd_per_1m_at_full_load": breakdown.usd_per_1m_at_full_load(r),
             })
     return pd.DataFrame(rows)
 
@@ -490,51 +409,7 @@ def what_if(r: Result) -> pd.DataFrame:
     return pd.DataFrame([what_if_row(r, model) for model in r.api_models])
 
 
-def decision_cases(r: Result, cases: pd.DataFrame, data_dir: Path | None = None) -> pd.DataFrame:
-    """The four-step framework (:func:`helpers.costs.decision.decide`) applied to each team of
-    ``cases`` (columns team, tokens_per_day, privacy_required, needs_flagship_quality,
-    has_ml_expertise), with what the options cost at that team's volume, all priced by one
-    :func:`helpers.derive.derive` call over the teams' volumes under the scenario:
-
-    flagship / budget API   tokens_per_month / 1e6 * blended price (scenario's flagship and
-                            budget API models)
-    selfhost_gpu_count      replicas the volume needs (at least one deployment)
-    selfhost_usd_per_month  replicas * one deployment's GPU bill
-    selfhost_tco            + DevOps + infrastructure (per month, whatever the replicas)
-    """
-    s = r.scenario
-    flagship, budget = s.flagship_api_model, s.budget_api_model
-    monthly = np.array([api.tokens_per_month(v, s.days_per_month) for v in cases["tokens_per_day"]])
-    at = derive(s, tokens_per_month=monthly, data_dir=data_dir, api_models=list(dict.fromkeys([flagship, budget])))
-    rows = []
-    for i, case in enumerate(cases.to_dict("records")):
-        choice = decision.decide(case["tokens_per_day"], bool(case["privacy_required"]),
-                                 bool(case["needs_flagship_quality"]), bool(case["has_ml_expertise"]))
-        budget_usd = float(at.api_usd_per_month[budget][i])
-        selfhost_tco = float(at.tco_usd_per_month[i])
-        rows.append({
-            "team": case["team"],
-            "tokens_per_day": int(round(case["tokens_per_day"])),
-            "tokens_per_month": int(round(monthly[i])),
-            "privacy_required": bool(case["privacy_required"]),
-            "needs_flagship_quality": bool(case["needs_flagship_quality"]),
-            "has_ml_expertise": bool(case["has_ml_expertise"]),
-            "recommendation": choice.recommendation,
-            "step": choice.step,
-            "reason": choice.reason,
-            "flagship_api_model": flagship,
-            "flagship_api_usd_per_month": float(at.api_usd_per_month[flagship][i]),
-            "budget_api_model": budget,
-            "budget_api_usd_per_month": budget_usd,
-            "selfhost_gpu_count": int(at.replicas[i]) * s.gpu_count,
-            "selfhost_usd_per_month": float(at.gpu_usd_per_month[i]),
-            "selfhost_tco_usd_per_month": selfhost_tco,
-            "cheaper_at_open_model_quality": breakeven.API if budget_usd < selfhost_tco else breakeven.SELF_HOST,
-        })
-    return pd.DataFrame(rows)
-
-
-def verdict_counts(*frames: pd.DataFrame) -> pd.DataFrame:
+def table_verdict_counts(*frames: pd.DataFrame) -> pd.DataFrame:
     """How many figures hold, are rounding, are errata or not checkable (or depend on a reading,
     or were computed for another scenario: those rows appear only when present), over every
     column of ``frames`` whose name ends in ``verdict``."""

@@ -50,8 +50,8 @@ import numpy as np
 from helpers import data
 from helpers.costs import api, breakeven, decision, horizon, selfhost, tco
 from helpers.derive.inputs import HIDDEN_COST_INPUTS, Throughput, hidden_inputs, throughput
-from helpers.derive.prices import (PRICE_TABLES, PriceTerms, api_model_choices, blended_usd_per_1m,
-                                   gpu_usd_per_month, price_terms)
+from helpers.derive.prices import (PRICE_TABLES, PriceTerms, api_model_choices, blended_price_of,
+                                   gpu_row_usd_per_month, price_terms)
 from helpers.scenario import Scenario
 
 # Numeric inputs a draw may replace (each an array with one value per draw).
@@ -63,7 +63,7 @@ TIE_TOLERANCE = 0.01
 
 # Re-exported: the inputs and prices derive reads live in .inputs and .prices.
 __all__ = ["DRAWABLE", "HIDDEN_COST_INPUTS", "PRICE_TABLES", "TIE_TOLERANCE", "PriceTerms", "Result", "Throughput",
-           "api_model_choices", "blended_usd_per_1m", "compare", "derive", "gpu_usd_per_month", "hidden_inputs",
+           "api_model_choices", "blended_price_of", "compare", "derive", "gpu_row_usd_per_month", "hidden_inputs",
            "price_terms", "throughput", "volume_per_month", "what_if_row"]
 
 
@@ -244,7 +244,7 @@ def derive(scenario: Scenario | None = None, tokens_per_month=None, data_dir: Pa
     prices = {model: (t.usd_per_1m_input, t.usd_per_1m_output) for model, t in terms.items()}
     blended, api_usd, flat, flat_tco, stepped, stepped_tco, contract = ({} for _ in range(7))
     for model, price in terms.items():
-        blended[model] = price.blended_usd_per_1m(scenario, input_share)
+        blended[model] = price.paid_usd_per_1m(scenario, input_share)
         api_usd[model] = np.asarray(api.api_usd_per_month(volumes, blended[model]), dtype=float)
         flat[model] = breakeven.breakeven_tokens_per_month(replica_usd, blended[model])
         flat_tco[model] = breakeven.breakeven_tokens_per_month(replica_usd + hidden_usd, blended[model])

@@ -26,7 +26,7 @@ class PriceTerms:
     provider: str | None
     batch_discount_share: float
 
-    def blended_usd_per_1m(self, scenario: Scenario, input_share=None):
+    def paid_usd_per_1m(self, scenario: Scenario, input_share=None):
         """Blended price paid per 1M tokens (:func:`helpers.costs.api.blended_usd_per_1m_paid`):
         the article's 50/50 average when cached_input_share and batch_share are 0."""
         return api.blended_usd_per_1m_paid(
@@ -91,7 +91,7 @@ def api_model_choices(price_source: str = "article", query: str = "", limit: int
     return names if limit is None else names[:limit]
 
 
-def gpu_usd_per_month(scenario: Scenario, gpu: str, gpu_count: int = 1,
+def gpu_row_usd_per_month(scenario: Scenario, gpu: str, gpu_count: int = 1,
                       data_dir: Path | None = None) -> float:
     """Monthly bill of ``gpu_count`` rented units of a ``gpu_cloud.csv`` row at the scenario's
     hours and spot discount (any row, e.g. for the Cloud GPU table or the hybrid's small GPU)."""
@@ -100,6 +100,6 @@ def gpu_usd_per_month(scenario: Scenario, gpu: str, gpu_count: int = 1,
                                             gpu_count, scenario.spot_discount))
 
 
-def blended_usd_per_1m(scenario: Scenario, model: str, data_dir: Path | None = None) -> float:
+def blended_price_of(scenario: Scenario, model: str, data_dir: Path | None = None) -> float:
     """Blended price paid for one API under the scenario (price source, cache and batch shares)."""
-    return float(price_terms(scenario, [model], data_dir)[model].blended_usd_per_1m(scenario))
+    return float(price_terms(scenario, [model], data_dir)[model].paid_usd_per_1m(scenario))

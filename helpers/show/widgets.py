@@ -1,21 +1,15 @@
 """The what-if panel: a control for every input that moves the answer, and the answer.
 
-Two layers, so that the panel can be tested without a browser:
-
-- :func:`evaluate` is pure: a :class:`~helpers.scenario.Scenario` in, a dict of results out,
-  every figure read from :func:`helpers.derive.derive` (the same derivation as the notebooks
-  and the report's tables); no formula is copied here.
-- :func:`build` returns a :class:`WhatIf`: ``.panel`` (the ipywidgets box to display),
-  ``.controls`` (field name -> widget, generated from the scenario's fields; set ``.value``
-  and the results update), ``.results`` (the latest :func:`evaluate` output) and
-  ``.outputs`` (name -> output widget).
+The panel only builds controls and draws; what it shows comes from
+:func:`helpers.show.whatif.evaluate` (figures of :func:`helpers.derive.panel.panel_figures`),
+so that it can be tested without a browser. :func:`build` returns a :class:`WhatIf`:
+``.panel`` (the ipywidgets box to display), ``.controls`` (field name -> widget, generated from
+the scenario's fields; set ``.value`` and the results update), ``.results`` (the latest
+:func:`~helpers.show.whatif.evaluate` output) and ``.outputs`` (name -> output widget).
 
 Fields the scenario leaves empty mean "the figure from data/" (the set-up's throughput, the
 API's row of api_prices.csv, the hidden-cost point estimates): their controls show that
 figure, and the scenario stays empty until the control is moved away from it.
-
-The headline comparison is API against self-hosting *with* hidden costs and the replicas the
-volume needs (the article's "True monthly cost"); the GPU-only comparison is shown beside it.
 """
 from __future__ import annotations
 
@@ -28,20 +22,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
 from helpers import data, paths, scenario as scenario_mod
-from helpers.article import tables
-from helpers.costs import breakeven, hybrid
-from helpers.derive import PRICE_TABLES, api_model_choices, compare, derive, hidden_inputs, throughput
+from helpers.derive import PRICE_TABLES, api_model_choices, derive, hidden_inputs, throughput
+from helpers.derive.panel import with_hybrid_at_volume
 from helpers.scenario import Scenario
-from helpers.show import format as format_, plots
-from helpers.uncertainty import montecarlo
+from helpers.show import plots
+# What the panel shows, re-exported: the panel renders these and the notebook prints them.
+from helpers.show.whatif import (VOLUME_MAX_TOKENS_PER_DAY, VOLUME_MIN_TOKENS_PER_DAY, breakevens_frame,  # noqa: F401
+                                 costs_frame, decision_text, evaluate, monthly_volume_range, notes, plot_costs,
+                                 probability_text, summary_markdown, tokens_or_never, winner_text)
+from helpers.text import usd_text
 
-# The volume control's span in tokens per day (log scale): from a hobby project to far
-# beyond one GPU's capacity, so that every breakeven of the article lies inside it.
-VOLUME_MIN_TOKENS_PER_DAY = 1e5
-VOLUME_MAX_TOKENS_PER_DAY = 1e10
 PANEL_TEXT = "What-if panel: interactive in JupyterLab or with `make app` (Voila)"
 STATIC_NOTE = ("This is a static run (interactive = False): it shows the starting scenario only. "
                "The controls run in JupyterLab or with `make app`.")
@@ -68,173 +59,6 @@ SECTIONS = (
 )
 
 
-def evaluate(s: Scenario, data_dir: Path | None = None) -> dict:
-    """Every figure the what-if shows, for one scenario, from :func:`helpers.derive.derive`:
-
-    self-hosting  replicas * one deployment's GPU bill; with hidden costs + DevOps + infra
-    api           tokens_per_month / 1e6 * blended(headline API)
-    hybrid        share to the hybrid API + self-hosting the rest (priced by derive at that volume)
-    breakevens    flat (the article's) and with capacity steps
-    decision      the four-step framework at tokens_per_day
-    """
-    monthly = s.tokens_per_day * s.days_per_month
-    self_hosted_part = (1.0 - s.hybrid_api_share) * monthly
-    api_models = list(dict.fromkeys([*s.api_models, s.hybrid_api_model]))
-    r = derive(s, tokens_per_month=[monthly, self_hosted_part], data_dir=data_dir, api_models=api_models)
-    model = s.api_model
-    api_usd, gpu_usd, tco_usd = r.at("api_usd_per_month", model), r.at("gpu_usd_per_month"), r.at("tco_usd_per_month")
-    hybrid_parts = hybrid.hybrid_usd_per_month(monthly, s.hybrid_api_share, float(r.blended_usd_per_1m[s.hybrid_api_model]),
-                                               r.at("tco_usd_per_month", index=1))
-    winner_gpu_only, ratio_gpu_only = compare(api_usd, gpu_usd)
-    replicas = r.at("replicas")
-    return {
-        "scenario": s,
-        "result": r,
-        "api_model": model,
-        "gpu": s.gpu,
-        "tokens_per_day": float(s.tokens_per_day),
-        "tokens_per_month": monthly,
-        "blended_usd_per_1m": float(r.blended_usd_per_1m[model]),
-        "blended_by_model": {m: float(r.blended_usd_per_1m[m]) for m in s.api_models},
-        "api_usd_per_month": api_usd,
-        "selfhost_usd_per_month": gpu_usd,
-        "hidden_usd_per_month": float(r.hidden_usd_per_month),
-        "tco_usd_per_month": tco_usd,
-        "hybrid": hybrid_parts,
-        "hybrid_usd_per_month": hybrid_parts["total_usd_per_month"],
-        "breakeven_tokens_per_month": float(r.breakeven_tokens_per_month[model]),
-        "tco_breakeven_tokens_per_month": float(r.tco_breakeven_tokens_per_month[model]),
-        "stepped_tco_breakeven_tokens_per_month": float(r.stepped_tco_breakeven_tokens_per_month[model]),
-        "winner": str(r.winner[model][0]),
-        "cost_ratio": r.at("cost_ratio", model),
-        "winner_gpu_only": str(winner_gpu_only),
-        "cost_ratio_gpu_only": float(ratio_gpu_only),
-        "tokens_per_s": float(r.tokens_per_s),
-        "throughput_note": r.throughput_note,
-        "capacity_tokens_per_month": float(r.replica_tokens_per_month),
-        "within_capacity": replicas == 1 and float(r.replica_tokens_per_month) > 0,
-        "replicas": replicas,
-        "gpu_units_needed": replicas * s.gpu_count,
-        "decision": r.decision,
-        # How sure: the share of Monte Carlo draws of the uncertain inputs (notebook 10) in
-        # which self-hosting with hidden costs is cheaper at this volume.
-        "p_selfhost_cheaper": montecarlo.p_selfhost_cheaper_at_own_volume(
-            s, draws=montecarlo.PANEL_DRAWS, data_dir=data_dir)[model],
-        "draws": montecarlo.PANEL_DRAWS,
-    }
-
-
-# --- What the results look like (shared by the panel and the static notebook) --------------
-
-_usd = format_.usd_text
-
-
-def _tokens(value: float) -> str:
-    """A token count as the article writes it (256M, 3.89B); "never" for an infinite breakeven."""
-    return "never" if value is None or pd.isna(value) or math.isinf(value) else format_.tokens_text(value)
-
-
-def costs_frame(results: dict) -> pd.DataFrame:
-    """Monthly cost of each option (USD) at the current volume."""
-    s = results["scenario"]
-    units = results["replicas"] * s.gpu_count if math.isfinite(results["replicas"]) else s.gpu_count
-    rows = [
-        (f"API: {results['api_model']}", results["api_usd_per_month"]),
-        (f"Self-host: {units:g} x {results['gpu']}, GPU only", results["selfhost_usd_per_month"]),
-        ("Self-host with hidden costs (DevOps, infrastructure)", results["tco_usd_per_month"]),
-        (f"Hybrid: {s.hybrid_api_share:.0%} to {s.hybrid_api_model}, rest self-hosted "
-         "(with hidden costs)", results["hybrid_usd_per_month"]),
-    ]
-    return pd.DataFrame(rows, columns=["option", "usd_per_month"])
-
-
-def breakevens_frame(results: dict) -> pd.DataFrame:
-    """Breakeven volume against the headline API, GPU only and with hidden costs (one
-    deployment, the article's way), and with hidden costs and the replicas the volume needs,
-    in whole tokens (<NA>: never)."""
-    days = results["scenario"].days_per_month
-    rows = [("GPU only", results["breakeven_tokens_per_month"]),
-            ("with hidden costs", results["tco_breakeven_tokens_per_month"]),
-            ("with hidden costs and replicas", results["stepped_tco_breakeven_tokens_per_month"])]
-    return pd.DataFrame({
-        "self_host_cost": [name for name, _ in rows],
-        "breakeven_tokens_per_month": pd.array([_int_or_none(v) for _, v in rows], dtype="Int64"),
-        "breakeven_tokens_per_day": pd.array([_int_or_none(v / days) for _, v in rows], dtype="Int64"),
-    })
-
-
-def winner_text(results: dict) -> str:
-    """One line: which option is cheaper, with hidden costs, and by how much."""
-    api_usd, tco_usd = results["api_usd_per_month"], results["tco_usd_per_month"]
-    if results["winner"] == breakeven.BREAKEVEN:
-        return f"Breakeven: API {_usd(api_usd)} and self-hosting {_usd(tco_usd)} a month are level"
-    cheaper, dearer = sorted((api_usd, tco_usd))
-    name = f"API ({results['api_model']})" if results["winner"] == breakeven.API else "Self-host"
-    if math.isinf(dearer):
-        return f"{name} wins: self-hosting cannot serve this volume on this GPU"
-    return (f"{name} wins: {results['cost_ratio']:,.2f}x cheaper, {_usd(dearer - cheaper)} a month less "
-            f"({_usd(cheaper)} against {_usd(dearer)}, self-hosting with hidden costs)")
-
-
-def probability_text(results: dict) -> str:
-    """One line: how often self-hosting is cheaper across the uncertain inputs' draws."""
-    s = results["scenario"]
-    contract = ("" if s.api_price_change_per_year == 0 else
-                f" over a {s.horizon_months}-month contract (API prices {s.api_price_change_per_year:+.0%} a year)")
-    return (f"Self-hosting with hidden costs is cheaper than {results['api_model']} here{contract} in "
-            f"{results['p_selfhost_cheaper']:.0%} of {results['draws']:,} draws of the uncertain inputs")
-
-
-def notes(results: dict) -> list[str]:
-    """Caveats: GPU-only winner, throughput and capacity, replicas."""
-    s = results["scenario"]
-    found = [f"GPU only (no hidden costs): {results['winner_gpu_only']}"
-             + ("" if results["winner_gpu_only"] == breakeven.BREAKEVEN
-                else f", {results['cost_ratio_gpu_only']:,.2f}x cheaper")]
-    found.append(f"Throughput {results['tokens_per_s']:,.0f} tokens/s per unit ({results['throughput_note']}): "
-                 f"one deployment ({s.gpu_count} unit(s)) serves {_tokens(results['capacity_tokens_per_month'])} "
-                 "tokens/month")
-    if math.isinf(results["replicas"]):
-        found.append("No capacity: this unit cannot serve the set-up's model at all")
-    elif not results["within_capacity"]:
-        found.append(f"Over one deployment's capacity: {_tokens(results['tokens_per_month'])} tokens/month "
-                     f"needs {results['replicas']:g} deployments ({results['gpu_units_needed']:g} units), "
-                     "and the self-hosting cost above pays for all of them")
-    return found
-
-
-def decision_text(results: dict) -> str:
-    d = results["decision"]
-    return f"Decision framework, step {d.step}: {d.recommendation} ({d.reason})"
-
-
-def summary_markdown(results: dict) -> str:
-    """The results as Markdown, for the static notebook output."""
-    lines = [f"**Volume:** {_tokens(results['tokens_per_day'])} tokens/day = "
-             f"{_tokens(results['tokens_per_month'])} tokens/month",
-             "", f"**{winner_text(results)}**", "", probability_text(results), "", decision_text(results), ""]
-    lines += [f"- {n}" for n in notes(results)]
-    return "\n".join(lines)
-
-
-def monthly_volume_range(s: Scenario) -> tuple[float, float]:
-    """The volume control's span as monthly volumes: the plot's x axis."""
-    return VOLUME_MIN_TOKENS_PER_DAY * s.days_per_month, VOLUME_MAX_TOKENS_PER_DAY * s.days_per_month
-
-
-def plot_costs(results: dict, ax, volume_range: tuple[float, float] | None = None):
-    """The cost-against-volume plot (:func:`helpers.show.plots.cost_vs_volume`) of the
-    results' scenario, with the current volume marked. Returns the Axes."""
-    s = results["scenario"]
-    volume_range = volume_range or monthly_volume_range(s)
-    grid = derive(s, tokens_per_month=plots.volume_grid(*volume_range))
-    return plots.cost_vs_volume(grid, current_tokens_per_month=results["tokens_per_month"], ax=ax)
-
-
-def _int_or_none(value: float) -> int | None:
-    return None if value is None or not math.isfinite(value) else int(round(value))
-
-
 # --- Scenarios ------------------------------------------------------------------------------
 
 def _plain(value):
@@ -253,7 +77,7 @@ def to_scenario(s: Scenario, description: str | None = None, data_dir: Path | No
     the article's (a field left empty keeps the figure from data/), validated. The what-if's
     hybrid splits the current volume, so the hybrid example's volume follows it and a report
     shows the same split."""
-    s = dataclasses.replace(s, hybrid_monthly_tokens=s.tokens_per_day * s.days_per_month)
+    s = with_hybrid_at_volume(s)
     out = {k: _plain(v) for k, v in s.to_dict(changed_only=True).items()}
     if description:
         out = {scenario_mod.DESCRIPTION: description, **out}
@@ -273,7 +97,7 @@ def save_scenario(s: Scenario, name: str, directory: Path | None = None, overwri
     if target.exists() and not overwrite:
         raise FileExistsError(f"{target} exists; tick 'overwrite' to replace it")
     if description is None:
-        description = (f"What-if '{name}': {_tokens(s.tokens_per_day)} tokens/day, "
+        description = (f"What-if '{name}': {tokens_or_never(s.tokens_per_day)} tokens/day, "
                        f"{s.api_model} against {s.gpu_count} x {s.gpu}")
     return scenario_mod.save(to_scenario(s, description, data_dir), target, data_dir)
 
@@ -448,12 +272,12 @@ class WhatIf:
         o["winner"].value = (f"<b>{html.escape(winner_text(results))}</b><br>"
                              f"{html.escape(probability_text(results))}")
         o["decision"].value = html.escape(decision_text(results))
-        o["volume"].value = (f"{_tokens(results['tokens_per_day'])} tokens/day = "
-                             f"{_tokens(results['tokens_per_month'])} tokens/month")
-        costs = costs_frame(results).to_html(index=False, formatters={"usd_per_month": _usd}, border=0)
+        o["volume"].value = (f"{tokens_or_never(results['tokens_per_day'])} tokens/day = "
+                             f"{tokens_or_never(results['tokens_per_month'])} tokens/month")
+        costs = costs_frame(results).to_html(index=False, formatters={"usd_per_month": usd_text}, border=0)
         be = breakevens_frame(results).to_html(
-            index=False, border=0, formatters={"breakeven_tokens_per_month": _tokens,
-                                               "breakeven_tokens_per_day": _tokens})
+            index=False, border=0, formatters={"breakeven_tokens_per_month": tokens_or_never,
+                                               "breakeven_tokens_per_day": tokens_or_never})
         o["table"].value = costs + f"<p>Breakeven against {html.escape(results['api_model'])}:</p>" + be
         o["notes"].value = "<br>".join(html.escape(n) for n in notes(results))
         o["plot"].value = self._draw(results)
