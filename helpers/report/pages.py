@@ -285,12 +285,18 @@ def run_index_html(run: dict, tables_dir: Path, chart_png: str | None = None) ->
                      f"<span class=\"error\">{html.escape(nb['error'] or '')}</span>"])
     parts.append(table(["notebook", "status", "seconds", "executed", "error"], rows, numeric={2}))
     parts.append("<h2>Parameters</h2>")
-    parts.append("<p>Every field of the scenario (every notebook that reads a scenario receives all "
-                 "of them), then the notebooks' own parameters.</p>")
+    # The scenario's fields all go to the same notebooks: name them once, not on every row.
+    readers = next((info["notebooks"] for info in run["parameters"].values()
+                    if info["source"] in ("scenario", "the article's value")), None)
+    read_by_all = f" ({html.escape(', '.join(readers))})" if readers else ""
+    parts.append("<p>Every field of the scenario, which every notebook that reads a scenario receives "
+                 f"whole{read_by_all}, then the notebooks' own parameters.</p>")
     rows = []
     for name, info in run["parameters"].items():
+        read_by = (f"every notebook that reads the scenario ({len(readers)})" if readers and info["notebooks"] == readers
+                   else ", ".join(info["notebooks"]))
         rows.append([f"<code>{html.escape(name)}</code>", f"<code>{html.escape(info['value'])}</code>",
-                     html.escape(info["source"]), html.escape(", ".join(info["notebooks"]))])
+                     html.escape(info["source"]), html.escape(read_by)])
     parts.append(table(["parameter", "value", "from", "declared by"], rows))
     tables = "".join(f"<li><a href=\"{TABLES}/{html.escape(t)}\">{html.escape(t)}</a></li>"
                      for t in run["tables"])
