@@ -302,7 +302,7 @@ SPECS: dict[str, TableSpec] = {
         },
         key=["profile", "hour"],
     ),
-    # Claims audit (helpers/article/claims.py): one row per checkable claim of the article.
+    # Claims audit (helpers/article/claims/): one row per checkable claim of the article.
     # ``check`` names a function of helpers.article.claims.CHECKS; ``given`` its inputs
     # ("key=value; key=value", lists joined by "|"); ``figure_id`` a row of article_figures.csv
     # that holds the article's value (then article_value stays empty).

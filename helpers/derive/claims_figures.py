@@ -5,12 +5,14 @@ from :func:`helpers.derive.derive` and applies one formula of ``helpers/costs``,
 (``helpers/article/claims``) computes nothing itself."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
 from helpers import capacity
-from helpers.costs import breakeven, hybrid, selfhost, tco
+from helpers.costs import breakeven, selfhost, tco
 from helpers.derive import Result, derive, hidden_inputs
+from helpers.derive import hybrid as hybrid_derivation
 from helpers.scenario import Scenario
 
 # The winner's name when the two bills are within the tie band (see helpers.derive.compare).
@@ -53,13 +55,18 @@ def max_bits_per_weight(memory_gb: float, params_billion: float) -> float:
 
 def hybrid_usd_per_month(scenario: Scenario, monthly_tokens: float, api_share: float, api_model: str,
                          gpu_usd_per_month: float, data_dir: Path | None = None) -> dict[str, float]:
-    """The hybrid's bill (:func:`helpers.costs.hybrid.hybrid_usd_per_month`): ``api_share`` of
-    ``monthly_tokens`` at ``api_model``'s blended price under the scenario, plus the small
+    """The hybrid's bill as :func:`helpers.derive.hybrid.with_simple_tasks_bill` prices it:
+    ``api_share`` of ``monthly_tokens`` to ``api_model`` under the scenario, plus the small
     model's GPU bill ``gpu_usd_per_month`` (0 when it is already running). The article's
     example: 10% of 100M to GPT-5 = $56.25, plus the GPU."""
-    r = derive(scenario, data_dir=data_dir, api_models=[api_model])
-    return hybrid.hybrid_usd_per_month(monthly_tokens, api_share, float(r.blended_usd_per_1m[api_model]),
-                                       gpu_usd_per_month)
+    at = dataclasses.replace(scenario, hybrid_monthly_tokens=float(monthly_tokens), hybrid_api_share=float(api_share),
+                             hybrid_api_model=api_model)
+    option = hybrid_derivation.with_simple_tasks_bill(at, gpu_usd_per_month, data_dir)
+    return {"api_tokens_per_month": option.api_tokens_per_month,
+            "selfhost_tokens_per_month": option.simple_tokens_per_month,
+            "api_usd_per_month": option.api_usd_per_month,
+            "selfhost_usd_per_month": option.simple_tasks_usd_per_month,
+            "total_usd_per_month": option.total_usd_per_month}
 
 
 def hybrid_crossing_tokens_per_month(scenario: Scenario, cheap_api_model: str, api_model: str, api_share: float,

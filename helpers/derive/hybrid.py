@@ -42,6 +42,7 @@ ON_DEPLOYMENT = "hybrid, the scenario's deployment"
 ON_RENTED_GPU = "hybrid, rented GPU 24/7"
 ON_BOUGHT = "hybrid, bought, electricity {case}"
 ON_CHEAP_API = "API only, simple tasks to a cheap API"
+ON_GIVEN_BILL = "hybrid, simple tasks at a given bill"
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,14 @@ def hybrid(at: Result, data_dir: Path | None = None) -> HybridOption:
     ``total_with_hidden_usd_per_month``; see the module docstring for why this is the answer."""
     _check_priced(at)
     return _on_deployment(at, data_dir)
+
+
+def with_simple_tasks_bill(s: Scenario, simple_usd_per_month: float, data_dir: Path | None = None) -> HybridOption:
+    """The hybrid of ``s`` with its simple tasks at a given monthly bill (a small GPU's, or 0
+    for the article's "GPU already running"): the API part priced as every option's is. The
+    article's example: 10% of 100M tokens to GPT-5 = $56.25 plus that bill."""
+    return _option(priced_for_hybrid(s, data_dir=data_dir), ON_GIVEN_BILL, "a given monthly bill",
+                   float(simple_usd_per_month), None)
 
 
 def _on_deployment(at: Result, data_dir: Path | None) -> HybridOption:

@@ -6,7 +6,7 @@ that the verdict travels between machines: a slower or busier machine slows the 
 Builds the panel once (no browser: the widgets' messages go nowhere), then moves one control
 at a time through a fixed sequence of values (volume across the breakevens, the API model,
 the GPU, spot pricing, hidden costs, the decision-framework boxes). The panel times each
-change itself: the calculation (:func:`helpers.show.widgets.evaluate`) and the redraw (text,
+change itself: the calculation (:func:`helpers.show.whatif.evaluate`) and the redraw (text,
 tables and the PNG of the plot). Right after each change the same process measures two floors:
 
 - widget floor: a bare widget round trip, an ``IntSlider`` whose observer rewrites one
