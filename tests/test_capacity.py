@@ -36,7 +36,11 @@ def test_parameter_count_from_config_matches_published_count(model):
     row = capacity.model_spec(model)
     counts = capacity.param_counts(row)
     assert counts["total"] / 1e9 == pytest.approx(row["params_billion"], rel=0.01)
-    assert counts["active"] / 1e9 == pytest.approx(row["active_params_billion"], rel=0.01)
+    # some publishers leave the input embedding out of the active count (DeepSeek, OpenAI): the row
+    # says which. Active counts are rounded coarsely: Qwen3-30B-A3B's "3.3B" is 1.6% below the
+    # 3.35B its config counts to, hence 2% here.
+    active = counts["active"] if row["active_counts_embedding"] else counts["active_without_embedding"]
+    assert active / 1e9 == pytest.approx(row["active_params_billion"], rel=0.02)
 
 
 def test_llama_70b_parameters_by_hand():
