@@ -208,6 +208,14 @@ def test_moe_check_points_at_full_load_lean_high_by_the_stated_ratio():
     assert ratio.min() >= 1.0 and ratio.max() <= 2.3
 
 
+def test_deepseek_r1_at_a_few_sequences_runs_slower_than_modelled():
+    # GPUStack's vLLM run of DeepSeek-R1-0528 on 8x H200 at a concurrency of 4: 196.81 output
+    # tokens/s (TPOT 19.4 ms) published, 342 modelled (11.7 ms a step): per-layer MoE and latent
+    # attention kernels cost more than the dense layer overhead the model was calibrated on
+    ratio = 1 + _moe_check_points().loc["gpustack_h200x8_deepseek_r1_sharegpt_c4", "error"]
+    assert 1.6 <= ratio <= 1.9
+
+
 def test_gpt_oss_120b_at_a_few_sequences_matches_the_published_decode():
     # GPUStack's vLLM runs at a concurrency of 4 on one and two H100 (memory-bound decode): the
     # model gives 482 and 608 output tokens/s against 453 and 646 published (ratios 1.06, 0.94)
