@@ -3,12 +3,13 @@ compute from active ones, latent attention, sliding windows, expert parallelism,
 deployment. Expected values are worked by hand from the configs in data/models.csv."""
 from __future__ import annotations
 
+import csv
 import dataclasses
 import math
 
 import pytest
 
-from helpers import capacity, data
+from helpers import capacity, data, paths
 
 GIB = 2**30
 
@@ -222,3 +223,23 @@ def test_gpt_oss_120b_at_a_few_sequences_matches_the_published_decode():
     points = _moe_check_points()
     for benchmark in ("gpustack_h100_gpt_oss_120b_sharegpt_c4", "gpustack_h100x2_gpt_oss_120b_sharegpt_c4"):
         assert abs(points.loc[benchmark, "error"]) <= 0.10
+
+
+# ---------------------------------------------------------------------------- the models table
+
+@pytest.mark.parametrize("model, column, value", [
+    ("DeepSeek V3", "kv_lora_rank", ""),  # latent attention without its rank
+    ("gpt-oss-20b", "sliding_window", ""),  # sliding layers without a window
+    ("Qwen3-30B-A3B", "dense_layers", "48"),  # no MoE layer left
+])
+def test_an_incomplete_moe_row_is_reported_by_line_and_column(tmp_path, model, column, value):
+    with open(paths.data_file("models"), newline="") as handle:
+        rows = list(csv.reader(handle))
+    index = [row[0] for row in rows].index(model)
+    rows[index][rows[0].index(column)] = value
+    path = tmp_path / "models.csv"
+    with open(path, "w", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    with pytest.raises(data.DataValidationError) as caught:
+        data.read_table(path, "models")
+    assert (index + 1, column) in {(p.line, p.column) for p in caught.value.problems}, str(caught.value)
