@@ -165,6 +165,9 @@ def test_a_dense_model_is_unchanged_by_the_moe_terms():
     assert rep.always_weights == 0 and rep.layout == "tp" and rep.sliding_layer_share == 0
     with pytest.raises(ValueError, match="dense"):
         capacity.replica("NVIDIA H200", m, 8, 2, 8, layout="ep")
+    with pytest.raises(ValueError, match="dense"):
+        capacity.max_batch("NVIDIA H200", m, 1024, 8, 2, layout="ep")
+    assert capacity.minimum_deployment("NVIDIA H200", m, 8)["layout"] == "tp"
 
 
 def test_expert_parallel_pays_all_to_all_not_all_reduce():
@@ -243,3 +246,17 @@ def test_an_incomplete_moe_row_is_reported_by_line_and_column(tmp_path, model, c
     with pytest.raises(data.DataValidationError) as caught:
         data.read_table(path, "models")
     assert (index + 1, column) in {(p.line, p.column) for p in caught.value.problems}, str(caught.value)
+
+
+def test_a_large_kv_budget_picks_expert_parallelism_for_a_latent_cache():
+    # 8x H200, DeepSeek V3 at FP8, FP8 cache (35,136 bytes a token). tp: each GPU keeps all of the
+    # latent cache beside 1/8 of the weights (1.48M tokens); ep: the routed experts split 8 ways,
+    # the rest copied (100.7 GB a GPU), and each GPU keeps its own sequences' cache.
+    budget = 141 * GIB * 0.9
+    activations = 2048 * (2 * 18432 / 8 + 4 * 7168) * 2
+    per_gpu = capacity.weights_bytes("DeepSeek V3", 8) - 58 * 256 * DS_EXPERT * 7 / 8
+    ep_tokens = int((budget - per_gpu - activations) * 8 // 35_136)
+    assert ep_tokens == pytest.approx(8.06e6, rel=0.01)
+    deployment = capacity.minimum_deployment("NVIDIA H200", "DeepSeek V3", 8, kv_budget_tokens=4_000_000, kv_bits=8)
+    assert (deployment["gpu_count"], deployment["layout"], deployment["kv_tokens"]) == (8, "ep", ep_tokens)
+    assert capacity.minimum_deployment("NVIDIA H200", "DeepSeek V3", 8, kv_bits=8)["layout"] == "tp"

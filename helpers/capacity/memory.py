@@ -65,15 +65,17 @@ def weights_bytes_per_gpu(model, weight_bits: float = 16, gpu_count: int = 1, la
     """Bytes of weights each GPU of a replica holds.
 
     tp: weights_bytes / n. ep: weights_bytes - routed experts * (1 - 1 / n): the routed experts
-    split n ways, everything else copied. A dense model under ep is not split at all.
+    split n ways, everything else copied.
     """
     _check_layout(layout)
     total = weights_bytes(model, weight_bits, data_dir)
     if layout == "tp":
         return total / gpu_count
     m = _spec(model, model_spec, data_dir)
+    if int(m["experts"]) == 1:
+        raise ValueError(f"layout 'ep' needs a mixture-of-experts model; {m['model']} is dense")
     counts = param_counts(m)
-    routed = counts["moe_layers"] * int(m["experts"]) * counts["expert_per_layer"] if int(m["experts"]) > 1 else 0
+    routed = counts["moe_layers"] * int(m["experts"]) * counts["expert_per_layer"]
     bits = weight_bits + GROUP_OVERHEAD_BITS.get(weight_bits, 0.0)
     return total - routed * bits / 8 * (1 - 1 / gpu_count)
 
@@ -160,13 +162,13 @@ def minimum_deployment(gpu, model, weight_bits: float = 16, kv_budget_tokens: in
                        kv_bits: float = 16, data_dir: Path | None = None) -> dict:
     """The fewest GPUs of row ``gpu`` that hold the model's weights plus a KV cache of
     ``kv_budget_tokens`` tokens (one long sequence or many short ones), in whichever layout
-    needs fewer (tp on a tie): gpu, gpu_count (None: more than eight), layout, weights_gb_per_gpu,
+    needs fewer (tp on a tie; a dense model only tp): gpu, gpu_count (None: more than eight), layout, weights_gb_per_gpu,
     kv_tokens (the cache that fits on that deployment, in tokens of full-attention context).
     DeepSeek V3 at FP8 (673 GB of weights): 8x H200 141GB, not 8x H100 80GB (8 * 80 GiB * 0.9
     = 618 GB)."""
     g, m = _spec(gpu, gpu_spec, data_dir), _spec(model, model_spec, data_dir)
     best = None
-    for layout in LAYOUTS:
+    for layout in LAYOUTS if int(m["experts"]) > 1 else ("tp",):
         n = gpus_needed(g, m, weight_bits, kv_budget_tokens, 1, kv_bits, layout=layout)
         if n is not None and (best is None or n < best[0]):
             best = (n, layout)
