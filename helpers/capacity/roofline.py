@@ -25,8 +25,10 @@ import numpy as np
 import pandas as pd
 
 from helpers import data
-from helpers.capacity.memory import EMBEDDING_BITS, GROUP_OVERHEAD_BITS, kv_bytes_per_token
-from helpers.capacity.specs import _check_bits, _spec, gpu_spec, model_spec, param_counts
+from helpers.capacity.memory import EMBEDDING_BITS, GROUP_OVERHEAD_BITS, cached_tokens, kv_bytes_per_token
+from helpers.capacity.specs import (
+    _check_bits, _spec, attention_flops_per_context_token, gpu_spec, model_spec, param_counts,
+)
 
 
 @dataclass(frozen=True)
@@ -90,13 +92,17 @@ def compute_flops_per_s(gpu, weight_bits: float = 16, data_dir: Path | None = No
     return None if pd.isna(value) else float(value) * 1e12
 
 
-def _expected_experts(model, tokens: float) -> float:
-    """Experts of one MoE layer that ``tokens`` tokens touch, routing uniformly at random:
-    E * (1 - (1 - k / E) ** tokens). A dense model: 1."""
-    experts, k = int(model["experts"]), int(model["experts_per_token"])
+def expected_experts(experts: int, experts_per_token: int, tokens):
+    """Distinct routed experts of one MoE layer that ``tokens`` tokens touch in a step, each token
+    picking ``experts_per_token`` of ``experts`` uniformly at random:
+
+        E * (1 - (1 - k / E) ** B)
+
+    (an expert is missed by one token with probability 1 - k/E, by all B with its B-th power).
+    B = 1: k; B -> infinity: E. A dense model (E = 1): 1. Vectorised over ``tokens``."""
     if experts == 1:
-        return 1.0
-    return experts * (1.0 - (1.0 - k / experts) ** tokens)
+        return np.ones_like(np.asarray(tokens, dtype=float)) if np.ndim(tokens) else 1.0
+    return experts * (1.0 - (1.0 - experts_per_token / experts) ** np.asarray(tokens, dtype=float))
 
 
 def step_terms(gpu, model, tokens: int, context_tokens: float, phase: str, weight_bits: float = 16,
@@ -104,11 +110,14 @@ def step_terms(gpu, model, tokens: int, context_tokens: float, phase: str, weigh
     """The four roofline times of one step at 100% efficiency, in seconds, and the layer count.
 
     decode (``tokens`` sequences, each attending over ``context_tokens``):
-        weights read  = layer weights touched + LM head; KV read = tokens * context * KV/token
+        weights read  = attention + dense FFNs and shared experts + routed experts touched
+                        (:func:`expected_experts`) + routers, all layers, + LM head
+        KV read       = tokens * cached context (:func:`cached_tokens`) * KV/token
         matmul flops  = 2 * active matmul params * tokens
-        attention flops = 4 * tokens * context * heads * head_dim * layers
+        attention flops = tokens * context * attention flops per context token
+                        (:func:`attention_flops_per_context_token`; 4 * heads * head_dim * layers)
     prefill (one prompt of ``tokens``, causal):
-        KV written = tokens * KV/token; attention flops = 2 * tokens**2 * heads * head_dim * layers
+        KV written = tokens * KV/token; attention flops = tokens**2 / 2 * flops per context token
     The LM head is applied to every token, as in the H200 measurements.
     """
     g, m = _spec(gpu, gpu_spec, data_dir), _spec(model, model_spec, data_dir)
@@ -118,20 +127,23 @@ def step_terms(gpu, model, tokens: int, context_tokens: float, phase: str, weigh
     if tokens < 1 or context_tokens < 0:
         raise ValueError("tokens must be at least 1 and context_tokens not negative")
     counts = param_counts(m)
-    layers, heads, d = int(m["layers"]), int(m["attention_heads"]), int(m["head_dim"])
+    layers = int(m["layers"])
     bits = weight_bits + GROUP_OVERHEAD_BITS.get(weight_bits, 0.0)
     attention_w = layers * counts["attention_per_layer"]
-    expert_w = layers * counts["expert_per_layer"] * _expected_experts(m, tokens)
-    router_w = layers * counts["router_per_layer"]
-    weight_bytes = (attention_w + expert_w + router_w) * bits / 8 + counts["lm_head"] * EMBEDDING_BITS / 8
+    always_w = counts["always_active_ffn"]
+    expert_w = counts["moe_layers"] * counts["expert_per_layer"] * expected_experts(
+        int(m["experts"]), int(m["experts_per_token"]), tokens)
+    router_w = counts["moe_layers"] * counts["router_per_layer"]
+    weight_bytes = (attention_w + always_w + expert_w + router_w) * bits / 8 + counts["lm_head"] * EMBEDDING_BITS / 8
     matmul_flops = 2 * (counts["layer_linear_active"] + counts["lm_head"]) * tokens
     kv_token = kv_bytes_per_token(m, kv_bits)
+    per_context_token = attention_flops_per_context_token(m)
     if phase == "decode":
-        kv_bytes = tokens * context_tokens * kv_token
-        attention_flops = 4 * tokens * context_tokens * heads * d * layers
+        kv_bytes = tokens * cached_tokens(m, context_tokens) * kv_token
+        attention_flops = tokens * context_tokens * per_context_token
     else:
         kv_bytes = tokens * kv_token
-        attention_flops = 2 * tokens * tokens * heads * d * layers
+        attention_flops = tokens * tokens / 2 * per_context_token
     bandwidth = float(g["memory_bandwidth_gb_per_s"]) * 1e9 * gpu_count
     compute = compute_flops_per_s(g, weight_bits)
     compute = None if compute is None else compute * gpu_count

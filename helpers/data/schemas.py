@@ -212,10 +212,26 @@ SPECS: dict[str, TableSpec] = {
             "experts_per_token": _number(pa.Check.ge(1)),
             "tied_embeddings": _text(BOOL),
             "measured_shape": _text(nullable=True),
+            # attention: gqa (grouped-query, also full multi-head) or mla (multi-head latent attention:
+            # a compressed KV latent of kv_lora_rank plus a rope_head_dim key is cached per layer)
+            "attention": _text(pa.Check.isin(["gqa", "mla"])),
+            "kv_lora_rank": _number(POSITIVE, nullable=True),
+            "q_lora_rank": _number(POSITIVE, nullable=True),
+            "rope_head_dim": _number(POSITIVE, nullable=True),
+            # mixture of experts: routed-expert FFN width (empty: ffn_size), experts every token runs,
+            # leading layers with a dense FFN of ffn_size instead of experts
+            "moe_ffn_size": _number(POSITIVE, nullable=True),
+            "shared_experts": _number(NON_NEGATIVE, nullable=True),
+            "dense_layers": _number(NON_NEGATIVE, nullable=True),
+            # sliding-window attention: sliding_layers of the layers attend over sliding_window tokens
+            "sliding_window": _number(POSITIVE, nullable=True),
+            "sliding_layers": _number(NON_NEGATIVE, nullable=True),
+            # whether the publisher's active_params_billion counts the input embedding
+            "active_counts_embedding": _text(BOOL),
             **PROVENANCE,
         },
         key=["model"],
-        booleans=["tied_embeddings"],
+        booleans=["tied_embeddings", "active_counts_embedding"],
     ),
     "measured_h200": TableSpec(
         columns={
@@ -396,5 +412,13 @@ ROW_RULES = {
          "active_params_billion is above params_billion"),
         (lambda df: df["experts_per_token"] <= df["experts"], "experts_per_token",
          "experts_per_token is above experts"),
+        (lambda df: (df["attention"] != "mla") | (df["kv_lora_rank"].notna() & df["rope_head_dim"].notna()),
+         "kv_lora_rank", "attention mla needs kv_lora_rank and rope_head_dim"),
+        (lambda df: df["dense_layers"].fillna(0) < df["layers"], "dense_layers",
+         "dense_layers must be fewer than layers"),
+        (lambda df: df["sliding_layers"].fillna(0) <= df["layers"], "sliding_layers",
+         "sliding_layers is above layers"),
+        (lambda df: df["sliding_layers"].fillna(0).eq(0) | df["sliding_window"].notna(), "sliding_window",
+         "sliding_layers needs a sliding_window"),
     ],
 }
