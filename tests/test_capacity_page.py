@@ -67,3 +67,19 @@ def test_stepped_lines_say_never_for_an_api_no_replica_can_beat():
                            "2.65B tokens a month instead of 3.89B, so a fully loaded A100 costs $0.54 per 1M tokens.")
     assert "- A ($5.625/1M): breakeven 256M tokens/month; with $1,800 of hidden costs a month, 576M." in text
     assert "- B ($0.375/1M): breakeven never (the API stays cheaper at any volume); with $1,800 of hidden costs a month, never." in text
+
+
+def test_check_points_sentence_sets_mixture_of_experts_points_apart():
+    """models.csv: Mixtral 8x7B has 8 experts, Llama 3.1 8B is dense. Medians by hand:
+    MoE (0.5, 0.7) -> +60%, dense (0.1, -0.1, 0.0) -> +0%."""
+    published = pd.DataFrame({
+        "benchmark_id": ["a", "b", "c", "d", "e"],
+        "model": ["Mixtral 8x7B", "Mixtral 8x7B", "Llama 3.1 8B", "Llama 3.1 8B", "Llama 3.1 8B"],
+        "published_output_tokens_per_s": [100.0] * 5, "model_output_tokens_per_s": [150.0, 170.0, 110.0, 90.0, 100.0],
+        "error": [0.5, 0.7, 0.1, -0.1, 0.0]})
+    summary = capacity_page.error_summary(pd.DataFrame({"error": [0.0]}), published)
+    text = capacity_page.check_points_sentence(summary, published)
+    assert "Mixture-of-experts points (2) err by a median of +60%, dense ones (3) by +0%" in text
+    dense_only = published[published["model"] == "Llama 3.1 8B"]
+    assert "Mixture-of-experts" not in capacity_page.check_points_sentence(
+        capacity_page.error_summary(pd.DataFrame({"error": [0.0]}), dense_only), dense_only)

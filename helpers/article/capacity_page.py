@@ -10,7 +10,7 @@ import math
 
 import pandas as pd
 
-from helpers import capacity
+from helpers import capacity, data
 from helpers.derive import breakdown, derive
 from helpers.scenario import Scenario
 from helpers.text import tokens_text, usd_text
@@ -136,7 +136,20 @@ def check_points_sentence(summary: pd.DataFrame, published: pd.DataFrame, within
             "assumes FP8 matmuls reach the share of their datasheet peak that bf16 reached on the measured H200, "
             "and that the scheduler fills every step; it leaves the tensor-parallel all-reduce unhidden, which "
             "errs the other way. A high capacity makes self-hosting look cheaper than it is, by about the median "
-            "error.")
+            "error." + _moe_clause(published))
+
+
+def _moe_clause(published: pd.DataFrame) -> str:
+    """The check points of mixture-of-experts models apart: the model has none of their own losses
+    (small grouped expert matmuls, routing, uneven expert load), so they run higher."""
+    experts = data.load("models").set_index("model")["experts"]
+    moe = published["model"].map(experts).fillna(1) > 1
+    if not moe.any() or moe.all():
+        return ""
+    return (f" Mixture-of-experts points ({int(moe.sum())}) err by a median of "
+            f"{published.loc[moe, 'error'].median():+.0%}, dense ones ({int((~moe).sum())}) by "
+            f"{published.loc[~moe, 'error'].median():+.0%}: a self-hosted MoE model costs more per token than the "
+            "model says.")
 
 
 def latency_sentence(curve: pd.DataFrame, point: dict, article_gpu_point: dict, latency_gpu: str, article_gpu: str,
