@@ -10,6 +10,7 @@ import math
 import pytest
 
 from helpers import capacity, data, paths
+from helpers.article import tables
 from helpers.capacity.memory import MEMORY_UTILIZATION, memory_budget_bytes
 from helpers.derive import derive
 from helpers.scenario import Scenario
@@ -146,3 +147,15 @@ def test_the_hybrid_examples_small_gpu_is_still_the_articles_l4():
     on_demand = [row for row in CLOUD.values() if row["pricing"] == "on_demand" and float(row["vram_gb"]) >= 16]
     cheapest = min(on_demand, key=lambda row: float(row["usd_per_hour"]))
     assert cheapest["gpu"] == "NVIDIA L4"
+
+
+def test_the_articles_cloud_table_keeps_its_seven_rows_and_the_providers_rows_are_their_own_table():
+    printed = tables.gpu_cloud(Scenario())
+    assert list(printed["gpu"]) == [gpu for gpu, row in CLOUD.items() if row["source"].startswith("article:")]
+    offers = tables.cloud_offers(Scenario()).set_index("gpu")
+    assert set(offers.index) == set(CLOUD) - set(printed["gpu"])
+    # A spot row is billed at its listed price: no second discount on top.
+    row = offers.loc["NVIDIA L40S (Verda spot)"]
+    assert row["usd_per_month"] == pytest.approx(0.941 * 720)
+    assert (row["form_factor"], row["memory_gib_per_gpu"]) == ("PCIe", pytest.approx(46068 / 1024, abs=0.0005))
+    assert offers.loc["8x NVIDIA B200 (Lambda)", "usd_per_month"] == pytest.approx(8 * 6.69 * 720)
