@@ -14,6 +14,7 @@ from helpers.article import tables
 from helpers.capacity.memory import MEMORY_UTILIZATION, memory_budget_bytes
 from helpers.derive import derive
 from helpers.scenario import Scenario
+from helpers.uncertainty.montecarlo import reserved_rows
 
 NEW_GPUS = ("NVIDIA L40S", "NVIDIA RTX 6000 Ada", "NVIDIA H100 NVL", "NVIDIA H200 NVL", "NVIDIA B200",
             "AMD Instinct MI300X")
@@ -159,3 +160,13 @@ def test_the_articles_cloud_table_keeps_its_seven_rows_and_the_providers_rows_ar
     assert row["usd_per_month"] == pytest.approx(0.941 * 720)
     assert (row["form_factor"], row["memory_gib_per_gpu"]) == ("PCIe", pytest.approx(46068 / 1024, abs=0.0005))
     assert offers.loc["8x NVIDIA B200 (Lambda)", "usd_per_month"] == pytest.approx(8 * 6.69 * 720)
+
+
+def test_a_commitment_compares_the_scenarios_own_price_not_other_providers():
+    article_rows = reserved_rows(Scenario())
+    assert list(article_rows["gpu"]) == ["NVIDIA A100 80GB", "NVIDIA A100 80GB (1-year reserved)",
+                                         "NVIDIA A100 80GB (3-year reserved)"]
+    # Three providers rent one H100 SXM on demand; the scenario's row is the one it pays.
+    assert sum(row["gpu_model"] == "NVIDIA H100 SXM" and row["gpu_count"] == "1" for row in CLOUD.values()) == 3
+    rows = reserved_rows(dataclasses.replace(Scenario(), gpu="NVIDIA H100 SXM (RunPod)"))
+    assert list(rows["gpu"]) == ["NVIDIA H100 SXM (RunPod)"]
