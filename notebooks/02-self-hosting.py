@@ -51,6 +51,18 @@ gpus[["gpu", "vram_gb", "usd_per_hour", "usd_per_month", "article_text", "articl
 prose(sentences.spot_sentence(gpus, setup_row["gpu"], s.hours_per_month))
 
 # %% [markdown]
+# ## GPUs clouds rent today
+#
+# Not the article's table: hourly prices of current GPUs from named providers' price pages
+# (`data/gpu_cloud.csv`, each row with its source and the date it was read), beside the part
+# they rent (`data/gpu_specs.csv`: form factor, and memory as the device reports it, in GiB).
+# Monthly = price per hour x `hours_per_month`; a spot row's price is already the spot price.
+# Any of these rows can be a scenario's `gpu`.
+
+# %%
+tables.cloud_offers(s).drop(columns=["source"])
+
+# %% [markdown]
 # ## Consumer GPU (one-time purchase)
 #
 # Whether the set-up's model size fits each machine's memory at 16, 8 and 4 bits per weight

@@ -174,3 +174,13 @@ def test_callers_keep_one_import_for_every_job_of_the_package():
     a100 = data.lookup("gpu_cloud", "gpu", "NVIDIA A100 80GB")
     assert a100["usd_per_hour"] == float(printed)
     assert data.row_of("gpu_cloud", "gpu", "NVIDIA A100 80GB")["usd_per_hour"] == a100["usd_per_hour"]
+
+
+def test_unknown_form_factor_names_line_column_and_the_known_ones(tmp_path):
+    rows = _rows("gpu_specs")
+    line = next(i for i, row in enumerate(rows) if row[0] == "NVIDIA H100 PCIe")
+    rows[line][rows[0].index("form_factor")] = "PCI Express"
+    problems, message = _problems(_write(tmp_path, "gpu_specs", rows), "gpu_specs")
+    found = [p for p in problems if p.column == "form_factor"]
+    assert [p.line for p in found] == [line + 1], message
+    assert "unknown form factor" in found[0].message and "SXM" in found[0].message and "NVL" in found[0].message

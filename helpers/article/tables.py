@@ -75,12 +75,18 @@ def api_costs(scenario: Scenario, tiers: list[str] | None = None, data_dir: Path
                          comparable=comparable)
 
 
+def _printed_in_article(cloud: pd.DataFrame) -> pd.Series:
+    """The rows of ``gpu_cloud.csv`` that are the article's Cloud GPU Pricing table (on demand,
+    source ``article: ...``), not a provider's price added since."""
+    return (cloud["pricing"] == "on_demand") & cloud["source"].str.startswith("article:")
+
+
 def gpu_cloud(scenario: Scenario, data_dir: Path | None = None) -> pd.DataFrame:
     """Cloud GPU Pricing table: monthly bill of each configuration at the scenario's hours and
-    spot discount (:func:`helpers.derive.gpu_row_usd_per_month`); its on-demand rows (the reserved
-    rows are not the article's)."""
+    spot discount (:func:`helpers.derive.gpu_row_usd_per_month`); the article's rows only (the
+    reserved rows and the providers' prices are in :func:`cloud_offers`)."""
     gpus = data.load("gpu_cloud", data_dir)
-    gpus = gpus[gpus["pricing"] == "on_demand"]
+    gpus = gpus[_printed_in_article(gpus)]
     frame = gpus[["gpu", "gpu_count", "vram_gb", "usd_per_hour", "best_for"]].copy()
     frame["gpu_count"] = frame["gpu_count"].astype(int)
     frame["usd_per_month"] = [gpu_row_usd_per_month(scenario, g, data_dir=data_dir) for g in frame["gpu"]]
@@ -319,13 +325,35 @@ def gpu_cloud_with_spot(scenario: Scenario, data_dir: Path | None = None) -> pd.
     return frame
 
 
+def cloud_offers(scenario: Scenario, data_dir: Path | None = None) -> pd.DataFrame:
+    """The GPUs clouds rent today: every row of ``gpu_cloud.csv`` that is not the article's
+    table (a named provider's on-demand, spot or reserved price, with its source and date),
+    beside its part in ``gpu_specs.csv`` (form factor, memory as the device exposes it). Monthly
+    = usd_per_hour x the scenario's hours, no further discount: a spot row's price is already
+    the spot price."""
+    cloud = data.load("gpu_cloud", data_dir)
+    cloud = cloud[~_printed_in_article(cloud)]
+    specs = data.load("gpu_specs", data_dir).set_index("gpu")
+    listed = dataclasses.replace(scenario, spot_discount=0.0)
+    frame = pd.DataFrame({
+        "gpu": cloud["gpu"], "gpu_model": cloud["gpu_model"],
+        "form_factor": [specs.loc[g, "form_factor"] for g in cloud["gpu_model"]],
+        "gpu_count": cloud["gpu_count"].astype(int),
+        "memory_gib_per_gpu": [float(specs.loc[g, "memory_gb"]) for g in cloud["gpu_model"]],
+        "pricing": cloud["pricing"], "usd_per_hour": cloud["usd_per_hour"],
+        "usd_per_month": [gpu_row_usd_per_month(listed, g, data_dir=data_dir) for g in cloud["gpu"]],
+        "source": cloud["source"], "as_of": cloud["as_of"],
+    })
+    return frame.sort_values(["gpu_model", "usd_per_hour"], kind="stable").reset_index(drop=True)
+
+
 def what_fits(data_dir: Path | None = None) -> pd.DataFrame:
     """For every consumer and cloud configuration, the best precision (fp16, 8-bit, 4-bit) at
     which each model size of ``model_sizes.csv`` fits, weights only (KV cache comes on top),
     beside what the article says each runs."""
     consumer = data.load("consumer_hardware", data_dir)
     cloud = data.load("gpu_cloud", data_dir)
-    cloud = cloud[cloud["pricing"] == "on_demand"]  # a reserved row is the same hardware
+    cloud = cloud[_printed_in_article(cloud)]  # what the article says each runs
     frame = pd.concat([
         pd.DataFrame({"hardware": consumer["hardware"], "kind": "consumer",
                       "memory_gb": consumer["memory_gb"], "article_says": consumer["what_it_runs"]}),

@@ -28,6 +28,10 @@ UNITS = (
 )
 
 
+# How a GPU of data/gpu_specs.csv is built (its form_factor column).
+FORM_FACTORS = ("SXM", "PCIe", "NVL", "OAM", "SoC")
+
+
 @dataclass(frozen=True)
 class TableSpec:
     """What one CSV file must hold: its schema, its key and which columns are numbers."""
@@ -186,6 +190,10 @@ SPECS: dict[str, TableSpec] = {
             "aliases": _text(nullable=True),
             "memory_gb": _number(POSITIVE),
             "memory_kind": _text(pa.Check.isin(["dedicated", "unified"])),
+            # How the part is built: SXM (NVSwitch baseboard), PCIe card, NVL (PCIe card paired by
+            # an NVLink bridge), OAM (AMD's module), SoC (unified memory): an H100 is three parts.
+            "form_factor": _text(pa.Check.isin(list(FORM_FACTORS),
+                                               error=f"unknown form factor (known: {', '.join(FORM_FACTORS)})")),
             "memory_bandwidth_gb_per_s": _number(POSITIVE),
             "bf16_tflops": _number(POSITIVE, nullable=True),
             "fp16_tflops": _number(POSITIVE, nullable=True),

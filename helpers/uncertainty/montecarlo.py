@@ -302,11 +302,13 @@ def tornado(s: Scenario, api_model: str | None = None, data_dir: Path | None = N
 
 def reserved_rows(s: Scenario, data_dir: Path | None = None) -> pd.DataFrame:
     """The rows of gpu_cloud.csv that rent the same hardware as ``s.gpu`` (same GPU model and
-    count): on demand and each reserved term."""
+    count): ``s.gpu`` itself on demand (not other providers' on-demand prices of that part) and
+    each reserved term."""
     cloud = data.load("gpu_cloud", data_dir)
     row = data.row(cloud, "gpu", s.gpu)
-    same = cloud[(cloud["gpu_model"] == row["gpu_model"]) & (cloud["gpu_count"] == row["gpu_count"])
-                 & cloud["pricing"].isin(["on_demand", *RESERVED_TERM_MONTHS])]
+    same_part = (cloud["gpu_model"] == row["gpu_model"]) & (cloud["gpu_count"] == row["gpu_count"])
+    terms = ((cloud["pricing"] == "on_demand") & (cloud["gpu"] == s.gpu)) | cloud["pricing"].isin(RESERVED_TERM_MONTHS)
+    same = cloud[same_part & terms]
     return same.reset_index(drop=True)
 
 

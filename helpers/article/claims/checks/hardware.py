@@ -80,8 +80,8 @@ def _spot_discount(claim: Claim, ctx: Context) -> ClaimResult:
     cheap = ctx.gpu_bill(row["gpu"], spot_discount=high)
     dear = ctx.gpu_bill(row["gpu"], spot_discount=low)
     return ClaimResult(math.nan, article.NOT_CHECKABLE,
-                       f"Not checkable: data/gpu_cloud.csv holds on-demand prices only, so there is no spot "
-                       f"quote to compare. Taken at its word, {low:.0%}-{high:.0%} off would bring the "
+                       f"Not checkable: data/gpu_cloud.csv holds no spot price for the {row['gpu_model']}, so there "
+                       f"is no spot quote to compare. Taken at its word, {low:.0%}-{high:.0%} off would bring the "
                        f"{claim.text('hardware')} from {exact_usd(ctx.gpu_usd_per_month)} to "
                        f"{exact_usd(cheap)}-{exact_usd(dear)} a month.")
 
