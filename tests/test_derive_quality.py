@@ -1,0 +1,111 @@
+"""Per-task costs at equal quality, worked by hand from the CSV rows: data/gpu_cloud.csv's A100
+($2.00/h, 720 h: $1,440), data/hidden_costs.csv's points (15 h x $100 + $300 = $1,800),
+data/api_prices.csv's GPT-5 ($1.25 / $10.00), data/model_quality.csv's MMLU (GPT-5 92%,
+Llama 3.3 70B (4-bit) 79%, the article's set-up being 4-bit)."""
+import dataclasses
+
+import numpy as np
+import pytest
+
+from helpers.data.errors import DataValidationError
+from helpers.data.task_evals import load_task_evals
+from helpers.derive import derive
+from helpers.derive.quality import per_task
+from helpers.scenario import Scenario
+
+TCO = 2.00 * 720 + 15 * 100 + 300  # $3,240
+GPT5_ATTEMPT = (1500 * 1.25 + 500 * 10.00) / 1e6  # $0.006875
+TASKS = 1000 * 30
+
+
+def _scenario(**changes):
+    return dataclasses.replace(Scenario(api_models=("GPT-5",)), tasks_per_day=1000, input_tokens_per_attempt=1500,
+                               output_tokens_per_attempt=500, **changes)
+
+
+def _rows(result):
+    return {row["kind"]: row for row in result.rows}
+
+
+def test_retry_by_hand():
+    rows = _rows(per_task(_scenario()))
+    api, own = rows["API"], rows["self-hosted"]
+    assert api["success_rate"] == 0.92 and "MMLU 92%" in api["success_rate_source"]
+    assert api["attempts_per_success"] == pytest.approx(1 / 0.92)
+    assert api["tokens_per_month"] == pytest.approx(TASKS * 2000 / 0.92)
+    assert api["usd_per_month"] == pytest.approx(TASKS * GPT5_ATTEMPT / 0.92)  # $224.18
+    assert api["usd_per_1k_successes"] == pytest.approx(GPT5_ATTEMPT / 0.92 * 1000)
+    assert own["success_rate"] == 0.79 and own["replicas"] == 1
+    assert own["usd_per_month"] == pytest.approx(TCO)
+    # no marginal cost a task on the deployment: the breakeven is its bill over the API's cost a task
+    assert api["breakeven_tasks_per_day"] == pytest.approx(TCO / (GPT5_ATTEMPT / 0.92) / 30)  # 14,452
+    assert api["breakeven_selfhost_tokens_per_day"] == pytest.approx(api["breakeven_tasks_per_day"] * 2000 / 0.79)
+
+
+def test_escalate_by_hand():
+    rows = _rows(per_task(_scenario(on_failure="escalate", escalate_api_model="GPT-5")))
+    hybrid = rows["escalate"]
+    to_api = 0.21 / 0.92  # attempts a task on GPT-5
+    assert hybrid["attempts_per_success"] == pytest.approx(1 + to_api)
+    assert hybrid["tokens_per_month"] == pytest.approx(TASKS * 2000 * (1 + to_api))
+    assert hybrid["usd_per_month"] == pytest.approx(TCO + TASKS * to_api * GPT5_ATTEMPT)  # $3,287.08
+    saving = GPT5_ATTEMPT / 0.92 - to_api * GPT5_ATTEMPT
+    assert rows["API"]["breakeven_tasks_per_day"] == pytest.approx(TCO / saving / 30)  # 18,294
+
+
+def test_review_by_hand():
+    rows = _rows(per_task(_scenario(on_failure="review", review_usd_per_failure=0.05)))
+    api, own = rows["API"], rows["self-hosted"]
+    assert api["attempts_per_success"] == 1 and api["tokens_per_month"] == TASKS * 2000
+    assert api["usd_per_month"] == pytest.approx(TASKS * GPT5_ATTEMPT + TASKS * 0.08 * 0.05)  # $326.25
+    assert own["usd_per_month"] == pytest.approx(TCO + TASKS * 0.21 * 0.05)  # $3,555
+    saving = GPT5_ATTEMPT + 0.08 * 0.05 - 0.21 * 0.05
+    assert saving > 0
+    assert api["flat_breakeven_tasks_per_day"] == pytest.approx(TCO / saving / 30)  # 288,000 on one deployment
+    # with steps: a full A100 (1,500 tokens/s: 3.888B tokens, 1.944M tasks a month) saves
+    # 1.944M x $0.000375 = $729 against its $1,440: no number of replicas pays for itself
+    assert api["breakeven_tasks_per_day"] == np.inf
+
+
+def test_with_equal_success_rates_every_per_task_figure_is_the_per_token_figure(tmp_path):
+    evals = tmp_path / "evals.csv"
+    evals.write_text("model,tasks,successes,input_tokens_per_attempt,output_tokens_per_attempt\n"
+                     "GPT-5,200,160,1500,500\nClaude Sonnet 4.5,200,160,1500,500\nLlama 3.3 70B,200,160,1500,500\n")
+    for tasks_per_day in (1000, 2_000_000):  # one deployment, then several
+        s = dataclasses.replace(Scenario(api_models=("GPT-5", "Claude Sonnet 4.5")), tasks_per_day=tasks_per_day,
+                                task_evals=str(evals))
+        tokens = tasks_per_day * 30 * 2000 / 0.8
+        by_token = derive(dataclasses.replace(s, input_share=0.75), tokens_per_month=tokens)
+        rows = {row["option"]: row for row in per_task(s).rows}
+        for model in s.api_models:
+            assert rows[model]["tokens_per_month"] == pytest.approx(tokens)
+            assert rows[model]["usd_per_month"] == pytest.approx(by_token.at("api_usd_per_month", model))
+            assert rows[model]["breakeven_selfhost_tokens_per_day"] * 30 == pytest.approx(
+                by_token.at("stepped_tco_breakeven_tokens_per_month", model))
+            assert rows[model]["flat_breakeven_tasks_per_day"] * 30 * 2000 / 0.8 == pytest.approx(
+                by_token.at("tco_breakeven_tokens_per_month", model))
+        own = rows["Llama 3.3 70B (self-hosted)"]
+        assert own["usd_per_month"] == pytest.approx(by_token.at("tco_usd_per_month"))
+        assert own["replicas"] == by_token.at("replicas")
+    assert own["replicas"] > 1
+
+
+def test_the_example_evaluation_file_loads():
+    frame = load_task_evals("data/task_evals_example.csv")
+    assert frame.set_index("model").at["GPT-5", "success_rate"] == 184 / 200
+
+
+def test_a_bad_evaluation_file_names_file_line_and_column(tmp_path):
+    bad = tmp_path / "evals.csv"
+    bad.write_text("model,tasks,successes,input_tokens_per_attempt,output_tokens_per_attempt\n"
+                   "GPT-6,10,5,100,100\nGPT-5,10,11,100,100\nClaude Sonnet 4.5,0,0,100,100\n"
+                   "DeepSeek V3.2,ten,5,100,100\n")
+    with pytest.raises(DataValidationError) as raised:
+        load_task_evals(bad)
+    text = str(raised.value)
+    assert "line 2, column model: unknown model 'GPT-6'" in text
+    assert "line 3, column successes: 11 successes of 10 tasks" in text
+    assert "line 4, column tasks: zero tasks" in text
+    assert "line 5, column tasks: not a whole number" in text
+    assert str(bad) in text
+    assert len(raised.value.problems) == 4
