@@ -38,7 +38,7 @@ from helpers.scenario import Scenario
 
 BENCHMARK_COLUMNS = {"mmlu": ("mmlu_pct", "MMLU"), "humaneval": ("humaneval_pct", "HumanEval")}
 COLUMNS = ["option", "kind", "on_failure", "success_rate", "success_rate_source", "attempts_per_success",
-           "tokens_per_success", "tasks_per_month", "tokens_per_month", "replicas", "usd_per_month",
+           "tokens_per_success", "tasks_per_day", "tasks_per_month", "tokens_per_month", "replicas", "usd_per_month",
            "usd_per_1k_successes", "breakeven_tasks_per_day", "flat_breakeven_tasks_per_day",
            "breakeven_selfhost_tokens_per_day", "breakeven_api_tokens_per_day"]
 
@@ -146,7 +146,7 @@ def per_task(scenario: Scenario | None = None, data_dir: Path | None = None) -> 
         per_task_usd = (result.blended_usd_per_1m[result.api_model] * q.tokens_per_attempt / 1e6 * attempts
                         + (1 - q.success_rate) * review)
         row = _row(model, kind, api_mode, q.success_rate, q.source, attempts, attempts * q.tokens_per_attempt,
-                   tasks, volume, result.at("replicas") if kind == "self-hosted" else np.nan, usd)
+                   tasks, s.days_per_month, volume, result.at("replicas") if kind == "self-hosted" else np.nan, usd)
         return row, result, per_task_usd
 
     rows, api_per_task = [], {}
@@ -173,7 +173,7 @@ def per_task(scenario: Scenario | None = None, data_dir: Path | None = None) -> 
         usd = self_part.at("tco_usd_per_month") + api_part.at("api_usd_per_month", s.escalate_api_model)
         rows.append(_row(f"{own} (self-hosted) escalating to {s.escalate_api_model}", "escalate", "escalate",
                          p_self, f"{q_self.source}; fallback {fallback.source}", 1 + to_api,
-                         q_self.tokens_per_attempt + to_api * fallback.tokens_per_attempt, tasks,
+                         q_self.tokens_per_attempt + to_api * fallback.tokens_per_attempt, tasks, s.days_per_month,
                          self_volume + api_volume, self_part.at("replicas"), usd))
         selfhost_tokens_per_task = q_self.tokens_per_attempt
         marginal = api_part.blended_usd_per_1m[s.escalate_api_model] * fallback.tokens_per_attempt / 1e6 * to_api
@@ -184,10 +184,11 @@ def per_task(scenario: Scenario | None = None, data_dir: Path | None = None) -> 
     return PerTask(rows, notes, source)
 
 
-def _row(option, kind, on_failure, p, source, attempts, tokens_per_success, tasks, tokens, replicas, usd) -> dict:
+def _row(option, kind, on_failure, p, source, attempts, tokens_per_success, tasks, days, tokens, replicas,
+         usd) -> dict:
     return {"option": option, "kind": kind, "on_failure": on_failure, "success_rate": p,
             "success_rate_source": source, "attempts_per_success": attempts, "tokens_per_success": tokens_per_success,
-            "tasks_per_month": tasks, "tokens_per_month": tokens, "replicas": replicas, "usd_per_month": usd,
+            "tasks_per_day": tasks / days, "tasks_per_month": tasks, "tokens_per_month": tokens, "replicas": replicas, "usd_per_month": usd,
             "usd_per_1k_successes": quality.usd_per_1k_successes(usd, tasks),
             "breakeven_tasks_per_day": np.nan, "flat_breakeven_tasks_per_day": np.nan,
             "breakeven_selfhost_tokens_per_day": np.nan, "breakeven_api_tokens_per_day": np.nan}
