@@ -109,3 +109,21 @@ def test_a_bad_evaluation_file_names_file_line_and_column(tmp_path):
     assert "line 5, column tasks: not a whole number" in text
     assert str(bad) in text
     assert len(raised.value.problems) == 4
+
+
+def test_the_index_names_the_cheapest_option_per_successful_task(tmp_path):
+    from helpers.report import contract, pages
+
+    s = Scenario.load("params/tasks-escalate-example-evals.yaml")
+    frame = per_task(s).frame()
+    contract.save(frame, "quality", tmp_path)
+    assert not contract.contract_problems(tmp_path, {"quality": contract.CONTRACT["quality"]})
+    # by hand from the example file: Gemini 2.5 Flash, 158 of 200, 1,500 in and 500 out at
+    # $0.15 / $0.60 per 1M (data/api_prices.csv): $0.000525 an attempt / 0.79 = $0.66 per 1,000 tasks
+    line = pages.quality_html(tmp_path)
+    assert "(20,000 tasks/day), the cheapest option is <b>Gemini 2.5 Flash</b>: $0.66 per 1,000" in line
+    # the self-hosted Llama (150 of 200, 1,800 + 500 tokens): one A100 with hidden costs, $3,240
+    # for 600,000 tasks: $5.40 per 1,000
+    assert "best self-hosted option, Llama 3.3 70B (self-hosted), costs $5.40 per 1,000" in line
+    assert "task_evals data/task_evals_example.csv: 158 of 200 tasks" in line
+    assert pages.quality_html(tmp_path / "nothing") == ""

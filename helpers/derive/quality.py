@@ -68,7 +68,11 @@ class PerTask:
     tasks_source: str
 
     def frame(self) -> pd.DataFrame:
-        return pd.DataFrame(self.rows, columns=COLUMNS)
+        """The rows as a table, tokens a month as whole tokens (the report's convention)."""
+        frame = pd.DataFrame(self.rows, columns=COLUMNS)
+        tokens = frame["tokens_per_month"].replace([np.inf, -np.inf], np.nan).round()
+        frame["tokens_per_month"] = tokens.astype("Int64")
+        return frame
 
     @property
     def cheapest(self) -> dict:

@@ -106,12 +106,17 @@ def quality_html(tables_dir: Path) -> str:
     frame = _read(tables_dir, QUALITY_TABLE)
     if frame is None or frame.empty:
         return ""
-    best = frame.sort_values("usd_per_1k_successes").iloc[0]
+    ranked = frame.sort_values("usd_per_1k_successes")
+    best = ranked.iloc[0]
+    own = ranked[ranked["kind"] != "API"] if "kind" in ranked else ranked.iloc[0:0]
+    selfhosted = "" if own.empty or own.index[0] == ranked.index[0] else (
+        f" The best self-hosted option, {html.escape(str(own.iloc[0]['option']))}, costs "
+        f"{usd_text(own.iloc[0]['usd_per_1k_successes'])} per 1,000.")
     return (f"<p class=\"decision\">At equal quality, priced per successful task "
-            f"({tokens_text(best['tasks_per_day'])} tasks/day), the cheapest option is "
+            f"({float(best['tasks_per_day']):,.0f} tasks/day), the cheapest option is "
             f"<b>{html.escape(str(best['option']))}</b>: {usd_text(best['usd_per_1k_successes'])} per 1,000 "
             f"successful tasks, {usd_text(best['usd_per_month'])} a month (success rate "
-            f"{float(best['success_rate']):.0%}, {html.escape(str(best['success_rate_source']))}). "
+            f"{float(best['success_rate']):.0%}, {html.escape(str(best['success_rate_source']))}).{selfhosted} "
             f"Every option: <a href=\"{TABLES}/{QUALITY_TABLE}.csv\">{TABLES}/{QUALITY_TABLE}.csv</a>.</p>")
 
 
