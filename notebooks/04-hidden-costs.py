@@ -123,16 +123,19 @@ prose(f"The weakest self-hostable entry, {hosted.model}, trails {best.model} by 
 # labelled as such, and the workload is the scenario's tokens restated in tasks.
 
 # %%
-per_task_table = per_task(s).frame()
+per_task_result = per_task(s)
+per_task_table = per_task_result.frame()
 per_task_table[["option", "success_rate", "attempts_per_success", "tokens_per_month", "usd_per_month",
                 "usd_per_1k_successes", "breakeven_tasks_per_day"]]
 
 # %%
 cheapest = per_task_table.sort_values("usd_per_1k_successes").iloc[0]
+attempts = per_task_table.set_index("option")["attempts_per_success"]
 prose(f"At equal quality the cheapest option is {cheapest.option}, at "
       f"{usd_text(cheapest.usd_per_1k_successes)} per 1,000 successful tasks "
-      f"({tokens_text(cheapest.tasks_per_day)} tasks a day). A 79% success rate costs the self-hosted "
-      f"model {1 / 0.79 - 1 / 0.92:.0%} more attempts a task than GPT-5's 92%.")
+      f"({cheapest.tasks_per_day:,.0f} tasks a day). Attempts per successful task: "
+      + ", ".join(f"{option} {value:.2f}" for option, value in attempts.items())
+      + ". Left out: " + ("; ".join(per_task_result.notes) or "none") + ".")
 
 # %% [markdown]
 # The same arithmetic with the team's own evaluation: `data/task_evals_example.csv` is an
