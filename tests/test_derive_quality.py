@@ -125,5 +125,36 @@ def test_the_index_names_the_cheapest_option_per_successful_task(tmp_path):
     # the self-hosted Llama (150 of 200, 1,800 + 500 tokens): one A100 with hidden costs, $3,240
     # for 600,000 tasks: $5.40 per 1,000
     assert "best self-hosted option, Llama 3.3 70B (self-hosted), costs $5.40 per 1,000" in line
-    assert "task_evals data/task_evals_example.csv: 158 of 200 tasks" in line
+    assert "task_evals data/task_evals_example.csv: 158 of 200 tasks)" in line
+    # Gemini's dearest draw is far below every other option's cheapest: the cheapest in every draw
+    assert "the cheapest in 100% of draws of the evaluated success rates" in line
     assert pages.quality_html(tmp_path / "nothing") == ""
+
+
+def test_evaluated_rates_are_drawn_from_their_beta_and_benchmark_rates_stay_fixed():
+    from helpers.derive.quality import Quality, drawn_rates, p_cheapest
+
+    found = {"A": Quality("A", 0.9, "eval", 100, 100, successes=90, tasks=100),
+             "B": Quality("B", 0.8, "MMLU stand-in", 100, 100)}
+    rates = drawn_rates(found, draws=20_000, seed=1)
+    # Beta(91, 11): mean 91 / 102 = 0.892, sd sqrt(91 * 11 / (102^2 * 103)) = 0.0305
+    assert rates["A"].mean() == pytest.approx(91 / 102, abs=0.002)
+    assert rates["A"].std() == pytest.approx((91 * 11 / (102 ** 2 * 103)) ** 0.5, rel=0.05)
+    assert np.all(rates["B"] == 0.8)
+    assert p_cheapest({"x": [1.0, 3.0, 2.0, 3.0], "y": [2.0, 1.0, 3.0, 4.0]}) == {"x": 0.75, "y": 0.25}
+
+
+def test_close_evaluations_leave_the_cheapest_uncertain(tmp_path):
+    """Two APIs at the same price and rates 0.80 and 0.81 after 100 tasks each: either may be the
+    cheaper; with 100,000 tasks each the better one is, nearly always."""
+    for tasks, low, high in ((100, 0.2, 0.8), (100_000, 0.99, 1.0)):
+        evals = tmp_path / f"evals{tasks}.csv"
+        evals.write_text("model,tasks,successes,input_tokens_per_attempt,output_tokens_per_attempt\n"
+                         f"GPT-5,{tasks},{tasks * 80 // 100},1000,1000\n"
+                         f"Claude Sonnet 4.5,{tasks},{tasks * 81 // 100},1000,1000\n"
+                         "Llama 3.3 70B,100,1,1000,1000\n")  # out of the running: ~50 attempts a task
+        s = dataclasses.replace(Scenario(api_models=("GPT-5", "Claude Sonnet 4.5")), task_evals=str(evals),
+                                usd_per_1m_input=3.0, usd_per_1m_output=15.0)  # GPT-5 at Claude's prices
+        rows = {row["option"]: row for row in per_task(s).rows}
+        assert low <= rows["Claude Sonnet 4.5"]["p_cheapest"] <= high
+        assert sum(row["p_cheapest"] for row in rows.values()) == pytest.approx(1.0)

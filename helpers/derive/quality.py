@@ -16,6 +16,10 @@ For each option (each API of the scenario, the self-hosted model, and with ``on_
                           escalate: both; review: + tasks * (1 - p) * review_usd_per_failure
     usd_per_1k_successes  usd_per_month / tasks_per_month * 1,000 (every mode finishes every task)
 
+p_cheapest            share of draws in which the option has the lowest bill, each evaluated success
+                      rate drawn from Beta(successes + 1, tasks - successes + 1) (:func:`drawn_rates`;
+                      a benchmark stand-in stays fixed, so without task_evals it is 0 or 1)
+
 Breakeven (API rows): the tasks a day above which the scenario's self-hosted option (the
 escalation with 'escalate') is cheaper than that API, flat (one deployment with hidden costs,
 as the article prices it) and with capacity steps, from the per-token breakevens with the
@@ -36,11 +40,13 @@ from helpers.data.task_evals import load_task_evals
 from helpers.derive import _stepped, derive
 from helpers.scenario import Scenario
 
+DRAWS = 2000  # draws of the evaluated success rates for p_cheapest
+SEED = 20
 BENCHMARK_COLUMNS = {"mmlu": ("mmlu_pct", "MMLU"), "humaneval": ("humaneval_pct", "HumanEval")}
 COLUMNS = ["option", "kind", "on_failure", "success_rate", "success_rate_source", "attempts_per_success",
            "tokens_per_success", "tasks_per_day", "tasks_per_month", "tokens_per_month", "replicas", "usd_per_month",
            "usd_per_1k_successes", "breakeven_tasks_per_day", "flat_breakeven_tasks_per_day",
-           "breakeven_selfhost_tokens_per_day", "breakeven_api_tokens_per_day"]
+           "breakeven_selfhost_tokens_per_day", "breakeven_api_tokens_per_day", "p_cheapest"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,8 @@ class Quality:
     source: str
     input_tokens: int
     output_tokens: int
+    successes: int | None = None  # of the team's evaluation, when the rate comes from one
+    tasks: int | None = None
 
     @property
     def tokens_per_attempt(self) -> int:
@@ -100,7 +108,8 @@ def qualities(scenario: Scenario, models, data_dir: Path | None = None) -> tuple
             row = evals.loc[model]
             found[model] = Quality(model, float(row["success_rate"]),
                                    f"task_evals {scenario.task_evals}: {int(row['successes'])} of {int(row['tasks'])} tasks",
-                                   int(row["input_tokens_per_attempt"]), int(row["output_tokens_per_attempt"]))
+                                   int(row["input_tokens_per_attempt"]), int(row["output_tokens_per_attempt"]),
+                                   int(row["successes"]), int(row["tasks"]))
         elif quality_row in scores.index:
             found[model] = Quality(model, float(scores.at[quality_row, column]) / 100,
                                    f"stand-in: {label} {scores.at[quality_row, column]:g}% of {quality_row} "
@@ -127,6 +136,58 @@ def _priced(scenario: Scenario, q: Quality, tokens_per_month: float, data_dir, a
                   api_models=None if api_model is None else [api_model])
 
 
+def _bill(s: Scenario, q: Quality, tokens_per_month, data_dir, api_model: str | None = None) -> np.ndarray:
+    """derive's bill at each volume of ``tokens_per_month`` (an array): the API's, or with
+    ``api_model`` None the self-hosted one with replicas and hidden costs; infinite where the
+    volume is (a model that never succeeds)."""
+    volumes = np.asarray(tokens_per_month, dtype=float)
+    finite = np.isfinite(volumes)
+    result = _priced(s, q, np.where(finite, volumes, 0.0), data_dir, api_model)
+    usd = result.tco_usd_per_month if api_model is None else result.api_usd_per_month[api_model]
+    return np.where(finite, usd, np.inf)
+
+
+def option_usd_per_month(s: Scenario, found: dict, rates: dict, tasks: float, own: str,
+                         data_dir: Path | None = None) -> dict:
+    """option -> usd_per_month at each success rate of ``rates`` (model -> array, one value per
+    draw): the module docstring's bills, each by derive at the tokens the rates imply."""
+    review = s.review_usd_per_failure if s.on_failure == "review" else 0.0
+    api_mode = "review" if s.on_failure == "review" else "retry"
+    out = {}
+    for model in [m for m in (*s.api_models, own) if m in found]:
+        q, p = found[model], np.asarray(rates[model], dtype=float)
+        volume = tasks * quality.attempts_per_success(p, api_mode) * q.tokens_per_attempt
+        bill = _bill(s, q, np.atleast_1d(volume), data_dir, None if model == own else model)
+        out[f"{own} (self-hosted)" if model == own else model] = \
+            bill + quality.review_usd_per_month(tasks, p, review)
+    fallback = s.escalate_api_model
+    if s.on_failure == "escalate" and fallback in found and own in found:
+        _, to_api = quality.escalated_attempts_per_task(rates[own], rates[fallback])
+        to_api = np.atleast_1d(to_api)
+        self_volume = np.full(to_api.shape, tasks * found[own].tokens_per_attempt)
+        out[f"{own} (self-hosted) escalating to {fallback}"] = (
+            _bill(s, found[own], self_volume, data_dir)
+            + _bill(s, found[fallback], tasks * to_api * found[fallback].tokens_per_attempt, data_dir, fallback))
+    return out
+
+
+def drawn_rates(found: dict, draws: int = DRAWS, seed: int = SEED) -> dict:
+    """model -> ``draws`` success rates: Beta(successes + 1, tasks - successes + 1) for a rate
+    from the team's evaluation (its uncertainty after ``tasks`` trials, a uniform prior), the
+    fixed stand-in for a benchmark score (no uncertainty is published with it)."""
+    rng = np.random.default_rng(seed)
+    return {model: (rng.beta(q.successes + 1, q.tasks - q.successes + 1, draws) if q.tasks
+                    else np.full(draws, q.success_rate)) for model, q in found.items()}
+
+
+def p_cheapest(bills: dict) -> dict:
+    """option -> share of draws in which it has the lowest bill (all options serve the same tasks)."""
+    options = list(bills)
+    stacked = np.vstack([np.asarray(bills[o], dtype=float) for o in options])
+    cheapest = np.argmin(stacked, axis=0)
+    return {option: float(np.mean(cheapest == i)) for i, option in enumerate(options)}
+
+
 def per_task(scenario: Scenario | None = None, data_dir: Path | None = None) -> PerTask:
     """Every option priced per successful task; see the module docstring."""
     s = scenario or Scenario()
@@ -145,12 +206,10 @@ def per_task(scenario: Scenario | None = None, data_dir: Path | None = None) -> 
         attempts = quality.attempts_per_success(q.success_rate, api_mode)
         volume = tasks * attempts * q.tokens_per_attempt
         result = _priced(s, q, volume, data_dir, None if kind == "self-hosted" else model)
-        bill = result.at("tco_usd_per_month") if kind == "self-hosted" else result.at("api_usd_per_month", model)
-        usd = bill + quality.review_usd_per_month(tasks, q.success_rate, review)
         per_task_usd = (result.blended_usd_per_1m[result.api_model] * q.tokens_per_attempt / 1e6 * attempts
                         + (1 - q.success_rate) * review)
         row = _row(model, kind, api_mode, q.success_rate, q.source, attempts, attempts * q.tokens_per_attempt,
-                   tasks, s.days_per_month, volume, result.at("replicas") if kind == "self-hosted" else np.nan, usd)
+                   tasks, s.days_per_month, volume, result.at("replicas") if kind == "self-hosted" else np.nan)
         return row, result, per_task_usd
 
     rows, api_per_task = [], {}
@@ -159,6 +218,7 @@ def per_task(scenario: Scenario | None = None, data_dir: Path | None = None) -> 
             row, _, api_per_task[model] = single(model, "API")
             rows.append(row)
     if own not in found:
+        _bills_and_odds(s, rows, found, tasks, own, data_dir)
         return PerTask(rows, notes + [f"self-hosted {own}: no success rate, no per-task breakeven"], source)
     self_row, self_result, _ = single(own, "self-hosted")
     self_row["option"] = f"{own} (self-hosted)"
@@ -174,28 +234,40 @@ def per_task(scenario: Scenario | None = None, data_dir: Path | None = None) -> 
         self_volume, api_volume = tasks * q_self.tokens_per_attempt, tasks * to_api * fallback.tokens_per_attempt
         self_part = _priced(s, q_self, self_volume, data_dir)
         api_part = _priced(s, fallback, api_volume, data_dir, s.escalate_api_model)
-        usd = self_part.at("tco_usd_per_month") + api_part.at("api_usd_per_month", s.escalate_api_model)
         rows.append(_row(f"{own} (self-hosted) escalating to {s.escalate_api_model}", "escalate", "escalate",
                          p_self, f"{q_self.source}; fallback {fallback.source}", 1 + to_api,
                          q_self.tokens_per_attempt + to_api * fallback.tokens_per_attempt, tasks, s.days_per_month,
-                         self_volume + api_volume, self_part.at("replicas"), usd))
+                         self_volume + api_volume, self_part.at("replicas")))
         selfhost_tokens_per_task = q_self.tokens_per_attempt
         marginal = api_part.blended_usd_per_1m[s.escalate_api_model] * fallback.tokens_per_attempt / 1e6 * to_api
         chosen = self_part
     elif mode == "escalate":
         notes.append(f"escalate: {s.escalate_api_model} has no success rate; the self-hosted model retries")
     _breakevens(s, rows, api_per_task, found, chosen, selfhost_tokens_per_task, marginal, data_dir)
+    _bills_and_odds(s, rows, found, tasks, own, data_dir)
     return PerTask(rows, notes, source)
 
 
-def _row(option, kind, on_failure, p, source, attempts, tokens_per_success, tasks, days, tokens, replicas,
-         usd) -> dict:
+def _bills_and_odds(s: Scenario, rows: list, found: dict, tasks: float, own: str, data_dir) -> None:
+    """Fill each row's bill at the point success rates, and the share of draws of the evaluated
+    rates in which it is the cheapest option."""
+    point = option_usd_per_month(s, found, {m: q.success_rate for m, q in found.items()}, tasks, own, data_dir)
+    odds = p_cheapest(option_usd_per_month(s, found, drawn_rates(found), tasks, own, data_dir))
+    for row in rows:
+        row["usd_per_month"] = float(point[row["option"]][0])
+        row["usd_per_1k_successes"] = quality.usd_per_1k_successes(row["usd_per_month"], tasks)
+        row["p_cheapest"] = odds[row["option"]]
+
+
+def _row(option, kind, on_failure, p, source, attempts, tokens_per_success, tasks, days, tokens, replicas) -> dict:
+    """One option's row; its bill is filled by :func:`_bills_and_odds`."""
     return {"option": option, "kind": kind, "on_failure": on_failure, "success_rate": p,
             "success_rate_source": source, "attempts_per_success": attempts, "tokens_per_success": tokens_per_success,
-            "tasks_per_day": tasks / days, "tasks_per_month": tasks, "tokens_per_month": tokens, "replicas": replicas, "usd_per_month": usd,
-            "usd_per_1k_successes": quality.usd_per_1k_successes(usd, tasks),
+            "tasks_per_day": tasks / days, "tasks_per_month": tasks, "tokens_per_month": tokens, "replicas": replicas, "usd_per_month": np.nan,
+            "usd_per_1k_successes": np.nan,
             "breakeven_tasks_per_day": np.nan, "flat_breakeven_tasks_per_day": np.nan,
-            "breakeven_selfhost_tokens_per_day": np.nan, "breakeven_api_tokens_per_day": np.nan}
+            "breakeven_selfhost_tokens_per_day": np.nan, "breakeven_api_tokens_per_day": np.nan,
+            "p_cheapest": np.nan}
 
 
 def _breakevens(s: Scenario, rows, api_per_task, found, selfhost, selfhost_tokens_per_task, marginal, data_dir):

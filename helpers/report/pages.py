@@ -112,11 +112,15 @@ def quality_html(tables_dir: Path) -> str:
     selfhosted = "" if own.empty or own.index[0] == ranked.index[0] else (
         f" The best self-hosted option, {html.escape(str(own.iloc[0]['option']))}, costs "
         f"{usd_text(own.iloc[0]['usd_per_1k_successes'])} per 1,000.")
+    odds = ""
+    if "p_cheapest" in best and not missing(best["p_cheapest"]):
+        odds = (f"; the cheapest in {float(best['p_cheapest']):.0%} of draws of the evaluated success "
+                f"rates")
     return (f"<p class=\"decision\">At equal quality, priced per successful task "
             f"({float(best['tasks_per_day']):,.0f} tasks/day), the cheapest option is "
             f"<b>{html.escape(str(best['option']))}</b>: {usd_text(best['usd_per_1k_successes'])} per 1,000 "
             f"successful tasks, {usd_text(best['usd_per_month'])} a month (success rate "
-            f"{float(best['success_rate']):.0%}, {html.escape(str(best['success_rate_source']))}).{selfhosted} "
+            f"{float(best['success_rate']):.0%}, {html.escape(str(best['success_rate_source']))}){odds}.{selfhosted} "
             f"Every option: <a href=\"{TABLES}/{QUALITY_TABLE}.csv\">{TABLES}/{QUALITY_TABLE}.csv</a>.</p>")
 
 
