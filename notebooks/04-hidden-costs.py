@@ -30,6 +30,7 @@ from helpers.article import sentences, tables
 from helpers.show.format import display_options, prose, tokens_text, usd_text
 from helpers.derive import derive
 from helpers.derive.quality import per_task
+from helpers.show import quality_plots
 from helpers.scenario import Scenario
 from helpers.report import contract
 
@@ -127,6 +128,9 @@ per_task_result = per_task(s)
 per_task_table = per_task_result.frame()
 per_task_table[["option", "success_rate", "attempts_per_success", "tokens_per_month", "usd_per_month",
                 "usd_per_1k_successes", "breakeven_tasks_per_day"]]
+
+# %%
+quality_plots.quality_vs_cost(per_task_table);
 
 # %%
 cheapest = per_task_table.sort_values("usd_per_1k_successes").iloc[0]

@@ -158,3 +158,26 @@ def test_close_evaluations_leave_the_cheapest_uncertain(tmp_path):
         rows = {row["option"]: row for row in per_task(s).rows}
         assert low <= rows["Claude Sonnet 4.5"]["p_cheapest"] <= high
         assert sum(row["p_cheapest"] for row in rows.values()) == pytest.approx(1.0)
+
+
+def test_the_cheapest_at_each_quality_level():
+    import pandas as pd
+
+    from helpers.derive.quality import cheapest_at_quality
+
+    frame = pd.DataFrame({"success_rate": [0.92, 0.90, 0.79, 0.75], "usd_per_1k_successes": [12.0, 20.0, 0.7, 5.4]})
+    # 0.90 at $20 is beaten by 0.92 at $12; 0.75 at $5.40 by 0.79 at $0.70
+    assert cheapest_at_quality(frame).tolist() == [True, False, True, False]
+
+
+def test_the_quality_chart_marks_the_frontier():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from helpers.show.quality_plots import quality_vs_cost
+
+    frame = per_task(Scenario.load("params/tasks-escalate-example-evals.yaml")).frame()
+    ax = quality_vs_cost(frame)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[:len(frame)] == frame["option"].tolist() and labels[-1] == "cheapest at its quality"
+    assert ax.get_xscale() == "log"

@@ -290,3 +290,11 @@ def _breakevens(s: Scenario, rows, api_per_task, found, selfhost, selfhost_token
         row["flat_breakeven_tasks_per_day"] = float(flat) / selfhost_tokens_per_task / s.days_per_month
         row["breakeven_selfhost_tokens_per_day"] = tasks_per_day * selfhost_tokens_per_task
         row["breakeven_api_tokens_per_day"] = tasks_per_day * row["tokens_per_success"]
+
+
+def cheapest_at_quality(frame: pd.DataFrame) -> pd.Series:
+    """Whether each option is the cheapest at its quality level: no other option succeeds at
+    least as often per attempt for less per successful task (the price-quality frontier)."""
+    rate, usd = frame["success_rate"].to_numpy(float), frame["usd_per_1k_successes"].to_numpy(float)
+    beaten = [bool(np.any((rate >= rate[i]) & (usd < usd[i]))) for i in range(len(frame))]
+    return pd.Series([not b for b in beaten], index=frame.index, name="cheapest_at_quality")
