@@ -130,7 +130,7 @@ per_task_table[["option", "success_rate", "attempts_per_success", "tokens_per_mo
                 "usd_per_1k_successes", "breakeven_tasks_per_day"]]
 
 # %%
-quality_plots.quality_vs_cost(per_task_table);
+ax = quality_plots.quality_vs_cost(per_task_table)
 
 # %%
 cheapest = per_task_table.sort_values("usd_per_1k_successes").iloc[0]
