@@ -181,3 +181,12 @@ def test_the_quality_chart_marks_the_frontier():
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels[:len(frame)] == frame["option"].tolist() and labels[-1] == "cheapest at its quality"
     assert ax.get_xscale() == "log"
+
+
+def test_a_model_that_never_succeeded_is_left_out_with_a_note(tmp_path):
+    evals = tmp_path / "evals.csv"
+    evals.write_text("model,tasks,successes,input_tokens_per_attempt,output_tokens_per_attempt\n"
+                     "GPT-5,50,0,1000,1000\nLlama 3.3 70B,50,40,1000,1000\n")
+    result = per_task(dataclasses.replace(Scenario(api_models=("GPT-5",)), task_evals=str(evals)))
+    assert [row["option"] for row in result.rows] == ["Llama 3.3 70B (self-hosted)"]
+    assert any("GPT-5: no success in task_evals" in note for note in result.notes)

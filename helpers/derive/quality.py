@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from helpers import data
+from helpers.assumptions import TOKENS_PER_MILLION
 from helpers.costs import breakeven, quality
 from helpers.data.task_evals import load_task_evals
 from helpers.derive import _stepped, derive
@@ -104,7 +105,9 @@ def qualities(scenario: Scenario, models, data_dir: Path | None = None) -> tuple
     column, label = BENCHMARK_COLUMNS[scenario.quality_benchmark]
     found, notes = {}, []
     for model, quality_row in models:
-        if evals is not None and model in evals.index:
+        if evals is not None and model in evals.index and evals.at[model, "successes"] == 0:
+            notes.append(f"{model}: no success in task_evals {scenario.task_evals}, never finishes a task")
+        elif evals is not None and model in evals.index:
             row = evals.loc[model]
             found[model] = Quality(model, float(row["success_rate"]),
                                    f"task_evals {scenario.task_evals}: {int(row['successes'])} of {int(row['tasks'])} tasks",
@@ -206,7 +209,7 @@ def per_task(scenario: Scenario | None = None, data_dir: Path | None = None) -> 
         attempts = quality.attempts_per_success(q.success_rate, api_mode)
         volume = tasks * attempts * q.tokens_per_attempt
         result = _priced(s, q, volume, data_dir, None if kind == "self-hosted" else model)
-        per_task_usd = (result.blended_usd_per_1m[result.api_model] * q.tokens_per_attempt / 1e6 * attempts
+        per_task_usd = (result.blended_usd_per_1m[result.api_model] * q.tokens_per_attempt / TOKENS_PER_MILLION * attempts
                         + (1 - q.success_rate) * review)
         row = _row(model, kind, api_mode, q.success_rate, q.source, attempts, attempts * q.tokens_per_attempt,
                    tasks, s.days_per_month, volume, result.at("replicas") if kind == "self-hosted" else np.nan)
@@ -239,7 +242,7 @@ def per_task(scenario: Scenario | None = None, data_dir: Path | None = None) -> 
                          q_self.tokens_per_attempt + to_api * fallback.tokens_per_attempt, tasks, s.days_per_month,
                          self_volume + api_volume, self_part.at("replicas")))
         selfhost_tokens_per_task = q_self.tokens_per_attempt
-        marginal = api_part.blended_usd_per_1m[s.escalate_api_model] * fallback.tokens_per_attempt / 1e6 * to_api
+        marginal = api_part.blended_usd_per_1m[s.escalate_api_model] * fallback.tokens_per_attempt / TOKENS_PER_MILLION * to_api
         chosen = self_part
     elif mode == "escalate":
         notes.append(f"escalate: {s.escalate_api_model} has no success rate; the self-hosted model retries")
