@@ -4,14 +4,20 @@ data/api_prices.csv's GPT-5 ($1.25 / $10.00), data/model_quality.csv's MMLU (GPT
 Llama 3.3 70B (4-bit) 79%, the article's set-up being 4-bit)."""
 import dataclasses
 
+import matplotlib
 import numpy as np
+import pandas as pd
+import papermill
 import pytest
 
+from helpers import paths
 from helpers.data.errors import DataValidationError
 from helpers.data.task_evals import load_task_evals
 from helpers.derive import derive
-from helpers.derive.quality import per_task
+from helpers.derive.quality import Quality, cheapest_at_quality, drawn_rates, p_cheapest, per_task
+from helpers.report import contract, pages
 from helpers.scenario import Scenario
+from helpers.show.quality_plots import quality_vs_cost
 
 TCO = 2.00 * 720 + 15 * 100 + 300  # $3,240
 GPT5_ATTEMPT = (1500 * 1.25 + 500 * 10.00) / 1e6  # $0.006875
@@ -112,8 +118,6 @@ def test_a_bad_evaluation_file_names_file_line_and_column(tmp_path):
 
 
 def test_the_index_names_the_cheapest_option_per_successful_task(tmp_path):
-    from helpers.report import contract, pages
-
     s = Scenario.load("params/tasks-escalate-example-evals.yaml")
     frame = per_task(s).frame()
     contract.save(frame, "quality", tmp_path)
@@ -132,8 +136,6 @@ def test_the_index_names_the_cheapest_option_per_successful_task(tmp_path):
 
 
 def test_evaluated_rates_are_drawn_from_their_beta_and_benchmark_rates_stay_fixed():
-    from helpers.derive.quality import Quality, drawn_rates, p_cheapest
-
     found = {"A": Quality("A", 0.9, "eval", 100, 100, successes=90, tasks=100),
              "B": Quality("B", 0.8, "MMLU stand-in", 100, 100)}
     rates = drawn_rates(found, draws=20_000, seed=1)
@@ -161,21 +163,13 @@ def test_close_evaluations_leave_the_cheapest_uncertain(tmp_path):
 
 
 def test_the_cheapest_at_each_quality_level():
-    import pandas as pd
-
-    from helpers.derive.quality import cheapest_at_quality
-
     frame = pd.DataFrame({"success_rate": [0.92, 0.90, 0.79, 0.75], "usd_per_1k_successes": [12.0, 20.0, 0.7, 5.4]})
     # 0.90 at $20 is beaten by 0.92 at $12; 0.75 at $5.40 by 0.79 at $0.70
     assert cheapest_at_quality(frame).tolist() == [True, False, True, False]
 
 
 def test_the_quality_chart_marks_the_frontier():
-    import matplotlib
-
     matplotlib.use("Agg")
-    from helpers.show.quality_plots import quality_vs_cost
-
     frame = per_task(Scenario.load("params/tasks-escalate-example-evals.yaml")).frame()
     ax = quality_vs_cost(frame)
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
@@ -190,3 +184,21 @@ def test_a_model_that_never_succeeded_is_left_out_with_a_note(tmp_path):
     result = per_task(dataclasses.replace(Scenario(api_models=("GPT-5",)), task_evals=str(evals)))
     assert [row["option"] for row in result.rows] == ["Llama 3.3 70B (self-hosted)"]
     assert any("GPT-5: no success in task_evals" in note for note in result.notes)
+
+
+@pytest.mark.parametrize("mode, option, expected_usd", [
+    ("retry", "GPT-5", TASKS * GPT5_ATTEMPT / 0.92),
+    ("escalate", "Llama 3.3 70B (self-hosted) escalating to GPT-5", TCO + TASKS * 0.21 / 0.92 * GPT5_ATTEMPT),
+    ("review", "Llama 3.3 70B (self-hosted)", TCO + TASKS * 0.21 * 0.05),
+])
+def test_the_reports_quality_table_states_the_hand_worked_figures(tmp_path, mode, option, expected_usd):
+    """Notebook 04 run as a report runs it writes tables/quality.csv with the figures above."""
+    overrides = {"api_models": ["GPT-5"], "tasks_per_day": 1000, "input_tokens_per_attempt": 1500,
+                 "output_tokens_per_attempt": 500, "on_failure": mode, "escalate_api_model": "GPT-5",
+                 "review_usd_per_failure": 0.05}
+    papermill.execute_notebook(str(paths.NOTEBOOKS_DIR / "04-hidden-costs.ipynb"), str(tmp_path / "out.ipynb"),
+                               cwd=str(tmp_path), progress_bar=False, kernel_name="python3",
+                               parameters={"scenario": overrides, "tables_dir": str(tmp_path / "tables")})
+    table = pd.read_csv(tmp_path / "tables" / "quality.csv").set_index("option")
+    assert table.at[option, "usd_per_month"] == pytest.approx(expected_usd)
+    assert table.at[option, "usd_per_1k_successes"] == pytest.approx(expected_usd / TASKS * 1000)
