@@ -19,9 +19,6 @@ import numpy as np
 
 from helpers.assumptions import TOKENS_PER_MILLION
 
-ON_FAILURE_MODES = ("retry", "escalate", "review")
-
-
 def _rate(success_rate):
     p = np.asarray(success_rate, dtype=float)
     if np.any(~(p >= 0)) or np.any(p > 1):
@@ -37,14 +34,6 @@ def _per(numerator, p):
 
 def _out(value):
     return float(value) if np.ndim(value) == 0 else value
-
-
-def success_rate(successes, tasks):
-    """Share of evaluated tasks that succeeded: successes / tasks (184 of 200: 0.92)."""
-    if np.any(np.asarray(tasks) <= 0) or np.any(np.asarray(successes) < 0) \
-            or np.any(np.asarray(successes) > np.asarray(tasks)):
-        raise ValueError(f"need 0 <= successes <= tasks and tasks > 0, got {successes!r} of {tasks!r}")
-    return _out(np.asarray(successes, dtype=float) / np.asarray(tasks, dtype=float))
 
 
 def attempts_per_success(success_rate, on_failure: str = "retry"):
@@ -72,15 +61,10 @@ def tokens_per_attempt(input_tokens, output_tokens):
 
 def input_share(input_tokens, output_tokens):
     """Share of an attempt's tokens that are input: input / (input + output), the input_share at
-    which a blended per-token price prices the attempt exactly (1,500 in, 500 out: 0.75)."""
+    which a blended per-token price prices the attempt exactly (1,500 in, 500 out: 0.75; at
+    GPT-5's $1.25 / $10.00 the blend is $3.4375 per 1M, $0.006875 for the attempt's 2,000 tokens,
+    as 1,500 x 1.25 / 1e6 + 500 x 10 / 1e6)."""
     return input_tokens / (input_tokens + output_tokens)
-
-
-def api_usd_per_attempt(input_tokens, output_tokens, usd_per_1m_input, usd_per_1m_output):
-    """One attempt on an API, input and output at their own rates:
-    (input * usd_per_1m_input + output * usd_per_1m_output) / 1e6.
-    GPT-5 ($1.25 / $10.00), 1,500 in and 500 out: (1,875 + 5,000) / 1e6 = $0.006875."""
-    return (input_tokens * usd_per_1m_input + output_tokens * usd_per_1m_output) / TOKENS_PER_MILLION
 
 
 def review_usd_per_month(tasks_per_month, success_rate, usd_per_failure):

@@ -246,7 +246,7 @@ def per_task(scenario: Scenario | None = None, data_dir: Path | None = None) -> 
         chosen = self_part
     elif mode == "escalate":
         notes.append(f"escalate: {s.escalate_api_model} has no success rate; the self-hosted model retries")
-    _breakevens(s, rows, api_per_task, found, chosen, selfhost_tokens_per_task, marginal, data_dir)
+    _breakevens(s, rows, api_per_task, chosen, selfhost_tokens_per_task, marginal, data_dir)
     _bills_and_odds(s, rows, found, tasks, own, data_dir)
     return PerTask(rows, notes, source)
 
@@ -273,7 +273,7 @@ def _row(option, kind, on_failure, p, source, attempts, tokens_per_success, task
             "p_cheapest": np.nan}
 
 
-def _breakevens(s: Scenario, rows, api_per_task, found, selfhost, selfhost_tokens_per_task, marginal, data_dir):
+def _breakevens(s: Scenario, rows, api_per_task, selfhost, selfhost_tokens_per_task, marginal, data_dir):
     """Fill each API row's breakevens against the self-hosted option ``selfhost`` (a Result)."""
     profile = None
     if not (s.load_profile == "flat" and s.spare_replicas == 0):
