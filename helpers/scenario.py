@@ -227,6 +227,32 @@ class Scenario:
         None, "uncertainty", "distributions of the uncertain inputs, e.g. "
         "{devops_hours_per_month: {triangular: [10, 15, 20]}}; empty = the article's ranges",
         nullable=True, choices=UNCERTAIN_INPUTS)
+    # Cost at equal quality: a workload in tasks, priced per successful task (helpers.derive.quality)
+    tasks_per_day: float | None = _field(
+        None, "number", "the workload in tasks; empty = no per-task comparison (priced by tokens only)",
+        unit="tasks_per_day", minimum=0, minimum_excluded=True, maximum=MAX_TOKENS_PER_DAY, nullable=True)
+    input_tokens_per_attempt: int = _field(
+        1000, "integer", "input tokens of one attempt at a task, where task_evals gives none", unit="tokens",
+        minimum=1, maximum=10_000_000)
+    output_tokens_per_attempt: int = _field(
+        1000, "integer", "output tokens of one attempt, reasoning tokens included, where task_evals gives none",
+        unit="tokens", minimum=1, maximum=10_000_000)
+    on_failure: str = _field(
+        "retry", "text", "what a failed attempt costs: 'retry' (until success, 1/p attempts), 'escalate' "
+        "(the self-hosted model once, failures to escalate_api_model) or 'review' (a person, "
+        "review_usd_per_failure)", choices=("retry", "escalate", "review"))
+    escalate_api_model: str = _field(
+        "GPT-5", "text", "API that takes the self-hosted model's failed tasks with on_failure 'escalate'",
+        rows_of=("api_prices", "model"))
+    review_usd_per_failure: float = _field(
+        0.0, "number", "a person's time to finish one failed task with on_failure 'review'", unit="usd",
+        minimum=0, maximum=100_000)
+    task_evals: str | None = _field(
+        None, "text", "the team's own evaluation, a CSV (model, tasks, successes, input_tokens_per_attempt, "
+        "output_tokens_per_attempt; e.g. data/task_evals_example.csv); empty = public benchmarks", nullable=True)
+    quality_benchmark: str = _field(
+        "mmlu", "text", "public score used as a stand-in success rate where task_evals has no row "
+        "(data/model_quality.csv)", choices=("mmlu", "humaneval"))
 
     # -- construction ----------------------------------------------------------------------
     @classmethod

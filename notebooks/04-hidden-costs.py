@@ -24,9 +24,13 @@ scenario = {}  # overrides of the Scenario's defaults (helpers/scenario.py), e.g
 tables_dir = ""  # report runs set this; tables are written there as CSV
 
 # %%
+import dataclasses
+
 from helpers.article import sentences, tables
 from helpers.show.format import display_options, prose, tokens_text, usd_text
 from helpers.derive import derive
+from helpers.derive.quality import per_task
+from helpers.show import quality_plots
 from helpers.scenario import Scenario
 from helpers.report import contract
 
@@ -109,9 +113,50 @@ prose(f"The weakest self-hostable entry, {hosted.model}, trails {best.model} by 
          f"workbook reproduces the table, it does not verify the benchmarks.")
 
 # %% [markdown]
+# ### Priced per successful task
+#
+# A token of each model does not do the same work: the article warns that a weaker model "may
+# need more tokens per task (retries, longer prompts with more examples, post-processing
+# steps)". Below, each option is priced per *successful* task: with `on_failure: retry` a task
+# takes 1/p attempts, each of input + output tokens; the API bill is derive's at the tokens that
+# implies, the self-hosted bill the deployment (replicas, hidden costs) that serves them. Where
+# the scenario gives no `task_evals`, the success rate is the MMLU score above, a stand-in
+# labelled as such, and the workload is the scenario's tokens restated in tasks.
+
+# %%
+per_task_result = per_task(s)
+per_task_table = per_task_result.frame()
+per_task_table[["option", "success_rate", "attempts_per_success", "tokens_per_month", "usd_per_month",
+                "usd_per_1k_successes", "breakeven_tasks_per_day"]]
+
+# %%
+ax = quality_plots.quality_vs_cost(per_task_table)
+
+# %%
+cheapest = per_task_table.sort_values("usd_per_1k_successes").iloc[0]
+attempts = per_task_table.set_index("option")["attempts_per_success"]
+prose(f"At equal quality the cheapest option is {cheapest.option}, at "
+      f"{usd_text(cheapest.usd_per_1k_successes)} per 1,000 successful tasks "
+      f"({cheapest.tasks_per_day:,.0f} tasks a day). Attempts per successful task: "
+      + ", ".join(f"{option} {value:.2f}" for option, value in attempts.items())
+      + ". Left out: " + ("; ".join(per_task_result.notes) or "none") + ".")
+
+# %% [markdown]
+# The same arithmetic with the team's own evaluation: `data/task_evals_example.csv` is an
+# **example** (invented counts showing the format: model, tasks, successes, tokens per attempt);
+# a real one replaces the benchmark stand-ins. Here the self-hosted model escalates its failed
+# tasks to GPT-5, the article's hybrid priced at equal quality.
+
+# %%
+example = per_task(dataclasses.replace(s, task_evals="data/task_evals_example.csv", on_failure="escalate",
+                                       escalate_api_model="GPT-5")).frame()
+example[["option", "success_rate", "tokens_per_success", "usd_per_month", "usd_per_1k_successes"]]
+
+# %% [markdown]
 # ## Verdicts and saved tables
 
 # %%
 contract.save(components, "tco_components", tables_dir)
 contract.save(quality, "model_quality", tables_dir)
+contract.save(per_task_table, "quality", tables_dir)
 tables.table_verdict_counts(components, adjusted)

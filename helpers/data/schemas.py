@@ -154,6 +154,18 @@ SPECS: dict[str, TableSpec] = {
         key=["model"],
         booleans=["self_hostable"],
     ),
+    # The format of a scenario's task_evals file (helpers.data.task_evals checks any such file).
+    "task_evals_example": TableSpec(
+        columns={
+            "model": _text(),
+            "tasks": _number(pa.Check.gt(0)),
+            "successes": _number(NON_NEGATIVE),
+            "input_tokens_per_attempt": _number(NON_NEGATIVE),
+            "output_tokens_per_attempt": _number(pa.Check.gt(0)),
+            **PROVENANCE,
+        },
+        key=["model"],
+    ),
     "decision_cases": TableSpec(
         columns={
             "team": _text(),

@@ -41,6 +41,9 @@ CONTRACT = {
                     "article_breakeven_tokens_per_month", "current_breakeven_tokens_per_month"],
     "uncertainty": ["api_model", "tokens_per_day", "p_selfhost_cheaper", "selfhost_usd_p10",
                     "selfhost_usd_p50", "selfhost_usd_p90"],
+    "quality": ["option", "success_rate", "success_rate_source", "attempts_per_success", "tokens_per_success",
+                "tasks_per_month", "tokens_per_month", "usd_per_month", "usd_per_1k_successes",
+                "breakeven_tasks_per_day"],
     "tornado": ["input", "low_value", "high_value", "breakeven_tokens_per_month_at_low",
                 "breakeven_tokens_per_month_at_high"],
 }

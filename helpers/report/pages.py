@@ -14,6 +14,7 @@ from helpers.show.format import DASH, missing, tokens_text, usd_text
 
 HEADLINE_TABLE = "breakeven_summary"
 WORKLOAD_TABLE = "what_if"
+QUALITY_TABLE = "quality"
 CLAIMS_TABLE = "claims"
 DRIFT_TABLE = "price_drift"
 UNCERTAINTY_TABLE = "uncertainty"
@@ -97,6 +98,30 @@ def decision_html(tables_dir: Path) -> str:
             f"({usd_text(row['selfhost_usd_per_month'])} for the GPUs alone{replicas}). The decision "
             f"framework says <b>{html.escape(str(decision))}</b> "
             f"(step {int(row['decision_step'])}).</p>")
+
+
+def quality_html(tables_dir: Path) -> str:
+    """The answer at equal quality (``tables/quality.csv``): the option with the lowest cost per
+    successful task, beside the per-token answer above; empty when no notebook wrote the table."""
+    frame = _read(tables_dir, QUALITY_TABLE)
+    if frame is None or frame.empty:
+        return ""
+    ranked = frame.sort_values("usd_per_1k_successes")
+    best = ranked.iloc[0]
+    own = ranked[ranked["kind"] != "API"] if "kind" in ranked else ranked.iloc[0:0]
+    selfhosted = "" if own.empty or own.index[0] == ranked.index[0] else (
+        f" The best self-hosted option, {html.escape(str(own.iloc[0]['option']))}, costs "
+        f"{usd_text(own.iloc[0]['usd_per_1k_successes'])} per 1,000.")
+    odds = ""
+    if "p_cheapest" in best and not missing(best["p_cheapest"]):
+        odds = (f"; the cheapest in {float(best['p_cheapest']):.0%} of draws of the evaluated success "
+                f"rates")
+    return (f"<p class=\"decision\">At equal quality, priced per successful task "
+            f"({float(best['tasks_per_day']):,.0f} tasks/day), the cheapest option is "
+            f"<b>{html.escape(str(best['option']))}</b>: {usd_text(best['usd_per_1k_successes'])} per 1,000 "
+            f"successful tasks, {usd_text(best['usd_per_month'])} a month (success rate "
+            f"{float(best['success_rate']):.0%}, {html.escape(str(best['success_rate_source']))}){odds}.{selfhosted} "
+            f"Every option: <a href=\"{TABLES}/{QUALITY_TABLE}.csv\">{TABLES}/{QUALITY_TABLE}.csv</a>.</p>")
 
 
 def breakeven_html(tables_dir: Path) -> str:
@@ -264,6 +289,7 @@ def run_index_html(run: dict, tables_dir: Path, chart_png: str | None = None) ->
         parts.append(f"<p class=\"failed\">{html.escape(problem)}</p>")
     parts.append("<h2>Decision</h2>")
     parts.append(decision_html(tables_dir))
+    parts.append(quality_html(tables_dir))
     parts.append(uncertainty_html(run, tables_dir))
     parts.append(chart_html(chart_png, run["notebooks"]))
     parts.append("<h2>Breakevens</h2>")
