@@ -72,7 +72,7 @@ class CostChart:
         y = bq.LogScale(min=USD_RANGE[0], max=USD_RANGE[1])
         scales = {"x": x, "y": y}
         axes = [bq.Axis(scale=x, label=X_LABEL, tick_format="~s", grid_lines="solid"),
-                bq.Axis(scale=y, label=Y_LABEL, orientation="vertical", tick_format="$,.0f",
+                bq.Axis(scale=y, label=Y_LABEL, side="left", tick_format="$,.0f",
                         tick_values=10.0 ** np.arange(0, 9), grid_lines="solid", label_offset="70px")]
 
         def line(**kwargs):
@@ -89,7 +89,8 @@ class CostChart:
         }
         self.figure = bq.Figure(marks=list(self.marks.values()), axes=axes, title=TITLE, legend_location="top-left",
                                 fig_margin={"top": 40, "bottom": 50, "left": 90, "right": 20},
-                                legend_style={"font-size": "11px"}, title_style={"font-size": "12px"},
+                                legend_style={"fill": "white", "fill-opacity": 0.85, "stroke": "#ccc"},
+                                legend_text={"font-size": "11px"}, title_style={"font-size": "12px"},
                                 layout={"width": f"{WIDTH_PX}px", "height": f"{HEIGHT_PX}px"})
         self.figure.add_class("whatif-plot")
         self.volume_range = None
@@ -107,35 +108,49 @@ class CostChart:
         self.volume_range = (low, high)
 
     def update(self, drawn: dict) -> None:
-        """Replace the marks' data with :func:`series`' (each mark's new values in one message)."""
-        m = self.marks
+        """Give each mark :func:`series`' numbers; a mark whose numbers did not change is left
+        alone (a volume change moves the current-volume line only), and a mark that changed
+        gets its new values in one message."""
         volumes = drawn["volumes"]
         self.frame((volumes[0], volumes[-1]))
-        for name, points in (("breakeven", "o"), ("tco_breakeven", "s")):
-            chosen = [b for b in drawn["breakevens"] if b[3] == points]
-            with m[name].hold_sync():
-                m[name].x = np.array([b[0] for b in chosen], dtype=float)
-                m[name].y = np.array([b[1] for b in chosen], dtype=float)
-                m[name].colors = [b[2] for b in chosen] or ["black"]
-        with m["api"].hold_sync():
-            m["api"].x = volumes
-            m["api"].y = np.vstack([bills for _, _, bills in drawn["api"]])
-            m["api"].colors = [color for _, color, _ in drawn["api"]]
-            m["api"].labels = [label for label, _, _ in drawn["api"]]
+        traits = {name: self._points([b for b in drawn["breakevens"] if b[3] == marker])
+                  for name, marker in (("breakeven", "o"), ("tco_breakeven", "s"))}
+        traits["api"] = {"x": volumes, "y": np.vstack([bills for _, _, bills in drawn["api"]]),
+                         "colors": [color for _, color, _ in drawn["api"]],
+                         "labels": [label for label, _, _ in drawn["api"]]}
         for name in ("gpu", "tco"):
             label, bills = drawn[name]
-            with m[name].hold_sync():
-                m[name].x, m[name].y, m[name].labels = volumes, bills, [label]
+            traits[name] = {"x": volumes, "y": bills, "labels": [label]}
         for name in ("capacity", "current"):
-            self._vertical(m[name], drawn[name])
+            traits[name] = self._vertical(drawn[name])
+        # The current volume last: its line moving on the page means every other mark has too.
+        for name in ("breakeven", "tco_breakeven", "api", "gpu", "tco", "capacity", "current"):
+            mark, new = self.marks[name], traits[name]
+            changed = {k: v for k, v in new.items() if not _same(getattr(mark, k), v)}
+            if changed:
+                with mark.hold_sync():
+                    for key, value in changed.items():
+                        setattr(mark, key, value)
 
     @staticmethod
-    def _vertical(mark, labelled: tuple[str, float] | None) -> None:
-        """A vertical line across the frame at ``labelled``'s volume; none when None."""
-        with mark.hold_sync():
-            if labelled is None:
-                mark.x, mark.y, mark.labels, mark.display_legend = [], [], [], False
-            else:
-                label, volume = labelled
-                mark.x, mark.y = np.array([volume, volume]), np.array(USD_RANGE)
-                mark.labels, mark.display_legend = [label], True
+    def _points(chosen: list[tuple]) -> dict:
+        """A scatter mark's traits for breakevens (volume, bill, colour, marker)."""
+        return {"x": np.array([b[0] for b in chosen], dtype=float), "y": np.array([b[1] for b in chosen], dtype=float),
+                "colors": [b[2] for b in chosen] or ["black"]}
+
+    @staticmethod
+    def _vertical(labelled: tuple[str, float] | None) -> dict:
+        """A line mark's traits for a vertical line across the frame at ``labelled``'s volume;
+        no line when None."""
+        if labelled is None:
+            return {"x": np.array([]), "y": np.array([]), "labels": [], "display_legend": False}
+        label, volume = labelled
+        return {"x": np.array([volume, volume]), "y": np.array(USD_RANGE), "labels": [label], "display_legend": True}
+
+
+def _same(old, new) -> bool:
+    """Whether a mark's trait already holds ``new`` (arrays compared by shape and values)."""
+    if isinstance(new, np.ndarray) or isinstance(old, np.ndarray):
+        old, new = np.asarray(old), np.asarray(new)
+        return old.shape == new.shape and bool(np.array_equal(old, new))
+    return old == new

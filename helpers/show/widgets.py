@@ -326,6 +326,8 @@ def build(s: Scenario | None = None, data_dir: Path | None = None,
         c["spot_discount"].value = (spot_low + spot_high) / 2
     c["scenario_name"] = w.Text(value="what-if", description="Scenario name", style=style, layout=wide)
     c["overwrite"] = w.Checkbox(value=False, description="overwrite an existing file")
+    for name, widget in c.items():  # the page's handles for each control: "whatif-<field>"
+        widget.add_class(f"whatif-{name.replace('_', '-')}")
     outputs = {
         "volume": w.HTML(),
         "winner": w.HTML(),
