@@ -319,3 +319,33 @@ def test_static_report_shows_the_starting_scenario_and_no_widget(tmp_path):
     assert "Traceback" not in page
     saved = pd.read_csv(tmp_path / "tables" / "what_if.csv")
     assert saved.loc[0, "breakeven_tokens_per_month"] == 256_000_000
+
+
+def test_the_latency_search_is_remembered_until_its_inputs_or_data_change(tmp_path):
+    """A what-if change derives one scenario several times: the capacity model's search for
+    the busiest batch within latency targets runs once per scenario and data/ version. Another
+    volume reuses it; another latency target or an edited data/ file does not."""
+    import dataclasses
+    import os
+    import shutil
+
+    from helpers import paths
+    from helpers.derive import inputs
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(paths.DATA_DIR, data_dir)
+    s = Scenario.from_dict({"throughput_source": "model", "ttft_s": 2.0, "tpot_s": 0.1})
+    first = inputs.throughput(s, data_dir)
+    assert inputs.throughput(dataclasses.replace(s, tokens_per_day=3e9), data_dir) is first
+    assert first == inputs.computed_throughput(s, data_dir)
+    assert first.tokens_per_s > 0
+    looser = inputs.throughput(dataclasses.replace(s, ttft_s=5.0), data_dir)
+    assert looser.tokens_per_s > first.tokens_per_s
+    # Double the set-up's GPU memory bandwidth in data/: the figure is computed again, and higher.
+    specs = data_dir / "gpu_specs.csv"
+    table = pd.read_csv(specs)
+    bandwidth = next(c for c in table.columns if "bandwidth" in c)
+    table[bandwidth] = table[bandwidth] * 2
+    table.to_csv(specs, index=False)
+    os.utime(specs, ns=(specs.stat().st_atime_ns, specs.stat().st_mtime_ns + 1_000_000_000))
+    assert inputs.throughput(s, data_dir).tokens_per_s > first.tokens_per_s
