@@ -19,7 +19,7 @@ from playwright.sync_api import sync_playwright
 
 from helpers import paths
 from helpers.show import widgets
-from helpers.tools.browser import CHROMIUM_ARGS, START_TIMEOUT_S, ServerError, voila
+from helpers.tools.browser import NOTEBOOK, CHROMIUM_ARGS, START_TIMEOUT_S, ServerError, jupyter_lab, voila
 
 UPDATE_TIMEOUT_MS = 30_000
 CHART_LINES = ("() => Array.from(document.querySelectorAll('.whatif-plot path.line'))"
@@ -138,6 +138,54 @@ def _drag_across_the_breakeven(page) -> None:
     page.wait_for_selector(".whatif-winner:has-text('API (GPT-5) wins')", timeout=UPDATE_TIMEOUT_MS)
     assert "step 1" in page.inner_text(".whatif-decision")
     assert_no_error(page)
+
+
+def test_jupyterlab_renders_the_panel_with_the_same_chart(chromium, tmp_path):
+    """JupyterLab (a copy of the notebook: it saves what it runs) runs every cell; the panel
+    shows the bqplot chart with the legend Voila shows, and a volume change redraws it."""
+    import shutil
+
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    shutil.copy(NOTEBOOK, folder / NOTEBOOK.name)
+    try:
+        with jupyter_lab(tmp_path / "lab.log", folder) as url:
+            _run_in_jupyterlab(chromium, url, tmp_path)
+    except ServerError as err:
+        pytest.fail(str(err))
+
+
+def _run_in_jupyterlab(chromium, url: str, tmp_path) -> None:
+    """Open the notebook in JupyterLab, run every cell, check the chart and one redraw."""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 1200})
+            page.goto(f"{url}lab/tree/{NOTEBOOK.name}", timeout=START_TIMEOUT_S * 1000)
+            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=START_TIMEOUT_S * 1000)
+            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
+                                   timeout=START_TIMEOUT_S * 1000)  # the kernel is up
+            page.locator(".jp-Notebook").click()
+            page.get_by_role("menuitem", name="Run", exact=True).click()
+            page.get_by_text("Run All Cells", exact=True).click()
+            try:
+                page.wait_for_selector(".whatif-plot path.line", timeout=START_TIMEOUT_S * 1000)
+            except BaseException:
+                page.screenshot(path=str(tmp_path / "jupyterlab-failure.png"), full_page=True)
+                print(f"screenshot: {tmp_path / 'jupyterlab-failure.png'}", file=sys.stderr)
+                raise
+            page.locator(".whatif-plot").scroll_into_view_if_needed()
+            legend = chart_legend(page)
+            assert "Current volume (300M tokens/month)" in legend, legend
+            assert any(e.startswith("GPT-5 API") for e in legend) and any(e.startswith("Self-host") for e in legend)
+            before = page.evaluate(CHART_LINES)
+            handle = page.locator(".whatif-volume .noUi-handle")
+            handle.focus()
+            handle.press("ArrowRight")
+            page.wait_for_function(f"(before) => ({CHART_LINES})() !== before", arg=before,
+                                   timeout=UPDATE_TIMEOUT_MS)
+        finally:
+            browser.close()
 
 
 # ------------------------------------------------------------------------------------------
