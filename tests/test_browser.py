@@ -155,6 +155,23 @@ def test_jupyterlab_renders_the_panel_with_the_same_chart(chromium, tmp_path):
         pytest.fail(str(err))
 
 
+def _run_all_cells(page, tries: int = 3) -> None:
+    """Run > Run All Cells, until a cell's prompt shows it ran or is running (a click soon
+    after the page opened is sometimes lost)."""
+    started = ("() => Array.from(document.querySelectorAll('.jp-InputPrompt'))"
+               ".some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))")
+    for attempt in range(tries):
+        page.locator(".jp-Notebook").click()
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_text("Run All Cells", exact=True).click()
+        try:
+            page.wait_for_function(started, timeout=15_000)
+            return
+        except Exception:
+            if attempt == tries - 1:
+                raise
+
+
 def _run_in_jupyterlab(chromium, url: str, tmp_path) -> None:
     """Open the notebook in JupyterLab, run every cell, check the chart and one redraw."""
     with sync_playwright() as p:
@@ -165,9 +182,7 @@ def _run_in_jupyterlab(chromium, url: str, tmp_path) -> None:
             page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=START_TIMEOUT_S * 1000)
             page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
                                    timeout=START_TIMEOUT_S * 1000)  # the kernel is up
-            page.locator(".jp-Notebook").click()
-            page.get_by_role("menuitem", name="Run", exact=True).click()
-            page.get_by_text("Run All Cells", exact=True).click()
+            _run_all_cells(page)
             try:
                 page.wait_for_selector(".whatif-plot path.line", timeout=START_TIMEOUT_S * 1000)
             except BaseException:

@@ -22,15 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from helpers import data, paths, scenario as scenario_mod
-from helpers.derive import PRICE_TABLES, api_model_choices, derive, hidden_inputs, throughput
+from helpers.derive import PRICE_TABLES, api_model_choices, hidden_inputs, throughput
 from helpers.derive.panel import with_hybrid_at_volume
 from helpers.scenario import Scenario
 from helpers.show.whatif_chart import CostChart, series
 # What the panel shows, re-exported: the panel renders these and the notebook prints them.
 from helpers.show.whatif import (VOLUME_MAX_TOKENS_PER_DAY, VOLUME_MIN_TOKENS_PER_DAY, breakevens_frame,  # noqa: F401
                                  cost_grid, costs_frame, decision_text, evaluate, monthly_volume_range, notes,
-                                 plot_costs,
-                                 probability_text, summary_markdown, tokens_or_never, winner_text)
+                                 plot_costs, probability_text, summary_markdown, tokens_or_never, winner_text)
 from helpers.text import usd_text
 
 PANEL_TEXT = "What-if panel: interactive in JupyterLab or with `make app` (Voila)"
