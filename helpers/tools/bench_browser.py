@@ -8,7 +8,7 @@ does) and a bare echo page, a notebook with one slider whose kernel callback rew
 HTML widget (the least a change can cost: browser -> kernel -> browser, no calculation, no
 chart). Debian's Chromium opens both, and for each kind of control (:data:`KINDS`: the volume
 slider, the GPU drop-down, the throughput source, the API model picker, the yearly API price
-change that moves the Monte Carlo's "how sure") the run alternates: press an arrow key on the echo
+change that moves the Monte Carlo's "how sure"; ``--kinds`` picks some) the run alternates: press an arrow key on the echo
 slider and time until the page shows the echoed value, then change the what-if control and
 time until the page shows the answer (the chart's lines, which change last; for the price
 change, which moves no line, the "how sure" sentence). Prints, for each kind, the median, the
@@ -33,6 +33,7 @@ from helpers.tools.browser import CHROMIUM, CHROMIUM_ARGS, NOTEBOOK, START_TIMEO
 # slider within 1.5x of the echo round trip, every other control within 2x.
 TARGET_RATIO = {"volume": {"median": 1.5, "p95": 1.5}}
 OTHER_TARGET_RATIO = {"median": 2.0, "p95": 2.0}
+KINDS = ("volume", "GPU", "throughput source", "API model", "uncertainty")
 UPDATE_TIMEOUT_MS = 30_000
 # The chart's lines (SVG paths, the current-volume line updated last) change when the panel
 # has recomputed and redrawn; the winner's lines when the "how sure" figure moved.
@@ -121,9 +122,10 @@ def kinds(page) -> dict:
     }
 
 
-def measure(changes: int, folder: Path) -> dict[str, dict[str, list[float]]]:
-    """Per kind of control, seconds from each change to the page's answer on the what-if page
-    and from each key press to the echo on the echo page, alternating."""
+def measure(changes: int, folder: Path, only: list[str] | None = None) -> dict[str, dict[str, list[float]]]:
+    """Per kind of control (those named in ``only``, else all), seconds from each change to the
+    page's answer on the what-if page and from each key press to the echo on the echo page,
+    alternating."""
     from playwright.sync_api import sync_playwright  # noqa: PLC0415
 
     times = {}
@@ -139,6 +141,8 @@ def measure(changes: int, folder: Path) -> dict[str, dict[str, list[float]]]:
             echo.wait_for_selector(".echo-value", timeout=START_TIMEOUT_S * 1000)
             knob = echo.locator(".echo-slider .noUi-handle")
             for kind, (action, probe) in kinds(whatif).items():
+                if only and kind not in only:
+                    continue
                 times[kind] = {"whatif_s": [], "echo_s": []}
                 for i in range(changes):
                     times[kind]["echo_s"].append(_timed(echo, _arrow(knob, i), ECHO_VALUE))
@@ -170,12 +174,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m helpers.tools.bench_browser", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--changes", type=int, default=30, help="changes of each kind to time on each page")
+    parser.add_argument("--kinds", default="", help="comma-separated kinds of control to time (default: all): "
+                                                    + ", ".join(KINDS))
     args = parser.parse_args(argv)
+    only = [k.strip() for k in args.kinds.split(",") if k.strip()]
+    unknown = sorted(set(only) - set(KINDS))
+    if unknown:
+        parser.error(f"unknown kinds {unknown}; choose from {', '.join(KINDS)}")
     if not CHROMIUM.exists():
         print(f"{CHROMIUM} is missing: run .ci/install-browser (apt-get install chromium)", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory() as folder:
-        lines, ok = report(measure(args.changes, Path(folder)))
+        lines, ok = report(measure(args.changes, Path(folder), only))
     print("\n".join(lines))
     return 0 if ok else 1
 

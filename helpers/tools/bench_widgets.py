@@ -5,7 +5,7 @@ that the verdict travels between machines: a slower or busier machine slows the 
 
 Builds the panel once (no browser: the widgets' messages go nowhere), then moves one control
 at a time through a fixed sequence of values (volume across the breakevens, the API model,
-the GPU, spot pricing, hidden costs, the decision-framework boxes). The panel times each
+the GPU, the throughput source, spot pricing, hidden costs, the decision-framework boxes). The panel times each
 change itself: the calculation (:func:`helpers.show.whatif.evaluate`) and the redraw (text,
 tables, and the chart's data: the grid derivation and the bqplot marks' new numbers). Right after each change the same process measures two floors:
 
@@ -47,6 +47,7 @@ def changes(panel: widgets.WhatIf) -> list[tuple[str, object]]:
     return ([("tokens_per_day", v) for v in volumes]
             + [("api_model", m) for m in models]
             + [("gpu", g) for g in gpus]
+            + [("throughput_source", "model"), ("throughput_source", "article")]
             + [("pricing", "spot"), ("spot_discount", 0.4), ("pricing", "on-demand")]
             + [("gpu_count", 2), ("gpu_count", 1), ("hours_per_month", 360), ("hours_per_month", 720)]
             + [("devops_hours_per_month", 30.0), ("infrastructure_usd_per_month", 500.0)]
