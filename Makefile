@@ -52,11 +52,11 @@ app: $(STAMP) ## Serve the what-if notebook as a web page (Voila) on localhost:8
 	$(BIN)/voila notebooks/08-what-if.ipynb --no-browser --port=$(APP_PORT) --Voila.ip=127.0.0.1 \
 		'--VoilaConfiguration.extension_denylist=["jupyterlab-jupytext"]'
 
-bench-widgets: $(STAMP) ## Time what-if changes in process beside floors from the same run: calculation / a bare widget round trip, redraw / an empty figure's draw (median, p95)
+bench-widgets: $(STAMP) ## Time what-if changes in process beside floors from the same run: calculation / a bare widget round trip, redraw / a bare chart line's update (median, p95)
 	$(BIN)/python -m helpers.tools.bench_widgets
 
 .PHONY: bench-browser
-bench-browser: $(STAMP) ## Time what-if changes in Chromium beside a bare echo page from the same Voila: ratio of medians and of p95s
+bench-browser: $(STAMP) ## Time what-if changes (volume, GPU, throughput source, API model, uncertainty) in Chromium beside a bare echo page from the same Voila: ratios of medians and p95s
 	$(BIN)/python -m helpers.tools.bench_browser
 
 .PHONY: prices

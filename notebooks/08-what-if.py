@@ -46,8 +46,9 @@ results = whatif.evaluate(s)
 #
 # Move a control and everything below it in the panel updates: the winner (API against
 # self-hosting with hidden costs), the decision framework's answer and the step that decided it,
-# the monthly cost of each option, both breakevens, and the cost-against-volume plot with the
-# current volume marked (orange).
+# the monthly cost of each option, both breakevens, and the cost-against-volume chart with the
+# current volume marked (black, dash-dotted). The chart is drawn in the browser (bqplot): it
+# shows the same lines as the static figure below, and a change sends it numbers, not a picture.
 
 # %%
 widgets.panel_or_note(s, interactive)

@@ -1,6 +1,7 @@
 """The what-if page in a real browser: Voila serves notebooks/08-what-if.ipynb on localhost
 (as `make app` does), Playwright drives Chromium, drags the volume slider across the breakeven
-and back, and checks that the winner shown on the page flips and that the page shows no error.
+and back, and checks that the winner shown on the page flips, that the chart (bqplot's SVG)
+redraws with the figures the panel's text shows, and that the page shows no error.
 
 The Chromium is Debian's (/usr/bin/chromium, which `.ci/install-browser` installs), else
 Playwright's own, downloaded into the user's cache (`playwright install chromium`, no root)
@@ -18,9 +19,11 @@ from playwright.sync_api import sync_playwright
 
 from helpers import paths
 from helpers.show import widgets
-from helpers.tools.browser import CHROMIUM_ARGS, START_TIMEOUT_S, ServerError, voila
+from helpers.tools.browser import NOTEBOOK, CHROMIUM_ARGS, START_TIMEOUT_S, ServerError, jupyter_lab, voila
 
 UPDATE_TIMEOUT_MS = 30_000
+CHART_LINES = ("() => Array.from(document.querySelectorAll('.whatif-plot path.line'))"
+               ".map(p => p.getAttribute('d')).join('|')")
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +56,7 @@ def page(chromium, voila_url, tmp_path):
                     if req.url.startswith(voila_url) else None)
             page.goto(voila_url, timeout=START_TIMEOUT_S * 1000)
             page.wait_for_selector(".whatif-winner:has-text('wins')", timeout=START_TIMEOUT_S * 1000)
-            page.wait_for_selector("img.whatif-plot", timeout=START_TIMEOUT_S * 1000)  # fully rendered
+            page.wait_for_selector(".whatif-plot path.line", timeout=START_TIMEOUT_S * 1000)  # fully rendered
             yield page
         finally:
             context.close()
@@ -70,6 +73,26 @@ def drag_volume_to(page, tokens_per_day: float) -> None:
     page.mouse.down()
     page.mouse.move(track["x"] + share * track["width"], y, steps=12)
     page.mouse.up()
+
+
+def chart_legend(page) -> list[str]:
+    """The chart's legend entries as the page shows them."""
+    return [t.strip() for t in page.locator(".whatif-plot .g_legend text").all_text_contents() if t.strip()]
+
+
+def assert_chart_matches_text(page) -> None:
+    """The chart's legend names the volume and the bills the panel's text shows: the current
+    volume of the volume line, and (within one deployment's capacity) the self-hosting bills
+    of the costs table."""
+    monthly = page.inner_text(".widget-html.whatif-volume").split("=")[1].split("tokens/month")[0].strip()
+    legend = chart_legend(page)
+    assert f"Current volume ({monthly} tokens/month)" in legend, (monthly, legend)
+    table = page.inner_text(".whatif-table")
+    gpu = next(e for e in legend if e.startswith("Self-host, GPU only"))
+    tco = next(e for e in legend if e.startswith("Self-host with hidden costs"))
+    gpu_usd, tco_usd = gpu.split("(")[1].split("/month")[0], tco.split("(")[1].split("/month")[0]
+    if "Over one deployment's capacity" not in page.inner_text(".whatif-notes"):
+        assert gpu_usd in table and tco_usd in table, (gpu_usd, tco_usd, table)
 
 
 def assert_no_error(page) -> None:
@@ -97,9 +120,14 @@ def _drag_across_the_breakeven(page) -> None:
     assert page.inner_text(".whatif-volume .widget-readout").strip() == "10.0M"
     assert_no_error(page)
 
+    assert_chart_matches_text(page)
+    before = page.evaluate(CHART_LINES)
+
     # Far past the hidden-cost breakeven (19.2M tokens/day vs GPT-5): self-hosting wins.
     drag_volume_to(page, 300_000_000)
     page.wait_for_selector(".whatif-winner:has-text('Self-host wins')", timeout=UPDATE_TIMEOUT_MS)
+    page.wait_for_function(f"(before) => ({CHART_LINES})() !== before", arg=before, timeout=UPDATE_TIMEOUT_MS)
+    assert_chart_matches_text(page)
     readout = page.inner_text(".whatif-volume .widget-readout").strip()
     assert readout.endswith("M") and 150 < float(readout[:-1]) < 600, readout
     assert "step 4" in page.inner_text(".whatif-decision")  # over 100M/day, no flagship need: step 4
@@ -110,6 +138,69 @@ def _drag_across_the_breakeven(page) -> None:
     page.wait_for_selector(".whatif-winner:has-text('API (GPT-5) wins')", timeout=UPDATE_TIMEOUT_MS)
     assert "step 1" in page.inner_text(".whatif-decision")
     assert_no_error(page)
+
+
+def test_jupyterlab_renders_the_panel_with_the_same_chart(chromium, tmp_path):
+    """JupyterLab (a copy of the notebook: it saves what it runs) runs every cell; the panel
+    shows the bqplot chart with the legend Voila shows, and a volume change redraws it."""
+    import shutil
+
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    shutil.copy(NOTEBOOK, folder / NOTEBOOK.name)
+    try:
+        with jupyter_lab(tmp_path / "lab.log", folder) as url:
+            _run_in_jupyterlab(chromium, url, tmp_path)
+    except ServerError as err:
+        pytest.fail(str(err))
+
+
+def _run_all_cells(page, tries: int = 3) -> None:
+    """Run > Run All Cells, until a cell's prompt shows it ran or is running (a click soon
+    after the page opened is sometimes lost)."""
+    started = ("() => Array.from(document.querySelectorAll('.jp-InputPrompt'))"
+               ".some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))")
+    for attempt in range(tries):
+        page.locator(".jp-Notebook").click()
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_text("Run All Cells", exact=True).click()
+        try:
+            page.wait_for_function(started, timeout=15_000)
+            return
+        except Exception:
+            if attempt == tries - 1:
+                raise
+
+
+def _run_in_jupyterlab(chromium, url: str, tmp_path) -> None:
+    """Open the notebook in JupyterLab, run every cell, check the chart and one redraw."""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 1200})
+            page.goto(f"{url}lab/tree/{NOTEBOOK.name}", timeout=START_TIMEOUT_S * 1000)
+            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=START_TIMEOUT_S * 1000)
+            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
+                                   timeout=START_TIMEOUT_S * 1000)  # the kernel is up
+            _run_all_cells(page)
+            try:
+                page.wait_for_selector(".whatif-plot path.line", timeout=START_TIMEOUT_S * 1000)
+            except BaseException:
+                page.screenshot(path=str(tmp_path / "jupyterlab-failure.png"), full_page=True)
+                print(f"screenshot: {tmp_path / 'jupyterlab-failure.png'}", file=sys.stderr)
+                raise
+            page.locator(".whatif-plot").scroll_into_view_if_needed()
+            legend = chart_legend(page)
+            assert "Current volume (300M tokens/month)" in legend, legend
+            assert any(e.startswith("GPT-5 API") for e in legend) and any(e.startswith("Self-host") for e in legend)
+            before = page.evaluate(CHART_LINES)
+            handle = page.locator(".whatif-volume .noUi-handle")
+            handle.focus()
+            handle.press("ArrowRight")
+            page.wait_for_function(f"(before) => ({CHART_LINES})() !== before", arg=before,
+                                   timeout=UPDATE_TIMEOUT_MS)
+        finally:
+            browser.close()
 
 
 # ------------------------------------------------------------------------------------------

@@ -134,12 +134,56 @@ def test_decision_framework_answer_and_step(panel):
     assert panel.results["decision"].step == 1
 
 
-def test_the_plot_is_redrawn_on_a_change(panel):
-    before = bytes(panel.outputs["plot"].value)
-    assert before.startswith(b"\x89PNG")
+def test_the_chart_is_redrawn_on_a_change(panel):
+    """The chart is bqplot's (numbers, not a picture): moving the volume moves the current-volume
+    line to tokens/day x days/month and leaves the bills' lines alone; another GPU moves them."""
+    chart = panel.outputs["plot"]
+    assert type(chart).__module__.startswith("bqplot") and "whatif-plot" in chart._dom_classes
+    marks = panel.chart.marks
+    api_before, gpu_before = marks["api"].y.copy(), marks["gpu"].y.copy()
     panel.controls["tokens_per_day"].value = 1e9
-    after = bytes(panel.outputs["plot"].value)
-    assert after.startswith(b"\x89PNG") and after != before
+    assert list(marks["current"].x) == pytest.approx([1e9 * 30, 1e9 * 30])
+    assert (marks["api"].y == api_before).all() and (marks["gpu"].y == gpu_before).all()
+    panel.controls["gpu_count"].value = 2
+    assert marks["gpu"].y.min() == pytest.approx(2 * gpu_before.min())
+
+
+def test_the_chart_draws_the_static_figures_lines(panel):
+    """The report's matplotlib figure and the panel's chart at the same scenario: the same
+    lines (volumes, bills, labels, colours), breakeven markers and vertical lines."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    panel.controls["tokens_per_day"].value = 2e8
+    panel.controls["gpu"].value = next(g for g in panel.controls["gpu"].options if g != panel.controls["gpu"].value)
+    fig, ax = plt.subplots()
+    try:
+        widgets.plot_costs(panel.results, ax)
+        lines = [a for a in ax.get_lines()]
+    finally:
+        plt.close(fig)
+    marks = panel.chart.marks
+    drawn = {}  # label -> (x, y, colour) of the chart's lines
+    for mark in (marks["api"], marks["gpu"], marks["tco"], marks["capacity"], marks["current"]):
+        ys = np.atleast_2d(mark.y)
+        for label, y, colour in zip(mark.labels, ys, list(mark.colors) * len(ys)):
+            drawn[label] = (np.asarray(mark.x), y, colour)
+    static = {line.get_label(): line for line in lines if not line.get_label().startswith("_")}
+    assert sorted(static) == sorted(drawn)
+    for label, line in static.items():
+        x, y, colour = drawn[label]
+        if line.get_label().startswith(("Capacity", "Current")):  # axvline: x in data, y in axes units
+            assert np.allclose(line.get_xdata(), x)
+        else:
+            assert np.allclose(line.get_xdata(), x) and np.allclose(line.get_ydata(), y), label
+        assert matplotlib.colors.same_color(line.get_color(), colour), label
+    markers = sorted((float(line.get_xdata()[0]), float(line.get_ydata()[0]), line.get_marker())
+                     for line in lines if line.get_label().startswith("_") and line.get_marker() in ("o", "s"))
+    charted = sorted([(x, y, "o") for x, y in zip(marks["breakeven"].x, marks["breakeven"].y)]
+                     + [(x, y, "s") for x, y in zip(marks["tco_breakeven"].x, marks["tco_breakeven"].y)])
+    assert markers and np.allclose([m[:2] for m in markers], [c[:2] for c in charted])
+    assert [m[2] for m in markers] == [c[2] for c in charted]
 
 
 def test_a_bad_input_shows_a_message_and_keeps_the_last_results(panel):
@@ -275,3 +319,33 @@ def test_static_report_shows_the_starting_scenario_and_no_widget(tmp_path):
     assert "Traceback" not in page
     saved = pd.read_csv(tmp_path / "tables" / "what_if.csv")
     assert saved.loc[0, "breakeven_tokens_per_month"] == 256_000_000
+
+
+def test_the_latency_search_is_remembered_until_its_inputs_or_data_change(tmp_path):
+    """A what-if change derives one scenario several times: the capacity model's search for
+    the busiest batch within latency targets runs once per scenario and data/ version. Another
+    volume reuses it; another latency target or an edited data/ file does not."""
+    import dataclasses
+    import os
+    import shutil
+
+    from helpers import paths
+    from helpers.derive import inputs
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(paths.DATA_DIR, data_dir)
+    s = Scenario.from_dict({"throughput_source": "model", "ttft_s": 2.0, "tpot_s": 0.1})
+    first = inputs.throughput(s, data_dir)
+    assert inputs.throughput(dataclasses.replace(s, tokens_per_day=3e9), data_dir) is first
+    assert first == inputs.computed_throughput(s, data_dir)
+    assert first.tokens_per_s > 0
+    looser = inputs.throughput(dataclasses.replace(s, ttft_s=5.0), data_dir)
+    assert looser.tokens_per_s > first.tokens_per_s
+    # Double the set-up's GPU memory bandwidth in data/: the figure is computed again, and higher.
+    specs = data_dir / "gpu_specs.csv"
+    table = pd.read_csv(specs)
+    bandwidth = next(c for c in table.columns if "bandwidth" in c)
+    table[bandwidth] = table[bandwidth] * 2
+    table.to_csv(specs, index=False)
+    os.utime(specs, ns=(specs.stat().st_atime_ns, specs.stat().st_mtime_ns + 1_000_000_000))
+    assert inputs.throughput(s, data_dir).tokens_per_s > first.tokens_per_s

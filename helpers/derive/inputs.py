@@ -3,13 +3,24 @@ the hidden costs' point estimates and the tokens/s of one rented unit, with wher
 comes from."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers import data
+from helpers import data, paths
 from helpers.scenario import Scenario
 
 HIDDEN_COST_INPUTS = ("devops_hours_per_month", "devops_usd_per_hour", "infrastructure_usd_per_month")
+# Fields :func:`throughput` never reads (volumes, API prices, hidden costs, hybrid, decision,
+# contract, uncertainty): left out of its cache's key, so that moving them reuses the figure.
+NOT_THROUGHPUT_FIELDS = frozenset({
+    "tokens_per_day", "days_per_month", "hours_per_month", "spot_discount", "load_profile", "scaling",
+    "spare_replicas", *HIDDEN_COST_INPUTS, "api_models", "price_source", "cached_input_share", "batch_share",
+    "usd_per_1m_input", "usd_per_1m_output", "privacy_required", "needs_flagship_quality", "has_ml_expertise",
+    "flagship_api_model", "budget_api_model", "horizon_months", "api_price_change_per_year", "uncertainty"})
+NOT_THROUGHPUT_FIELDS |= {f for f in (f.name for f in dataclasses.fields(Scenario)) if f.startswith("hybrid_")}
+THROUGHPUT_CACHE_SIZE = 256
+_throughput_cache: dict = {}
 
 
 @dataclass(frozen=True)
@@ -30,6 +41,22 @@ def hidden_inputs(scenario: Scenario, data_dir: Path | None = None) -> dict[str,
 
 
 def throughput(scenario: Scenario, data_dir: Path | None = None) -> Throughput:
+    """:func:`computed_throughput`, remembered for the scenario's fields that can reach it (all
+    but :data:`NOT_THROUGHPUT_FIELDS`) and the version of ``data/`` (each CSV's modification
+    time): the capacity model's search for the busiest batch within latency targets takes tens
+    of milliseconds, and a what-if change derives the same scenario several times."""
+    folder = data_dir or paths.DATA_DIR
+    key = (str(folder), tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.glob("*.csv"))),
+           tuple((f.name, getattr(scenario, f.name)) for f in dataclasses.fields(scenario)
+                 if f.name not in NOT_THROUGHPUT_FIELDS))
+    if key not in _throughput_cache:
+        if len(_throughput_cache) >= THROUGHPUT_CACHE_SIZE:
+            _throughput_cache.pop(next(iter(_throughput_cache)))  # the oldest
+        _throughput_cache[key] = computed_throughput(scenario, data_dir)
+    return _throughput_cache[key]
+
+
+def computed_throughput(scenario: Scenario, data_dir: Path | None = None) -> Throughput:
     """Tokens/s of one rented unit of the scenario's GPU row, and where it comes from:
 
     - ``tokens_per_s`` set: that figure;

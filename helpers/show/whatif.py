@@ -136,13 +136,19 @@ def monthly_volume_range(s: Scenario) -> tuple[float, float]:
     return VOLUME_MIN_TOKENS_PER_DAY * s.days_per_month, VOLUME_MAX_TOKENS_PER_DAY * s.days_per_month
 
 
+def cost_grid(results: dict, volume_range: tuple[float, float] | None = None):
+    """The results' scenario derived over the plot's volumes (:func:`helpers.show.plots.volume_grid`
+    across ``volume_range``, the volume control's span by default): what the report's figure
+    and the panel's chart draw."""
+    s = results["scenario"]
+    return derive(s, tokens_per_month=plots.volume_grid(*(volume_range or monthly_volume_range(s))))
+
+
 def plot_costs(results: dict, ax, volume_range: tuple[float, float] | None = None):
     """The cost-against-volume plot (:func:`helpers.show.plots.cost_vs_volume`) of the
     results' scenario, with the current volume marked. Returns the Axes."""
-    s = results["scenario"]
-    volume_range = volume_range or monthly_volume_range(s)
-    grid = derive(s, tokens_per_month=plots.volume_grid(*volume_range))
-    return plots.cost_vs_volume(grid, current_tokens_per_month=results["tokens_per_month"], ax=ax)
+    return plots.cost_vs_volume(cost_grid(results, volume_range), current_tokens_per_month=results["tokens_per_month"],
+                                ax=ax)
 
 
 def _int_or_none(value: float) -> int | None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import html
-import io
 import math
 import re
 import time
@@ -23,23 +22,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from helpers import data, paths, scenario as scenario_mod
-from helpers.derive import PRICE_TABLES, api_model_choices, derive, hidden_inputs, throughput
+from helpers.derive import PRICE_TABLES, api_model_choices, hidden_inputs, throughput
 from helpers.derive.panel import with_hybrid_at_volume
 from helpers.scenario import Scenario
-from helpers.show import plots
+from helpers.show.whatif_chart import CostChart, series
 # What the panel shows, re-exported: the panel renders these and the notebook prints them.
 from helpers.show.whatif import (VOLUME_MAX_TOKENS_PER_DAY, VOLUME_MIN_TOKENS_PER_DAY, breakevens_frame,  # noqa: F401
-                                 costs_frame, decision_text, evaluate, monthly_volume_range, notes, plot_costs,
-                                 probability_text, summary_markdown, tokens_or_never, winner_text)
+                                 cost_grid, costs_frame, decision_text, evaluate, monthly_volume_range, notes,
+                                 plot_costs, probability_text, summary_markdown, tokens_or_never, winner_text)
 from helpers.text import usd_text
 
 PANEL_TEXT = "What-if panel: interactive in JupyterLab or with `make app` (Voila)"
 STATIC_NOTE = ("This is a static run (interactive = False): it shows the starting scenario only. "
                "The controls run in JupyterLab or with `make app`.")
-# The panel's plot keeps its frame fixed so that a change redraws only the lines: monthly bills
-# from $1 to $100M, the API lines and the stepped self-hosting bill at 120 volumes.
-PLOT_USD_RANGE = (1.0, 1e8)
-PLOT_POINTS = 120
 SCENARIO_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 # Fields whose empty value means "the figure from data/": the control shows that figure.
 FILLED_FROM_DATA = ("tokens_per_s", "usd_per_1m_input", "usd_per_1m_output",
@@ -153,9 +148,7 @@ class WhatIf:
     timings: dict = field(default_factory=dict)
     _filled: dict = field(default_factory=dict)
     _holding: bool = False
-    _figure: object = None
-    _frame: tuple | None = None
-    _background: object = None
+    chart: CostChart | None = None
     _save_dir: Path | None = None
 
     def _repr_mimebundle_(self, **kwargs):
@@ -280,42 +273,8 @@ class WhatIf:
                                                "breakeven_tokens_per_day": tokens_or_never})
         o["table"].value = costs + f"<p>Breakeven against {html.escape(results['api_model'])}:</p>" + be
         o["notes"].value = "<br>".join(html.escape(n) for n in notes(results))
-        o["plot"].value = self._draw(results)
-
-    def _draw(self, results: dict) -> bytes:
-        """PNG of the plot. The frame (log axes, ticks, grid, labels) is drawn once for a
-        volume range and kept as a bitmap; a redraw restores that bitmap and draws only the
-        lines and the legend on it (matplotlib blitting), the slow part being the frame."""
-        from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
-        from matplotlib.figure import Figure  # noqa: PLC0415 - no pyplot: nothing auto-shown
-
-        s = results["scenario"]
-        volume_range = monthly_volume_range(s)
-        if self._figure is None or self._frame != volume_range:
-            self._figure = Figure(figsize=(8, 5), dpi=80)
-            FigureCanvasAgg(self._figure)
-            ax = self._figure.add_subplot()
-            plots.cost_axes(ax)
-            ax.set_xlim(*volume_range)
-            ax.set_ylim(*PLOT_USD_RANGE)
-            self._figure.subplots_adjust(left=0.17, right=0.97, top=0.93, bottom=0.14)
-            self._figure.canvas.draw()
-            self._background = self._figure.canvas.copy_from_bbox(self._figure.bbox)
-            self._frame = volume_range
-        canvas, ax = self._figure.canvas, self._figure.axes[0]
-        canvas.restore_region(self._background)
-        grid = derive(s, tokens_per_month=plots.volume_grid(*volume_range, points=PLOT_POINTS))
-        artists = plots.cost_lines(ax, grid, results["tokens_per_month"], animated=True)
-        legend = ax.legend(handles=[a for a in artists if not a.get_label().startswith("_")],
-                           fontsize=7, loc="upper left")
-        legend.set_animated(True)
-        try:
-            for artist in [*artists, legend]:
-                ax.draw_artist(artist)
-            return rgba_png(canvas)
-        finally:
-            for artist in [*artists, legend]:
-                artist.remove()
+        # Last: the chart changing on the page means the text above it has arrived too.
+        self.chart.update(series(cost_grid(results), results["tokens_per_month"]))
 
     def save(self, name: str, overwrite: bool = False, directory: Path | None = None) -> Path:
         """Save the current scenario as ``<name>.yaml`` in ``directory``, else the panel's save
@@ -366,6 +325,8 @@ def build(s: Scenario | None = None, data_dir: Path | None = None,
         c["spot_discount"].value = (spot_low + spot_high) / 2
     c["scenario_name"] = w.Text(value="what-if", description="Scenario name", style=style, layout=wide)
     c["overwrite"] = w.Checkbox(value=False, description="overwrite an existing file")
+    for name, widget in c.items():  # the page's handles for each control: "whatif-<field>"
+        widget.add_class(f"whatif-{name.replace('_', '-')}")
     outputs = {
         "volume": w.HTML(),
         "winner": w.HTML(),
@@ -373,15 +334,16 @@ def build(s: Scenario | None = None, data_dir: Path | None = None,
         "table": w.HTML(),
         "notes": w.HTML(),
         "error": w.HTML(),
-        "plot": w.Image(format="png", layout=w.Layout(width="640px")),
         "save_status": w.HTML(),
     }
     for name, widget in outputs.items():
         widget.add_class(f"whatif-{name.replace('_', '-')}")
+    chart = CostChart(monthly_volume_range(base))
+    outputs["plot"] = chart.figure
     save_button = w.Button(description="Save scenario", icon="save")
     save_button.add_class("whatif-save")
 
-    state = WhatIf(panel=None, controls=c, outputs=outputs, base=base, data_dir=data_dir)
+    state = WhatIf(panel=None, controls=c, outputs=outputs, base=base, data_dir=data_dir, chart=chart)
     state._save_dir = save_dir
     state._holding = True
     state._fill_prices()
@@ -424,16 +386,4 @@ def panel_or_note(s: Scenario, interactive: bool = True, **kwargs):
     from IPython.display import Markdown  # noqa: PLC0415
 
     return Markdown(STATIC_NOTE)
-
-
-def rgba_png(canvas) -> bytes:
-    """What an Agg canvas holds now (including artists blitted onto it) as PNG, with fast
-    compression."""
-    from PIL import Image  # noqa: PLC0415 - a matplotlib dependency
-
-    width, height = canvas.get_width_height()
-    buffer = io.BytesIO()
-    Image.frombuffer("RGBA", (width, height), bytes(canvas.buffer_rgba()), "raw", "RGBA", 0, 1).save(
-        buffer, format="png", compress_level=1)
-    return buffer.getvalue()
 

@@ -5,15 +5,15 @@ that the verdict travels between machines: a slower or busier machine slows the 
 
 Builds the panel once (no browser: the widgets' messages go nowhere), then moves one control
 at a time through a fixed sequence of values (volume across the breakevens, the API model,
-the GPU, spot pricing, hidden costs, the decision-framework boxes). The panel times each
+the GPU, the throughput source, spot pricing, hidden costs, the decision-framework boxes). The panel times each
 change itself: the calculation (:func:`helpers.show.whatif.evaluate`) and the redraw (text,
-tables and the PNG of the plot). Right after each change the same process measures two floors:
+tables, and the chart's data: the grid derivation and the bqplot marks' new numbers). Right after each change the same process measures two floors:
 
 - widget floor: a bare widget round trip, an ``IntSlider`` whose observer rewrites one
   ``HTML`` widget's value (what any control change costs before the panel does anything),
   the mean of a burst as long as the calculation;
-- draw floor: a bare matplotlib draw of an empty figure of the plot's size and resolution
-  (one axes, no data), encoded as PNG as the panel's plot is.
+- draw floor: a bare bqplot chart's update, one line of as many points as the panel's
+  grid set to new numbers (what any chart change costs in the kernel).
 
 Prints the median, 95th percentile and worst of each, and judges the ratios
 calculation / widget floor and redraw / draw floor, at the median and at the 95th
@@ -31,11 +31,11 @@ from helpers.show import widgets
 
 # Target ratios, median and 95th percentile. On a 2-core development machine shared with
 # other jobs, the calculation measured 85x to 330x its widget floor (other jobs slow its
-# arrays more than they slow a widget round trip) and the redraw 1.8x to 2.3x its draw floor.
+# arrays more than they slow a widget round trip). The redraw (text, tables, the grid's
+# derivation and seven chart marks' new numbers) measured 23x its draw floor (one mark's
+# update, 0.1 ms) at the median and 37x at the p95 (3.3 ms and 7.4 ms, load about 3).
 CALC_TARGET_RATIO = {"median": 500.0, "p95": 800.0}
-REDRAW_TARGET_RATIO = {"median": 3.0, "p95": 4.0}
-# The plot's size when the panel has not drawn yet (it has after the first change).
-PLOT_SIZE_INCHES, PLOT_DPI = (8.0, 5.0), 80
+REDRAW_TARGET_RATIO = {"median": 40.0, "p95": 60.0}
 
 
 def changes(panel: widgets.WhatIf) -> list[tuple[str, object]]:
@@ -47,6 +47,7 @@ def changes(panel: widgets.WhatIf) -> list[tuple[str, object]]:
     return ([("tokens_per_day", v) for v in volumes]
             + [("api_model", m) for m in models]
             + [("gpu", g) for g in gpus]
+            + [("throughput_source", "model"), ("throughput_source", "article")]
             + [("pricing", "spot"), ("spot_discount", 0.4), ("pricing", "on-demand")]
             + [("gpu_count", 2), ("gpu_count", 1), ("hours_per_month", 360), ("hours_per_month", 720)]
             + [("devops_hours_per_month", 30.0), ("infrastructure_usd_per_month", 500.0)]
@@ -80,25 +81,29 @@ class WidgetFloor:
                 return elapsed / rounds
 
 
-def draw_floor(size_inches=PLOT_SIZE_INCHES, dpi: float = PLOT_DPI) -> float:
-    """Seconds to draw an empty figure (one bare axes) of that size and encode it as PNG."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
-    from matplotlib.figure import Figure  # noqa: PLC0415 - no pyplot: nothing auto-shown
+class DrawFloor:
+    """A bare bqplot chart (one Lines mark on log scales) whose data is replaced, with as many
+    points as the panel's grid (:func:`helpers.show.plots.volume_grid`)."""
 
-    start = time.perf_counter()
-    figure = Figure(figsize=tuple(size_inches), dpi=dpi)
-    FigureCanvasAgg(figure)
-    figure.add_subplot()
-    figure.canvas.draw()
-    widgets.rgba_png(figure.canvas)
-    return time.perf_counter() - start
+    def __init__(self):
+        import bqplot as bq  # noqa: PLC0415
+        import numpy as np  # noqa: PLC0415
 
+        from helpers.show import plots  # noqa: PLC0415
 
-def _plot_size(panel) -> tuple[tuple[float, float], float]:
-    figure = getattr(panel, "_figure", None)  # the panel's plot, once drawn
-    if figure is None:
-        return PLOT_SIZE_INCHES, PLOT_DPI
-    return tuple(figure.get_size_inches()), figure.dpi
+        self.volumes = plots.volume_grid()
+        scales = {"x": bq.LogScale(), "y": bq.LogScale()}
+        self.line = bq.Lines(x=self.volumes, y=self.volumes, scales=scales)
+        self.figure = bq.Figure(marks=[self.line])
+        self._np = np
+
+    def __call__(self) -> float:
+        """Seconds to set the line to new numbers."""
+        y = self.volumes * (1.0 + self._np.random.default_rng().random())
+        start = time.perf_counter()
+        with self.line.hold_sync():
+            self.line.x, self.line.y = self.volumes, y
+        return time.perf_counter() - start
 
 
 def measure(repeat: int = 3, limit: int | None = None) -> dict[str, list[float]]:
@@ -107,7 +112,7 @@ def measure(repeat: int = 3, limit: int | None = None) -> dict[str, list[float]]
     start = time.perf_counter()
     panel = widgets.build()
     build_s = time.perf_counter() - start
-    widget_floor = WidgetFloor()
+    widget_floor, draw_floor = WidgetFloor(), DrawFloor()
     times = {"calc_s": [], "redraw_s": [], "widget_floor_s": [], "draw_floor_s": []}
     for _ in range(repeat):
         for name, value in changes(panel)[:limit]:
@@ -119,7 +124,7 @@ def measure(repeat: int = 3, limit: int | None = None) -> dict[str, list[float]]
             times["calc_s"].append(panel.timings["calc_s"])
             times["redraw_s"].append(panel.timings["redraw_s"])
             times["widget_floor_s"].append(widget_floor(panel.timings["calc_s"]))
-            times["draw_floor_s"].append(draw_floor(*_plot_size(panel)))
+            times["draw_floor_s"].append(draw_floor())
     return {"build_s": [build_s], **times}
 
 

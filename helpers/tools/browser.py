@@ -1,6 +1,7 @@
 """The what-if page in a real browser, for the browser test and the browser benchmark: Voila
-serving ``notebooks/08-what-if.ipynb`` on a free localhost port (as ``make app`` does) and
-Debian's Chromium (``/usr/bin/chromium``, no browser download) driven by Playwright."""
+serving ``notebooks/08-what-if.ipynb`` on a free localhost port (as ``make app`` does), or
+JupyterLab (as ``make lab`` does), and Debian's Chromium
+(``/usr/bin/chromium``, no browser download) driven by Playwright."""
 from __future__ import annotations
 
 import contextlib
@@ -26,7 +27,7 @@ START_TIMEOUT_S = 120
 
 
 class ServerError(RuntimeError):
-    """Voila exited or did not answer; the message ends with its log."""
+    """The server (Voila, JupyterLab) exited or did not answer; the message ends with its log."""
 
 
 def free_port() -> int:
@@ -42,23 +43,31 @@ def voila(log_path: Path, notebook: Path = NOTEBOOK, timeout_s: float = START_TI
     it at ``<url>voila/render/<name>``."""
     port = free_port()
     executable = Path(sys.executable).parent / "voila"
+    with _serving([str(executable), str(notebook), f"--port={port}", *VOILA_ARGS], log_path,
+                  f"http://127.0.0.1:{port}/", "voila/static/", timeout_s) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def _serving(command: list[str], log_path: Path, url: str, probe: str, timeout_s: float):
+    """Run ``command`` (a server) until ``url + probe`` answers; yield ``url``; kill it and its
+    children on the way out. ServerError (ending with its log) when it exits or never answers."""
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen([str(executable), str(notebook), f"--port={port}", *VOILA_ARGS],
-                                cwd=paths.ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}/"
+        proc = subprocess.Popen(command, cwd=paths.ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    name = Path(command[0]).name
     try:
         deadline = time.monotonic() + timeout_s
         while True:
             if proc.poll() is not None:
-                raise ServerError(f"voila exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
+                raise ServerError(f"{name} exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
             try:
-                with urllib.request.urlopen(url + "voila/static/", timeout=2):
+                with urllib.request.urlopen(url + probe, timeout=2):
                     break
             except OSError as err:
                 if getattr(err, "code", None) is not None:  # an HTTP answer: the server is up
                     break
                 if time.monotonic() > deadline:
-                    raise ServerError(f"voila did not answer on {url} within {timeout_s} s:\n"
+                    raise ServerError(f"{name} did not answer on {url} within {timeout_s} s:\n"
                                       f"{log_path.read_text()[-3000:]}") from None
                 time.sleep(0.5)
         yield url
@@ -70,3 +79,17 @@ def voila(log_path: Path, notebook: Path = NOTEBOOK, timeout_s: float = START_TI
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(timeout=15)
+
+
+@contextlib.contextmanager
+def jupyter_lab(log_path: Path, folder: Path, timeout_s: float = START_TIMEOUT_S):
+    """JupyterLab serving ``folder`` (give it a copy: JupyterLab saves the notebooks it runs)
+    on a free port without a token; yields its URL, and kills it (with its kernels) on the way
+    out."""
+    port = free_port()
+    executable = Path(sys.executable).parent / "jupyter"
+    command = [str(executable), "lab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+               "--IdentityProvider.token=", f"--notebook-dir={folder}",
+               *(["--allow-root"] if os.geteuid() == 0 else [])]
+    with _serving(command, log_path, f"http://127.0.0.1:{port}/", "api", timeout_s) as url:
+        yield url
