@@ -43,6 +43,9 @@ CONTRACT = {
                     "selfhost_usd_p50", "selfhost_usd_p90"],
     "tornado": ["input", "low_value", "high_value", "breakeven_tokens_per_month_at_low",
                 "breakeven_tokens_per_month_at_high"],
+    "ownership": ["option", "acquisition", "gpu", "gpu_count", "capital_usd_per_month", "energy_usd_per_month",
+                  "colocation_usd_per_month", "maintenance_usd_per_month", "usd_per_month", "usd_per_gpu_hour",
+                  "breakeven_utilisation_vs_rent"],
 }
 
 
