@@ -94,3 +94,16 @@ def test_the_article_workstation_electricity_readings():
     assert readings["point"] == pytest.approx(0.45 * 720 * 0.1545)  # $50.06: inside "$30-80"
     assert readings["low"] == pytest.approx(0.45 * 720 * 0.1098)
     assert readings["high"] == pytest.approx(0.45 * 720 * 0.2951)  # $95.61: above it
+
+
+def test_the_monte_carlo_draws_a_bought_replicas_electricity_and_pue():
+    from helpers.uncertainty import montecarlo
+
+    found = montecarlo.distributions(BUY_3Y)
+    assert {"usd_per_kwh", "pue"} <= set(found)
+    # the draws reach the bought replica's bill, one figure per draw
+    mc = montecarlo.run(BUY_3Y, draws=4, seed=1)
+    assert np.ravel(mc.result.replica_usd_per_month).shape == (4,)
+    points = montecarlo.points(BUY_3Y)
+    assert points["usd_per_kwh"] == pytest.approx(0.0895) and points["pue"] == pytest.approx(1.58)
+    assert montecarlo.points(Scenario()).keys().isdisjoint({"usd_per_kwh", "pue"})
