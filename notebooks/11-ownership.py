@@ -24,12 +24,15 @@ scenario = {}  # overrides of the Scenario's defaults (helpers/scenario.py), e.g
 tables_dir = ""  # report runs set this; tables are written there as CSV
 
 # %%
+import dataclasses
+
 from helpers import data
 from helpers.derive import derive
 from helpers.derive.ownership import electricity_readings, ownership_table
 from helpers.report import contract
 from helpers.scenario import Scenario
 from helpers.show.format import display_options, prose, share_text, usd_text
+from helpers.show import ownership_plots, plots
 
 display_options()
 s = Scenario.from_dict(scenario)
@@ -84,6 +87,20 @@ prose("Buying beats the cheapest on-demand rent of the same GPU above "
                   f"({usd_text(row.usd_per_gpu_hour)} per GPU-hour owned, against {row.breakeven_rent_option})"
                   for row in buy.itertuples())
       + ". The purchase prices of the GPU-only rows leave out the server around them, so they flatter buying.")
+
+# %% [markdown]
+# ## API, rent or buy against volume
+#
+# The same deployment priced twice by `derive` over a volume grid, rented and bought (the
+# scenario's GPU when `ownership_hardware.csv` holds it, else the 8x H100 node at the scenario's
+# other inputs), against the headline API: replicas, capacity steps and hidden costs alike.
+
+# %%
+node = s if s.acquisition == "buy" else dataclasses.replace(s, gpu="8x NVIDIA H100 SXM (Lambda)")
+volumes = plots.volume_grid(high_tokens_per_month=1e12)
+rented = derive(dataclasses.replace(node, acquisition="rent"), tokens_per_month=volumes)
+bought = derive(dataclasses.replace(node, acquisition="buy"), tokens_per_month=volumes)
+ax = ownership_plots.api_rent_buy(rented, bought);
 
 # %% [markdown]
 # ## The scenario's own deployment
