@@ -28,7 +28,7 @@ import dataclasses
 
 from helpers import data
 from helpers.derive import derive
-from helpers.derive.ownership import electricity_readings, ownership_table
+from helpers.derive.ownership import electricity_readings, horizon_table, ownership_table
 from helpers.report import contract
 from helpers.scenario import Scenario
 from helpers.show.format import display_options, prose, share_text, usd_text
@@ -87,6 +87,25 @@ prose("Buying beats the cheapest on-demand rent of the same GPU above "
                   f"({usd_text(row.usd_per_gpu_hour)} per GPU-hour owned, against {row.breakeven_rent_option})"
                   for row in buy.itertuples())
       + ". The purchase prices of the GPU-only rows leave out the server around them, so they flatter buying.")
+
+# %% [markdown]
+# ## Over how long?
+#
+# Bought, run at the scenario's utilisation and sold after one to four years at that age's
+# resale share (`ownership_resale.csv`), against renting the cheapest on-demand offer of the
+# same GPU for the hours used:
+
+# %%
+horizons = horizon_table(s)
+horizons
+
+# %%
+wins = horizons[horizons["buy_cheaper"]].groupby("option")["years"].min()
+never = sorted(set(horizons["option"]) - set(wins.index))
+prose(f"At {share_text(s.utilisation)} use, buying wins when held at least "
+      + "; ".join(f"{years:g} year(s) for the {option}" for option, years in wins.items())
+      + (f"; it never wins within {horizons['years'].max():g} years for the {', '.join(never)}" if never else "")
+      + ".")
 
 # %% [markdown]
 # ## API, rent or buy against volume

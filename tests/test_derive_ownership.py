@@ -107,3 +107,16 @@ def test_the_monte_carlo_draws_a_bought_replicas_electricity_and_pue():
     points = montecarlo.points(BUY_3Y)
     assert points["usd_per_kwh"] == pytest.approx(0.0895) and points["pue"] == pytest.approx(1.58)
     assert montecarlo.points(Scenario()).keys().isdisjoint({"usd_per_kwh", "pue"})
+
+
+def test_the_horizon_table_sells_at_each_age_of_the_resale_curve():
+    from helpers.derive.ownership import horizon_table
+
+    table = horizon_table(Scenario(utilisation=0.5))
+    h100 = table[table["option"] == "8x NVIDIA H100 SXM server"].set_index("years")
+    # one year, resold at 78%, half used, against Hyperstack's $3.20 per GPU-hour for half the hours
+    one_year = (199_000 - 0.78 * 199_000) / 12 + ENERGY / 2 + COLOCATION + MAINTENANCE  # 9,483.46
+    assert h100.loc[1.0, "buy_usd_per_month"] == pytest.approx(one_year)
+    assert h100.loc[1.0, "rent_usd_per_month"] == pytest.approx(3.20 * 8 * 720 / 2)  # 9,216
+    assert not h100.loc[1.0, "buy_cheaper"] and h100.loc[2.0, "buy_cheaper"]
+    assert "RTX 4090 workstation" not in set(table["option"])  # no data-centre rent to set it against

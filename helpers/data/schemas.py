@@ -431,6 +431,15 @@ SPECS["ownership_facility"] = TableSpec(
     },
     key=["parameter", "site"],
 )
+# What a data-centre GPU resells for by its age, a share of its price (the horizon of buying).
+SPECS["ownership_resale"] = TableSpec(
+    columns={
+        "age_years": _number(POSITIVE),
+        "residual_share": _number(NON_NEGATIVE, pa.Check.lt(1)),
+        **PROVENANCE,
+    },
+    key=["age_years"],
+)
 
 # Cross-field rules pandera cannot express per column: (table, rule, columns, message).
 ROW_RULES = {

@@ -14,6 +14,7 @@ its site's rows of ``data/ownership_facility.csv``.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
@@ -197,6 +198,37 @@ def ownership_table(scenario: Scenario, data_dir: Path | None = None) -> pd.Data
             "hours_per_month": hours,
         })
         rows.extend(rent_rows)
+    return pd.DataFrame(rows)
+
+
+def horizon_table(scenario: Scenario, data_dir: Path | None = None) -> pd.DataFrame:
+    """Rent against buy over each horizon of ``ownership_resale.csv``: for each data-centre row
+    of ``ownership_hardware.csv``, bought and sold after ``years`` at that age's resale share
+    (the scenario's utilisation, cost of capital and facility figures), against renting the
+    cheapest on-demand row of the same GPU model for the hours used (rent at full use *
+    utilisation). ``buy_cheaper`` marks the horizons where owning costs less a month."""
+    hours = scenario.hours_per_month
+    rented = data.load("gpu_cloud", data_dir)
+    resale = data.load("ownership_resale", data_dir)
+    rows = []
+    for _, hardware in data.load("ownership_hardware", data_dir).iterrows():
+        if hardware["site"] != "data_centre":
+            continue
+        on_demand = rented[(rented["gpu_model"] == hardware["gpu_model"]) & (rented["pricing"] == "on_demand")]
+        if on_demand.empty:
+            continue
+        inputs = owned_inputs(scenario, data_dir, hardware.to_dict())
+        per_gpu_hour = on_demand["usd_per_hour"] / on_demand["gpu_count"]
+        cheapest = on_demand.loc[per_gpu_hour.idxmin()]
+        rent_usd = float(per_gpu_hour.min()) * inputs.gpu_count * hours * inputs.utilisation
+        for _, age in resale.iterrows():
+            held = dataclasses.replace(inputs, depreciation_years=float(age["age_years"]),
+                                       residual_share=float(age["residual_share"]))
+            owned = owned_bill(held, hours).usd_per_month
+            rows.append({"option": inputs.hardware, "years": float(age["age_years"]),
+                         "residual_share": held.residual_share, "utilisation": inputs.utilisation,
+                         "buy_usd_per_month": owned, "rent_option": cheapest["gpu"],
+                         "rent_usd_per_month": rent_usd, "buy_cheaper": bool(owned < rent_usd)})
     return pd.DataFrame(rows)
 
 
