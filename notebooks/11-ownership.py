@@ -72,7 +72,8 @@ prose(f"\"Zero recurring cost\" leaves out the purchase itself: {usd_text(bought
 #
 # For each server of `ownership_hardware.csv`, the month of owning it (at the scenario's hours,
 # utilisation and cost of capital) and of renting as many GPUs of the same model from each
-# provider of `gpu_cloud.csv`. `breakeven_utilisation_vs_rent` is the utilisation above which
+# provider of `gpu_cloud.csv` (and the cheapest at the article's 40% and 60% spot discounts).
+# `breakeven_utilisation_vs_rent` is the utilisation above which
 # buying is cheaper than renting only the hours used: fixed costs / (rent - energy at full use).
 
 # %%

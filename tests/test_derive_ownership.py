@@ -120,3 +120,14 @@ def test_the_horizon_table_sells_at_each_age_of_the_resale_curve():
     assert h100.loc[1.0, "rent_usd_per_month"] == pytest.approx(3.20 * 8 * 720 / 2)  # 9,216
     assert not h100.loc[1.0, "buy_cheaper"] and h100.loc[2.0, "buy_cheaper"]
     assert "RTX 4090 workstation" not in set(table["option"])  # no data-centre rent to set it against
+
+
+def test_the_ownership_table_reads_spot_at_the_articles_40_and_60_percent():
+    table = ownership_table(Scenario(depreciation_years=3, residual_share=0.46))
+    spot = table[(table["gpu"] == "NVIDIA H100 SXM") & (table["pricing"] == "spot")].set_index("option")
+    hyperstack = 3.20 * 8 * 720
+    fixed = CAPITAL_3Y + COLOCATION + MAINTENANCE
+    for discount in (0.4, 0.6):
+        row = spot.loc[f"NVIDIA H100 SXM (Hyperstack) at a {discount:.0%} spot discount"]
+        assert row["usd_per_month"] == pytest.approx(hyperstack * (1 - discount))
+        assert row["breakeven_utilisation_vs_rent"] == pytest.approx(fixed / (hyperstack * (1 - discount) - ENERGY))

@@ -164,9 +164,12 @@ def ownership_table(scenario: Scenario, data_dir: Path | None = None) -> pd.Data
     GPU-hour figures (usd_per_month / (GPUs * hours_per_month)). ``breakeven_utilisation_vs_rent``
     is the utilisation above which buying beats that rent
     (:func:`helpers.costs.ownership.breakeven_utilisation`); on the buy row, against the
-    cheapest on-demand rent of the model (empty when the model rents nowhere)."""
+    cheapest on-demand rent of the model (empty when the model rents nowhere). Spot rows: that
+    cheapest on-demand rent at the article's spot discount, low and high of
+    ``hidden_costs.csv`` (40% and 60%)."""
     hours = scenario.hours_per_month
     rented = data.load("gpu_cloud", data_dir)
+    spot = data.lookup("hidden_costs", "parameter", "spot_discount", data_dir)
     rows = []
     for _, hardware in data.load("ownership_hardware", data_dir).iterrows():
         inputs = owned_inputs(scenario, data_dir, hardware.to_dict())
@@ -174,9 +177,8 @@ def ownership_table(scenario: Scenario, data_dir: Path | None = None) -> pd.Data
         full_use = owned_bill(inputs, hours, lambda name, value: 1.0 if name == "utilisation" else value)
         bill = owned_bill(inputs, hours)
         fixed = full_use.usd_per_month - full_use.energy_usd_per_month
-        per_gpu_rents = rented[rented["gpu_model"] == inputs.gpu_model]
         rent_rows = []
-        for _, rent in per_gpu_rents.iterrows():
+        for _, rent in rented[rented["gpu_model"] == inputs.gpu_model].iterrows():
             rent_usd = float(rent["usd_per_hour"]) / float(rent["gpu_count"]) * gpus * hours
             rent_rows.append({
                 "option": rent["gpu"], "acquisition": "reserve" if rent["pricing"] in RESERVED else "rent",
@@ -187,6 +189,16 @@ def ownership_table(scenario: Scenario, data_dir: Path | None = None) -> pd.Data
             })
         on_demand = [r for r in rent_rows if r["pricing"] == "on_demand"]
         cheapest = min(on_demand, key=lambda r: r["usd_per_month"]) if on_demand else None
+        if cheapest is not None:
+            for level in ("low", "high"):
+                discount = spot[level]
+                spot_usd = cheapest["usd_per_month"] * (1.0 - discount)
+                rent_rows.append({
+                    **cheapest, "option": f"{cheapest['option']} at a {discount:.0%} spot discount",
+                    "pricing": "spot", "usd_per_month": spot_usd, "usd_per_gpu_hour": spot_usd / (gpus * hours),
+                    "breakeven_utilisation_vs_rent": ownership.breakeven_utilisation(
+                        fixed, full_use.energy_usd_per_month, spot_usd),
+                })
         rows.append({
             "option": inputs.hardware, "acquisition": "buy", "pricing": "purchase", "gpu": inputs.gpu_model,
             "gpu_count": gpus, **asdict(bill), "usd_per_month": bill.usd_per_month,
