@@ -83,7 +83,8 @@ ARTICLE_API_MODELS = ("GPT-5", "Claude Sonnet 4.5", "DeepSeek V3.2", "Gemini 2.5
 # yearly API price change (usd_per_hour is the rented row's price, not a field).
 UNCERTAIN_INPUTS = ("tokens_per_s", "spot_discount", "hours_per_month", "devops_hours_per_month",
                     "devops_usd_per_hour", "infrastructure_usd_per_month", "input_share",
-                    "usd_per_hour", "api_price_change_per_year")
+                    "usd_per_hour", "api_price_change_per_year", "usd_per_kwh", "pue", "residual_share",
+                    "utilisation")
 
 
 @dataclass(frozen=True)
@@ -253,6 +254,47 @@ class Scenario:
     quality_benchmark: str = _field(
         "mmlu", "text", "public score used as a stand-in success rate where task_evals has no row "
         "(data/model_quality.csv)", choices=("mmlu", "humaneval"))
+    # Rent, reserve or buy (helpers.costs.ownership): what one replica of the deployment costs
+    # when its hardware is bought; empty figures come from the hardware's row of
+    # data/ownership_hardware.csv and its site's rows of data/ownership_facility.csv
+    acquisition: str = _field(
+        "rent", "text", "'rent' (the gpu row's hourly price), 'reserve' (a reserved row of "
+        "data/gpu_cloud.csv) or 'buy' (the hardware bought and run for the month)",
+        choices=("rent", "reserve", "buy"))
+    owned_hardware: str | None = _field(
+        None, "text", "hardware bought under acquisition 'buy'; empty = the row of "
+        "data/ownership_hardware.csv holding the gpu row's GPU model", nullable=True,
+        rows_of=("ownership_hardware", "hardware"))
+    purchase_usd: float | None = _field(
+        None, "number", "price of the bought hardware; empty = its row's point price", unit="usd",
+        minimum=0, maximum=1e9, nullable=True)
+    depreciation_years: float | None = _field(
+        None, "number", "years over which the purchase is repaid; empty = its row's", unit="years",
+        minimum=0, minimum_excluded=True, maximum=20, nullable=True)
+    residual_share: float | None = _field(
+        None, "share", "resale value at the end of the depreciation, a share of the price; empty = "
+        "its row's", unit="share", minimum=0, maximum=1, maximum_excluded=True, nullable=True)
+    cost_of_capital_per_year: float = _field(
+        0.0, "number", "yearly rate the purchase is financed at (0 = straight-line depreciation)",
+        unit="share_per_year", minimum=0, maximum=1)
+    power_kw: float | None = _field(
+        None, "number", "draw of the bought hardware at full load; empty = its row's", unit="kw",
+        minimum=0, maximum=10_000, nullable=True)
+    utilisation: float = _field(
+        1.0, "share", "share of the billed hours the bought hardware is busy (weights its energy)",
+        unit="share", minimum=0, maximum=1)
+    pue: float | None = _field(
+        None, "number", "facility power over IT power; empty = its site's point (data centre 1.58, "
+        "home 1)", unit="ratio", minimum=1, maximum=5, nullable=True)
+    usd_per_kwh: float | None = _field(
+        None, "number", "electricity price; empty = its site's point", unit="usd_per_kwh", minimum=0,
+        maximum=10, nullable=True)
+    colocation_usd_per_kw_month: float | None = _field(
+        None, "number", "rack space and power delivery by the kW; empty = its site's point",
+        unit="usd_per_kw_month", minimum=0, maximum=10_000, nullable=True)
+    maintenance_share_per_year: float | None = _field(
+        None, "share", "support and repairs a year, a share of the price; empty = its row's",
+        unit="share_per_year", minimum=0, maximum=1, nullable=True)
 
     # -- construction ----------------------------------------------------------------------
     @classmethod

@@ -33,6 +33,8 @@ def by_hand(values: dict) -> dict:
     hours = values.get("hours_per_month", 24 * 30)
     count = values.get("gpu_count", 1)
     replica = gpu["usd_per_hour"] * hours * count * (1 - values.get("spot_discount", 0.0))
+    if values.get("acquisition") == "buy":
+        replica = owned_by_hand(values, gpu, hours, count)
     capacity = setup["tokens_per_s_conservative"] * 3600 * hours * count
     fixed = (values.get("devops_hours_per_month", hidden["devops_hours_per_month"])
              * values.get("devops_usd_per_hour", hidden["devops_usd_per_hour"])
@@ -57,6 +59,28 @@ def by_hand(values: dict) -> dict:
     return {"replica": replica, "capacity": capacity, "fixed": fixed, "blended": blended,
             "monthly": monthly, "replicas": replicas, "tco": tco, "headline": headline,
             "api_usd": api_usd, "winner": winner}
+
+
+def owned_by_hand(values: dict, gpu, hours: float, count: int) -> float:
+    """A bought replica from the rows of ownership_hardware.csv and ownership_facility.csv:
+    its share of the server's capital (annuity, straight-line at a rate of 0), energy,
+    colocation and maintenance."""
+    hardware = data.load("ownership_hardware")
+    row = (hardware[hardware["hardware"] == values["owned_hardware"]] if "owned_hardware" in values
+           else hardware[hardware["gpu_model"] == gpu["gpu_model"]]).iloc[0]
+    facility = data.load("ownership_facility").set_index(["parameter", "site"])["point"]
+    price = values.get("purchase_usd", row["purchase_usd"])
+    months = values.get("depreciation_years", row["depreciation_years"]) * 12
+    resale = values.get("residual_share", row["residual_share"]) * price
+    rate = (1 + values.get("cost_of_capital_per_year", 0.0)) ** (1 / 12) - 1
+    capital = (price - resale) / months if rate == 0 else \
+        (price - resale / (1 + rate) ** months) * rate / (1 - (1 + rate) ** -months)
+    power = values.get("power_kw", row["power_kw"])
+    energy = power * facility[("pue", row["site"])] * hours * values.get("utilisation", 1.0) \
+        * facility[("usd_per_kwh", row["site"])]
+    colocation = power * facility[("colocation_usd_per_kw_month", row["site"])]
+    maintenance = price * row["maintenance_share_per_year"] / 12
+    return (capital + energy + colocation + maintenance) * gpu["gpu_count"] * count / row["gpu_count"]
 
 
 @pytest.fixture(scope="module", params=SCENARIOS)

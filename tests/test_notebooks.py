@@ -251,8 +251,8 @@ def test_papermill_breakeven_summary_gpt5_row(report_tables):
 
 def test_papermill_writes_every_contract_table_with_its_columns(report_tables):
     for name, columns in CONTRACT.items():
-        if name in ("claims", "what_if", "price_drift", "uncertainty", "tornado"):
-            continue  # written by notebooks 07, 08, 09 and 10; the report's full-run test and
+        if name in ("claims", "what_if", "price_drift", "uncertainty", "tornado", "ownership"):
+            continue  # written by notebooks 07, 08, 09, 10 and 11; the report's full-run test and
             # tests/test_prices.py check them
         path = report_tables / f"{name}.csv"
         assert path.exists(), f"{name}.csv was not written"

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from helpers import paths
 from helpers.costs import api, breakeven, hybrid, selfhost
 from helpers.derive import DRAWABLE, derive
+from helpers.derive import ownership
 from helpers.scenario import Scenario
 from helpers.uncertainty import montecarlo
 
@@ -251,6 +252,10 @@ def _point(r, name: str) -> float:
         return float(r.tokens_per_s)
     if name in r.hidden_inputs:
         return float(r.hidden_inputs[name])
+    if name in ownership.OWNERSHIP_DRAWABLE:
+        if r.scenario.acquisition != "buy":
+            return 1.0  # a rented replica reads no ownership input: any draw leaves it alone
+        return float(getattr(ownership.owned_inputs(r.scenario), name))
     return float(getattr(r.scenario, name))
 
 

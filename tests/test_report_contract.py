@@ -51,5 +51,5 @@ def test_a_table_not_written_or_without_rows_breaks_the_contract(tmp_path):
 
 def test_every_table_of_the_contract_is_required_by_default(tmp_path):
     problems = contract.contract_problems(tmp_path)
-    assert len(problems) == len(contract.CONTRACT) == 17
+    assert len(problems) == len(contract.CONTRACT) == 18
     assert "tables/what_if.csv was not written by any notebook" in problems

@@ -411,6 +411,48 @@ SPECS["batch_discounts"] = TableSpec(
     booleans=["batch_api"],
 )
 
+# Where owned hardware runs: a data centre (PUE, colocation) or at home (no facility overhead).
+SITES = ("data_centre", "home")
+SPECS["ownership_hardware"] = TableSpec(
+    columns={
+        "hardware": _text(),
+        "gpu_model": _text(),
+        "gpu_count": _number(POSITIVE),
+        "site": _text(pa.Check.isin(list(SITES))),
+        "purchase_usd_low": _number(POSITIVE),
+        "purchase_usd": _number(POSITIVE),
+        "purchase_usd_high": _number(POSITIVE),
+        "power_kw": _number(POSITIVE),
+        "depreciation_years": _number(POSITIVE),
+        "residual_share": _number(NON_NEGATIVE, pa.Check.lt(1)),
+        "maintenance_share_per_year": _number(NON_NEGATIVE, pa.Check.le(1)),
+        **PROVENANCE,
+    },
+    key=["hardware"],
+)
+# Facility inputs of owned hardware, one row per parameter and site.
+FACILITY_PARAMETERS = ("pue", "usd_per_kwh", "colocation_usd_per_kw_month")
+SPECS["ownership_facility"] = TableSpec(
+    columns={
+        "parameter": _text(pa.Check.isin(list(FACILITY_PARAMETERS))),
+        "site": _text(pa.Check.isin(list(SITES))),
+        "low": _number(NON_NEGATIVE),
+        "point": _number(NON_NEGATIVE),
+        "high": _number(NON_NEGATIVE),
+        **PROVENANCE,
+    },
+    key=["parameter", "site"],
+)
+# What a data-centre GPU resells for by its age, a share of its price (the horizon of buying).
+SPECS["ownership_resale"] = TableSpec(
+    columns={
+        "age_years": _number(POSITIVE),
+        "residual_share": _number(NON_NEGATIVE, pa.Check.lt(1)),
+        **PROVENANCE,
+    },
+    key=["age_years"],
+)
+
 # Cross-field rules pandera cannot express per column: (table, rule, columns, message).
 ROW_RULES = {
     "hidden_costs": [(lambda df: df["low"] <= df["high"], "high", "high is below low")],
@@ -440,5 +482,14 @@ ROW_RULES = {
          "sliding_layers is above layers"),
         (lambda df: df["sliding_layers"].fillna(0).eq(0) | df["sliding_window"].notna(), "sliding_window",
          "sliding_layers needs a sliding_window"),
+    ],
+    "ownership_hardware": [
+        (lambda df: (df["purchase_usd_low"] <= df["purchase_usd"]) & (df["purchase_usd"] <= df["purchase_usd_high"]),
+         "purchase_usd", "purchase_usd must lie between purchase_usd_low and purchase_usd_high"),
+    ],
+    "ownership_facility": [
+        (lambda df: (df["low"] <= df["point"]) & (df["point"] <= df["high"]), "point",
+         "point must lie between low and high"),
+        (lambda df: (df["parameter"] != "pue") | (df["low"] >= 1), "low", "a PUE is at least 1"),
     ],
 }

@@ -8,6 +8,7 @@ module only picks the inputs out of the scenario and the data and applies them:
 
     replica (one deployment) = gpu_count rented units of the scenario's gpu row
     replica_usd_per_month    = usd_per_hour * hours_per_month * gpu_count * (1 - spot_discount)
+                               (acquisition 'buy': the owned hardware's month, .ownership)
     replica_tokens_per_month = tokens_per_s * 3600 * hours_per_month * gpu_count
     replicas                 = max(1, ceil(tokens_per_month / replica_tokens_per_month)) with flat
                                traffic; with a load profile the peak hour's replicas (+ spares)
@@ -49,6 +50,7 @@ import numpy as np
 
 from helpers import data
 from helpers.costs import api, breakeven, decision, horizon, selfhost, tco
+from helpers.derive import ownership
 from helpers.derive.inputs import HIDDEN_COST_INPUTS, Throughput, hidden_inputs, throughput
 from helpers.derive.prices import (PRICE_TABLES, PriceTerms, api_model_choices, blended_price_of,
                                    gpu_row_usd_per_month, price_terms)
@@ -56,7 +58,7 @@ from helpers.scenario import Scenario
 
 # Numeric inputs a draw may replace (each an array with one value per draw).
 DRAWABLE = ("tokens_per_s", "spot_discount", "hours_per_month", *HIDDEN_COST_INPUTS,
-            "input_share", "usd_per_hour", "api_price_change_per_year")
+            "input_share", "usd_per_hour", "api_price_change_per_year", *ownership.OWNERSHIP_DRAWABLE)
 # "Breakeven" when the two bills are within 1% of each other, as the article's DeepSeek table
 # puts 2.1B tokens ($1,438.50) level with $1,440.
 TIE_TOLERANCE = 0.01
@@ -225,6 +227,9 @@ def derive(scenario: Scenario | None = None, tokens_per_month=None, data_dir: Pa
     hidden = {name: _drawn(draws, name, value) for name, value in hidden_inputs(scenario, data_dir).items()}
 
     replica_usd = selfhost.gpu_usd_per_month(usd_per_hour, hours, scenario.gpu_count, spot)
+    if scenario.acquisition != "rent":
+        replica_usd = ownership.replica_usd_per_month(scenario, gpu_row, replica_usd, hours,
+                                                      lambda name, value: _drawn(draws, name, value), data_dir)
     replica_tokens = selfhost.tokens_per_month_capacity(tokens_per_s, hours, scenario.gpu_count)
     hidden_usd = tco.devops_usd_per_month(hidden["devops_hours_per_month"], hidden["devops_usd_per_hour"]) \
         + hidden["infrastructure_usd_per_month"]

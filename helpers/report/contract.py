@@ -46,6 +46,9 @@ CONTRACT = {
                 "breakeven_tasks_per_day"],
     "tornado": ["input", "low_value", "high_value", "breakeven_tokens_per_month_at_low",
                 "breakeven_tokens_per_month_at_high"],
+    "ownership": ["option", "acquisition", "gpu", "gpu_count", "capital_usd_per_month", "energy_usd_per_month",
+                  "colocation_usd_per_month", "maintenance_usd_per_month", "usd_per_month", "usd_per_gpu_hour",
+                  "breakeven_utilisation_vs_rent"],
 }
 
 

@@ -11,7 +11,10 @@ from the rows of ``data/``, never typed in):
 - throughput: triangular (tokens_per_s_low, _conservative, _high) of the set-up's row of
   ``selfhost_setups.csv`` (1,000/1,500/3,000 tokens/s) when it comes from the set-up;
 - spot discount: uniform (low, high) of ``hidden_costs.csv`` row spot_discount (40-60%) when
-  spot pricing is chosen (spot_discount > 0).
+  spot pricing is chosen (spot_discount > 0);
+- bought hardware (acquisition 'buy'): electricity price and PUE triangular (low, point, high)
+  of its site's rows of ``ownership_facility.csv``; resale value and utilisation are drawn when
+  the ``uncertainty:`` block gives them a distribution.
 
 The scenario's ``uncertainty:`` block overrides any of them. Inputs are independent. Hidden
 costs are per month whatever the number of replicas; replicas are counted as derive counts them
@@ -36,6 +39,7 @@ import pandas as pd
 
 from helpers import data, scenario as scenario_fields
 from helpers.derive import HIDDEN_COST_INPUTS, Result, derive, volume_per_month
+from helpers.derive import ownership
 from helpers.scenario import Scenario
 from helpers.distributions import (Distribution, Fixed, Triangular, Uniform, parse_block,
                                                sample)
@@ -73,6 +77,21 @@ def default_distributions(s: Scenario, data_dir: Path | None = None) -> dict[str
     if s.spot_discount > 0:
         row = hidden["spot_discount"]
         out["spot_discount"] = Uniform(float(row["low"]), float(row["high"]))
+    if s.acquisition == "buy":
+        out.update(_owned_distributions(s, data_dir))
+    return out
+
+
+def _owned_distributions(s: Scenario, data_dir: Path | None = None) -> dict[str, Distribution]:
+    """A bought replica's electricity price and PUE the scenario leaves empty: low, point and high
+    of its site's rows of ownership_facility.csv (a single figure where they agree)."""
+    site = ownership.owned_row(s, data_dir)["site"]
+    facility = data.load("ownership_facility", data_dir).set_index(["parameter", "site"])
+    out: dict[str, Distribution] = {}
+    for name in ("usd_per_kwh", "pue"):
+        if getattr(s, name) is None:
+            low, point, high = (float(facility.loc[(name, site), level]) for level in ("low", "point", "high"))
+            out[name] = Fixed(point) if low == high else Triangular(low, point, high)
     return out
 
 
@@ -97,6 +116,8 @@ def points(s: Scenario, data_dir: Path | None = None) -> dict[str, float]:
         "input_share": float(s.input_share),
         "usd_per_hour": float(r.usd_per_hour),
         "api_price_change_per_year": float(r.api_price_change_per_year),
+        **({name: getattr(ownership.owned_inputs(s, data_dir), name) for name in ownership.OWNERSHIP_DRAWABLE}
+           if s.acquisition == "buy" else {}),
     }
 
 
