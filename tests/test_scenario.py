@@ -1,4 +1,4 @@
-"""Scenario files (helpers/scenario.py): every bad value is reported with its key, the shipped
+"""Scenario files (helpers/scenario/): every bad value is reported with its key, the shipped
 scenarios load, and save() writes only what validates."""
 import dataclasses
 import json

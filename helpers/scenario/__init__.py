@@ -24,59 +24,19 @@ field here, plus the code that uses it.
 from __future__ import annotations
 
 import dataclasses
-import difflib
-import math
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from helpers import data, distributions
+from helpers import distributions
 from helpers.files import atomic_write
-
-DESCRIPTION = "description"
-# Set by the report runner for each run; a scenario must not choose where tables go.
-RUNNER_KEYS = ("tables_dir",)
-HOURS_IN_LONGEST_MONTH = 24 * 31  # 744
-# A plausible ceiling for one workload: ten trillion tokens a day is far beyond any single
-# product's traffic; a larger figure is a typo (1e300 would otherwise be priced happily).
-MAX_TOKENS_PER_DAY = 1e13
-
-
-class ScenarioError(ValueError):
-    """A scenario failed validation; ``problems`` lists every problem, each naming its key."""
-
-    def __init__(self, problems: list[str], source: str = "scenario"):
-        self.problems = problems
-        self.source = source
-        super().__init__(
-            f"{source}: {len(problems)} problem(s):\n" + "\n".join(f"  {p}" for p in problems)
-        )
-
-
-@dataclass(frozen=True)
-class Spec:
-    """What one scenario field may hold, and what it means."""
-
-    kind: str  # "number", "integer", "share", "bool", "text", "text_list", "uncertainty"
-    help: str
-    unit: str = ""
-    minimum: float | None = None
-    maximum: float | None = None
-    minimum_excluded: bool = False
-    maximum_excluded: bool = False
-    nullable: bool = False
-    choices: tuple[str, ...] | None = None
-    # A data table and column whose values are the allowed names, e.g. ("gpu_cloud", "gpu").
-    rows_of: tuple[str, str] | None = None
-
-
-def _field(default, kind: str, help: str, **spec) -> Any:
-    """A dataclass field with its :class:`Spec`; lists are stored as tuples (frozen)."""
-    return field(default=default, metadata={"spec": Spec(kind, help, **spec)})
-
+from helpers.scenario import checks
+from helpers.scenario.checks import suggest
+from helpers.scenario.spec import (DESCRIPTION, HOURS_IN_LONGEST_MONTH, MAX_TOKENS_PER_DAY, RUNNER_KEYS,
+                                   ScenarioError, Spec, spec_field as _field)
 
 ARTICLE_API_MODELS = ("GPT-5", "Claude Sonnet 4.5", "DeepSeek V3.2", "Gemini 2.5 Flash")
 # Inputs an uncertainty block may give a distribution: those derive() takes as draws, and the
@@ -344,175 +304,20 @@ class Scenario:
 KEYS: dict[str, Spec] = {f.name: f.metadata["spec"] for f in dataclasses.fields(Scenario)}
 DEFAULTS: dict[str, Any] = Scenario().to_dict()
 
-
-# ----------------------------------------------------------------------------- validation
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+__all__ = ["DEFAULTS", "DESCRIPTION", "HOURS_IN_LONGEST_MONTH", "KEYS", "MAX_TOKENS_PER_DAY", "RUNNER_KEYS",
+           "Scenario", "ScenarioError", "Spec", "bounds", "dumps", "load", "save", "suggest", "validate"]
 
 
-def suggest(word: str, candidates) -> str:
-    """`` (did you mean 'x'?)`` for the closest candidate, or an empty string."""
-    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    if not close:
-        close = [c for c in candidates if word.lower() in c.lower()]
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def _check_range(name: str, spec: Spec, value: float) -> str | None:
-    low_bad = spec.minimum is not None and (
-        value <= spec.minimum if spec.minimum_excluded else value < spec.minimum)
-    high_bad = spec.maximum is not None and (
-        value >= spec.maximum if spec.maximum_excluded else value > spec.maximum)
-    if not (low_bad or high_bad):
-        return None
-    if spec.minimum is not None and spec.maximum is not None:
-        bounds = f"must lie in {spec.minimum:g}..{spec.maximum:g}"
-        excluded = [f"{b:g}" for b, e in ((spec.minimum, spec.minimum_excluded),
-                                          (spec.maximum, spec.maximum_excluded)) if e]
-        if excluded:
-            bounds += f" ({' and '.join(excluded)} excluded)"
-    elif spec.minimum is not None:
-        bounds = f"must be {'above' if spec.minimum_excluded else 'at least'} {spec.minimum:g}"
-    else:
-        bounds = f"must be at most {spec.maximum:g}"
-    return f"{name}: {bounds}, got {value!r}"
-
-
-def _known_names(table: str, column: str, data_dir: Path | None, cache: dict) -> list[str]:
-    if (table, column) not in cache:
-        cache[(table, column)] = list(dict.fromkeys(str(v) for v in data.load(table, data_dir)[column]))
-    return cache[(table, column)]
-
-
-def _check_name(name: str, value: str, spec: Spec, data_dir, cache) -> str | None:
-    table, column = spec.rows_of
-    known = _known_names(table, column, data_dir, cache)
-    if value in known:
-        return None
-    listed = ", ".join(known) if len(known) <= 40 else f"{len(known)} names, see the file"
-    return (f"{name}: {value!r} is not a {column} of data/{table}.csv{suggest(value, known)}; "
-            f"known: {listed}")
+def validate(values: dict, data_dir: Path | None = None, source: str = "scenario") -> dict:
+    """Check a mapping of scenario fields against the Scenario's (:func:`checks.validate`);
+    return a normalised copy. Raises :class:`ScenarioError` listing every problem."""
+    return checks.validate(values, KEYS, data_dir, source)
 
 
 def bounds(name: str) -> distributions.Bounds:
     """The range a field's draws must stay in (a row's price: at least 0)."""
-    spec = KEYS.get(name)
-    if spec is None:
-        return distributions.Bounds(minimum=0)
-    return distributions.Bounds(
-        -math.inf if spec.minimum is None else spec.minimum,
-        math.inf if spec.maximum is None else spec.maximum,
-        spec.minimum_excluded, spec.maximum_excluded)
+    return checks.bounds(name, KEYS)
 
-
-def _check_value(name: str, value: Any, spec: Spec, data_dir, cache) -> tuple[Any, list[str]]:
-    """Return the normalised value and the problems with it."""
-    if value is None:
-        return None, ([] if spec.nullable else [f"{name}: must not be empty ({spec.help})"])
-    if spec.kind in ("number", "integer", "share"):
-        if not _is_number(value):
-            hint = ""
-            if isinstance(value, str):
-                hint = " (YAML reads 1e7 as text: write 10_000_000 or 1.0e+7)"
-            return value, [f"{name}: expected a number, got {value!r}{hint}"]
-        if isinstance(value, float) and not math.isfinite(value):
-            return value, [f"{name}: must be a finite number, got {value!r}"]
-        if spec.kind == "integer":
-            if isinstance(value, float) and not value.is_integer():
-                return value, [f"{name}: expected a whole number, got {value!r}"]
-            value = int(value)
-        problem = _check_range(name, spec, value)
-        return value, ([problem] if problem else [])
-    if spec.kind == "bool":
-        if not isinstance(value, bool):
-            return value, [f"{name}: expected true or false, got {value!r}"]
-        return value, []
-    if spec.kind == "text":
-        if not isinstance(value, str) or not value:
-            return value, [f"{name}: expected a name, got {value!r}"]
-        if spec.choices is not None and value not in spec.choices:
-            return value, [f"{name}: must be one of {', '.join(map(repr, spec.choices))}, got "
-                           f"{value!r}{suggest(value, spec.choices)}"]
-        if spec.rows_of is not None:
-            problem = _check_name(name, value, spec, data_dir, cache)
-            return value, ([problem] if problem else [])
-        return value, []
-    if spec.kind == "text_list":
-        if not isinstance(value, (list, tuple)) or not value:
-            return value, [f"{name}: expected a non-empty list of names, got {value!r}"]
-        problems = []
-        for i, item in enumerate(value):
-            if not isinstance(item, str) or not item:
-                problems.append(f"{name}[{i}]: expected a name, got {item!r}")
-            elif spec.rows_of is not None:
-                problem = _check_name(f"{name}[{i}]", item, spec, data_dir, cache)
-                if problem:
-                    problems.append(problem)
-        duplicates = sorted({v for v in value if isinstance(v, str) and list(value).count(v) > 1})
-        if duplicates:
-            problems.append(f"{name}: listed twice: {', '.join(duplicates)}")
-        return list(value), problems
-    if spec.kind == "uncertainty":
-        _, problems = distributions.parse_block(value, {n: bounds(n) for n in spec.choices})
-        return value, problems
-    raise AssertionError(f"unknown kind {spec.kind!r}")  # a bug in a Spec, not bad input
-
-
-def validate(values: dict, data_dir: Path | None = None, source: str = "scenario") -> dict:
-    """Check a mapping of scenario fields; return a normalised copy holding the same keys
-    (``description`` first, then the fields in their order; lists as lists).
-
-    Raises :class:`ScenarioError` listing every problem, each naming ``source`` and the key.
-    """
-    if values is None:
-        values = {}
-    if not isinstance(values, dict):
-        raise ScenarioError([f"expected a mapping of key: value, got {type(values).__name__}"], source)
-    problems: list[str] = []
-    cache: dict = {}
-    clean: dict = {}
-    for name in values:
-        if not isinstance(name, str):
-            problems.append(f"{name!r}: keys must be names")
-        elif name in RUNNER_KEYS:
-            problems.append(f"{name}: set by the report runner for each run, not by a scenario")
-        elif name != DESCRIPTION and name not in KEYS:
-            problems.append(f"{name}: unknown key{suggest(name, [*KEYS, DESCRIPTION])}; "
-                            f"known keys: {', '.join(KEYS)}")
-    if DESCRIPTION in values:
-        if not isinstance(values[DESCRIPTION], str):
-            problems.append(f"{DESCRIPTION}: expected text, got {values[DESCRIPTION]!r}")
-        else:
-            clean[DESCRIPTION] = values[DESCRIPTION]
-    for name, spec in KEYS.items():
-        if name in values:
-            if name == "api_models" and values.get("price_source") == "current":
-                spec = dataclasses.replace(spec, rows_of=("api_prices_current", "model"))
-            value, found = _check_value(name, values[name], spec, data_dir, cache)
-            problems.extend(found)
-            clean[name] = value
-    problems = _hint_price_source(problems, clean, data_dir, cache)
-    if problems:
-        raise ScenarioError(problems, source)
-    return clean
-
-
-def _hint_price_source(problems: list[str], clean: dict, data_dir, cache) -> list[str]:
-    """At the article's prices only the article's models are priced: a model of today's table
-    gets that said (instead of "not a model of api_prices.csv")."""
-    models = clean.get("api_models")
-    if clean.get("price_source", "article") != "article" or not isinstance(models, list) \
-            or not any(p.startswith("api_models[") for p in problems):
-        return problems
-    current = set(_known_names("api_prices_current", "model", data_dir, cache))
-    current -= set(_known_names("api_prices", "model", data_dir, cache))
-    for i, model in enumerate(models):
-        if isinstance(model, str) and model in current:
-            problems = [p for p in problems if not p.startswith(f"api_models[{i}]: ")]
-            problems.append(f"api_models[{i}]: {model!r} has no article price (data/api_prices.csv); "
-                            f"set price_source: current to price it at today's prices")
-    return problems
 
 
 def load(path: str | os.PathLike, data_dir: Path | None = None) -> dict:
@@ -538,7 +343,7 @@ def load(path: str | os.PathLike, data_dir: Path | None = None) -> dict:
 
 def dumps(values: dict) -> str:
     """A validated scenario mapping as YAML text, keys in canonical order."""
-    header = "# Scenario for the workbook (fields: helpers/scenario.py Scenario); omitted keys\n" \
+    header = "# Scenario for the workbook (fields: helpers/scenario/ Scenario); omitted keys\n" \
              "# keep the article's values.\n"
     body = yaml.safe_dump(values, sort_keys=False, allow_unicode=True, default_flow_style=False) \
         if values else ""
