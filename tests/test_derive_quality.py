@@ -202,3 +202,15 @@ def test_the_reports_quality_table_states_the_hand_worked_figures(tmp_path, mode
     table = pd.read_csv(tmp_path / "tables" / "quality.csv").set_index("option")
     assert table.at[option, "usd_per_month"] == pytest.approx(expected_usd)
     assert table.at[option, "usd_per_1k_successes"] == pytest.approx(expected_usd / TASKS * 1000)
+
+
+def test_without_an_evaluation_nothing_is_drawn_and_the_index_claims_no_odds(tmp_path):
+    """Benchmark stand-ins are fixed rates: no share of draws is stated (it would always read 0%
+    or 100%), in the table or on the index."""
+    result = per_task(Scenario())
+    assert all(np.isnan(row["p_cheapest"]) for row in result.rows)
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    pd.DataFrame(result.rows).to_csv(tables / "quality.csv", index=False)
+    line = pages.quality_html(tables)
+    assert "the cheapest option is" in line and "draws" not in line

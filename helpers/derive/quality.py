@@ -255,11 +255,14 @@ def _bills_and_odds(s: Scenario, rows: list, found: dict, tasks: float, own: str
     """Fill each row's bill at the point success rates, and the share of draws of the evaluated
     rates in which it is the cheapest option."""
     point = option_usd_per_month(s, found, {m: q.success_rate for m, q in found.items()}, tasks, own, data_dir)
-    odds = p_cheapest(option_usd_per_month(s, found, drawn_rates(found), tasks, own, data_dir))
+    # Stand-in benchmark rates are fixed: with no evaluated rate nothing is drawn, and a share of
+    # draws (always 0 or 1) would claim a certainty nobody measured.
+    evaluated = any(q.tasks for q in found.values())
+    odds = p_cheapest(option_usd_per_month(s, found, drawn_rates(found), tasks, own, data_dir)) if evaluated else {}
     for row in rows:
         row["usd_per_month"] = float(point[row["option"]][0])
         row["usd_per_1k_successes"] = quality.usd_per_1k_successes(row["usd_per_month"], tasks)
-        row["p_cheapest"] = odds[row["option"]]
+        row["p_cheapest"] = odds.get(row["option"], np.nan)
 
 
 def _row(option, kind, on_failure, p, source, attempts, tokens_per_success, tasks, days, tokens, replicas) -> dict:
