@@ -17,7 +17,7 @@ import pytest
 from helpers import article, data, paths
 from helpers.article import claims
 from helpers.derive import claims_figures as figures
-from helpers.derive import derive
+from helpers.derive import derive, hardware
 from helpers.scenario import Scenario
 from tests.test_layers import helpers_imports
 
@@ -561,7 +561,7 @@ def test_claims_figures_by_hand():
     q4 = figures.weights(13, "gguf_q4_k_m")
     assert q4.gb == pytest.approx(13 * 4.8944 / 8) and q4.nominal_bits == 4
     assert q4.fits(8.0) and not q4.fits(7.9)
-    assert figures.max_bits_per_weight(24, 70) == pytest.approx(24 * 8 / 70)
+    assert hardware.max_bits_per_weight(24, 70) == pytest.approx(24 * 8 / 70)
     with pytest.raises(KeyError, match="quantisation_formats.csv"):
         figures.weights(13, "q3_bogus")
     parts = figures.hybrid_usd_per_month(s, 1e8, 0.1, "GPT-5", 504.0)

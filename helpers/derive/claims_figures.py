@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers import capacity
-from helpers.costs import breakeven, selfhost, tco
+from helpers.costs import breakeven, tco
 from helpers.derive import Result, derive, hidden_inputs
-from helpers.derive import hybrid as hybrid_derivation
+from helpers.derive import hardware, hybrid as hybrid_derivation
 from helpers.scenario import Scenario
 
 # The winner's name when the two bills are within the tie band (see helpers.derive.compare).
@@ -31,13 +31,13 @@ class Weights:
 
     @property
     def gb(self) -> float:
-        """params_billion x bits_per_weight / 8 (:func:`helpers.costs.selfhost.vram_gb`):
+        """params_billion x bits_per_weight / 8 (:func:`helpers.derive.hardware.weights_vram_gb`):
         13B at GGUF Q4_K_M = 13 x 4.8944 / 8 = 7.95 GB."""
-        return selfhost.vram_gb(self.params_billion, self.bits_per_weight)
+        return hardware.weights_vram_gb(self.params_billion, self.bits_per_weight)
 
     def fits(self, memory_gb: float) -> bool:
-        """Whether the weights fit in ``memory_gb`` (:func:`helpers.costs.selfhost.fits`)."""
-        return selfhost.fits(self.params_billion, self.bits_per_weight, memory_gb)
+        """Whether the weights fit in ``memory_gb`` (:func:`helpers.derive.hardware.weights_fit`)."""
+        return hardware.weights_fit(self.params_billion, self.bits_per_weight, memory_gb)
 
 
 def weights(params_billion: float, quantisation_format: str, data_dir: Path | None = None) -> Weights:
@@ -46,11 +46,6 @@ def weights(params_billion: float, quantisation_format: str, data_dir: Path | No
     row = capacity.quantisation_format(quantisation_format, data_dir)
     return Weights(float(params_billion), quantisation_format, str(row["label"]), float(row["nominal_bits"]),
                    float(row["bits_per_weight"]))
-
-
-def max_bits_per_weight(memory_gb: float, params_billion: float) -> float:
-    """The most bits per weight at which the weights fit: memory_gb x 8 / params_billion."""
-    return selfhost.max_bits_per_weight(memory_gb, params_billion)
 
 
 def hybrid_usd_per_month(scenario: Scenario, monthly_tokens: float, api_share: float, api_model: str,

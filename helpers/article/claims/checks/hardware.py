@@ -15,7 +15,7 @@ from helpers.article.claims.table import THROUGHPUT_READINGS, Claim, bits_text, 
 from helpers.article.claims.verdicts import ClaimResult, claim_value, figure_result, result
 from helpers.article.claims.wording import exact_usd, gb_text, more_or_less_text, ratio_text, tokens_text
 from helpers.assumptions import INPUT_SHARE
-from helpers.derive.claims_figures import max_bits_per_weight
+from helpers.derive.hardware import max_bits_per_weight
 
 
 @check("gpu_monthly")
