@@ -173,3 +173,14 @@ def test_compare_works_elementwise_with_the_same_band():
     assert winner.tolist() == ["Breakeven", "Self-host", "Breakeven", "API"]
     # an explicit tolerance of 0 leaves no tie but an exact one
     assert compare(1009.0, 1000.0, tolerance=0.0)[0] == "Self-host"
+
+
+def test_a_stepped_breakeven_at_another_price_follows_the_results_traffic():
+    """At the API's own blended price it is the Result's stepped breakeven with hidden costs,
+    under flat traffic and under a shaped one with a spare replica; a dearer API breaks even sooner."""
+    for s in (Scenario(), Scenario(load_profile="business_hours", scaling="scheduled", spare_replicas=1)):
+        r = derive(s)
+        assert r.stepped_tco_breakeven_at(r.blended_usd_per_1m["GPT-5"]) == \
+            r.stepped_tco_breakeven_tokens_per_month["GPT-5"]
+        assert r.stepped_tco_breakeven_at(2 * r.blended_usd_per_1m["GPT-5"]) < \
+            r.stepped_tco_breakeven_tokens_per_month["GPT-5"]

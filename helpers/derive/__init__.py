@@ -108,6 +108,8 @@ class Result:
     api_price_change_per_year: float | np.ndarray = 0.0  # (draws, 1) when drawn
     contract_price_ratio: float | np.ndarray = 1.0
     contract_stepped_tco_breakeven_tokens_per_month: dict = field(default_factory=dict)
+    # the hourly load profile the replicas follow (None: flat traffic without spares)
+    load_profile: object = field(default=None, repr=False)
 
     @cached_property
     def _comparison(self) -> dict:
@@ -146,6 +148,13 @@ class Result:
         today = np.reshape(np.asarray(self.api_usd_per_month[api_model], dtype=float)[..., index], (-1, 1))
         change = np.reshape(np.asarray(self.api_price_change_per_year, dtype=float), (-1, 1))
         return horizon.cumulative_api_usd(today, np.asarray(months, dtype=float), change)
+
+    def stepped_tco_breakeven_at(self, usd_per_1m):
+        """The volume a month above which self-hosting with hidden costs and the replicas each
+        volume needs (this Result's traffic, scaling and spares) is cheaper than paying
+        ``usd_per_1m`` per 1M tokens: the stepped breakeven with hidden costs at another price."""
+        return _stepped(self.scenario, self.load_profile, usd_per_1m, self.replica_usd_per_month,
+                        self.replica_tokens_per_month, self.hidden_usd_per_month)
 
     @property
     def api_models(self) -> tuple[str, ...]:
@@ -273,7 +282,7 @@ def derive(scenario: Scenario | None = None, tokens_per_month=None, data_dir: Pa
                                  scenario.needs_flagship_quality, scenario.has_ml_expertise),
         mean_replicas=np.asarray(mean_replicas, dtype=float),
         api_price_change_per_year=change, contract_price_ratio=ratio,
-        contract_stepped_tco_breakeven_tokens_per_month=contract,
+        contract_stepped_tco_breakeven_tokens_per_month=contract, load_profile=profile,
     )
 
 

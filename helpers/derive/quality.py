@@ -38,7 +38,7 @@ from helpers import data
 from helpers.assumptions import TOKENS_PER_MILLION
 from helpers.costs import breakeven, quality
 from helpers.data.task_evals import load_task_evals
-from helpers.derive import _stepped, derive
+from helpers.derive import derive
 from helpers.scenario import Scenario
 
 DRAWS = 2000  # draws of the evaluated success rates for p_cheapest
@@ -246,7 +246,7 @@ def per_task(scenario: Scenario | None = None, data_dir: Path | None = None) -> 
         chosen = self_part
     elif mode == "escalate":
         notes.append(f"escalate: {s.escalate_api_model} has no success rate; the self-hosted model retries")
-    _breakevens(s, rows, api_per_task, chosen, selfhost_tokens_per_task, marginal, data_dir)
+    _breakevens(s, rows, api_per_task, chosen, selfhost_tokens_per_task, marginal)
     _bills_and_odds(s, rows, found, tasks, own, data_dir)
     return PerTask(rows, notes, source)
 
@@ -276,21 +276,15 @@ def _row(option, kind, on_failure, p, source, attempts, tokens_per_success, task
             "p_cheapest": np.nan}
 
 
-def _breakevens(s: Scenario, rows, api_per_task, selfhost, selfhost_tokens_per_task, marginal, data_dir):
+def _breakevens(s: Scenario, rows, api_per_task, selfhost, selfhost_tokens_per_task, marginal):
     """Fill each API row's breakevens against the self-hosted option ``selfhost`` (a Result)."""
-    profile = None
-    if not (s.load_profile == "flat" and s.spare_replicas == 0):
-        from helpers.capacity import traffic  # noqa: PLC0415 - only a shaped load needs the profiles
-
-        profile = traffic.load_profile(s.load_profile, data_dir)
-    replica, capacity = selfhost.replica_usd_per_month, selfhost.replica_tokens_per_month
-    hidden = selfhost.hidden_usd_per_month
+    replica, hidden = selfhost.replica_usd_per_month, selfhost.hidden_usd_per_month
     for row in rows:
         if row["kind"] != "API":
             continue
         margin = quality.task_margin_usd_per_1m(api_per_task[row["option"]], marginal, selfhost_tokens_per_task)
         flat = breakeven.breakeven_tokens_per_month(replica + hidden, margin)
-        stepped = _stepped(s, profile, margin, replica, capacity, hidden)
+        stepped = selfhost.stepped_tco_breakeven_at(margin)
         tasks_per_day = float(stepped) / selfhost_tokens_per_task / s.days_per_month
         row["breakeven_tasks_per_day"] = tasks_per_day
         row["flat_breakeven_tasks_per_day"] = float(flat) / selfhost_tokens_per_task / s.days_per_month
