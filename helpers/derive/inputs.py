@@ -41,10 +41,13 @@ def hidden_inputs(scenario: Scenario, data_dir: Path | None = None) -> dict[str,
 
 
 def throughput(scenario: Scenario, data_dir: Path | None = None) -> Throughput:
-    """:func:`computed_throughput`, remembered for the scenario's fields that can reach it (all
-    but :data:`NOT_THROUGHPUT_FIELDS`) and the version of ``data/`` (each CSV's modification
-    time): the capacity model's search for the busiest batch within latency targets takes tens
-    of milliseconds, and a what-if change derives the same scenario several times."""
+    """:func:`computed_throughput`. The capacity model's figure is remembered for the scenario's
+    fields that can reach it (all but :data:`NOT_THROUGHPUT_FIELDS`) and the version of
+    ``data/`` (each CSV's modification time): its search for the busiest batch within latency
+    targets takes tens of milliseconds, and a what-if change derives the same scenario several
+    times. The other sources are two row look-ups, cheaper than the key."""
+    if scenario.tokens_per_s is not None or scenario.throughput_source != "model":
+        return computed_throughput(scenario, data_dir)
     folder = data_dir or paths.DATA_DIR
     key = (str(folder), tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.glob("*.csv"))),
            tuple((f.name, getattr(scenario, f.name)) for f in dataclasses.fields(scenario)
